@@ -1,0 +1,3 @@
+"""dlcalc: a calculator and exam-problem solver for deep learning."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,67 @@
+"""Errors that reach the user as one clear message (never a traceback)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a piece of input came from: a file and a line and column (1-based), or a data path."""
+
+    source: str
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            column = f":{self.column}" if self.column is not None else ""
+            return f"{self.source}:{self.line}{column}"
+        if self.path is not None:
+            return f"{self.source}: {self.path}"
+        return self.source
+
+
+class DlcalcError(Exception):
+    """An error caused by the user's input, shown as a message with exit status 2.
+
+    ``text`` is the offending text, ``expected`` what would have been valid there,
+    ``suggestion`` a hint on how to fix it, and ``context`` the whole input line
+    (shown with the offending text underlined).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: Location | None = None,
+        text: str | None = None,
+        expected: str | None = None,
+        suggestion: str | None = None,
+        context: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.text = text
+        self.expected = expected
+        self.suggestion = suggestion
+        self.context = context
+
+    def describe(self) -> str:
+        """The full message: location, what is wrong, the line with a marker, expectation, hint."""
+        head = f"{self.location}: {self.message}" if self.location else self.message
+        lines = [f"error: {head}"]
+        if self.context is not None:
+            lines.append(f"  {self.context}")
+            column = self.location.column if self.location else None
+            if column is not None and self.text:
+                lines.append("  " + " " * (column - 1) + "^" * max(len(self.text), 1))
+        elif self.text:
+            lines.append(f"  offending text: {self.text!r}")
+        if self.expected:
+            lines.append(f"expected: {self.expected}")
+        if self.suggestion:
+            lines.append(f"hint: {self.suggestion}")
+        return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Parsing: files and command-line values into validated, frozen spec objects."""

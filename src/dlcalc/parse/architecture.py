@@ -1,0 +1,335 @@
+"""Architecture files (text, JSON or TOML) into an :class:`ArchitectureSpec`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dlcalc.errors import DlcalcError, Location
+from dlcalc.parse.answers import ANSWERS_HEADINGS
+from dlcalc.parse.expressions import substitute
+from dlcalc.parse.layers import (
+    ALIASES,
+    LAYER_KINDS,
+    SEQUENCE_CONSUMERS,
+    build_op,
+)
+from dlcalc.parse.lines import Line, Token, did_you_mean, split_lines
+from dlcalc.parse.source import Source
+from dlcalc.parse.values import parse_int, parse_size
+from dlcalc.spec.architecture import ArchitectureSpec, InputOp, LayerSpec, MergeOp
+
+MAX_LAYERS = 1_000_000
+INPUT_USAGE = "input HxWxC, input HxW, input N, input TxF or input DxHxWxC"
+
+
+@dataclass(frozen=True)
+class BlockDef:
+    """A block: named parameters (with optional default texts) and the lines of its body."""
+
+    name: Token
+    params: tuple[tuple[str, Token | None], ...]
+    body: tuple[Line, ...]
+
+
+@dataclass
+class _Scope:
+    """Names visible to the lines of the file, or of one use of a block."""
+
+    prefix: str
+    names: dict[str, str]
+    previous: str
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def full_name(self, local: str) -> str:
+        return f"{self.prefix}{local}"
+
+    def auto_name(self, kind: str) -> str:
+        while True:
+            self.counters[kind] = self.counters.get(kind, 0) + 1
+            local = f"{kind}{self.counters[kind]}"
+            if local not in self.names:
+                return local
+
+
+def parse_architecture(source: Source) -> ArchitectureSpec:
+    """Parse an architecture from its source, chosen by extension (JSON, TOML or text)."""
+    if source.suffix in (".json", ".toml") or (not source.suffix and _looks_like_data(source)):
+        from dlcalc.parse.architecture_data import data_lines
+
+        return _Builder(source.name).build(data_lines(source), {})
+    lines = list(_layer_lines(source))
+    blocks, main = _split_blocks(lines)
+    return _Builder(source.name).build(main, blocks)
+
+
+def _looks_like_data(source: Source) -> bool:
+    stripped = source.text.lstrip()
+    return stripped.startswith("{") or stripped.startswith("[[")
+
+
+def _layer_lines(source: Source) -> Iterator[Line]:
+    """The lines before the ``expected`` section (answers are read separately)."""
+    for line in split_lines(source.text, source.name):
+        if line.head.text.lower() in ANSWERS_HEADINGS and not line.args and not line.options:
+            return
+        yield line
+
+
+def _split_blocks(lines: list[Line]) -> tuple[dict[str, BlockDef], list[Line]]:
+    blocks: dict[str, BlockDef] = {}
+    main: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.head.text.lower() != "block":
+            if line.head.text.lower() == "end":
+                raise line.head.error("'end' without a 'block' before it")
+            main.append(line)
+            index += 1
+            continue
+        end = next(
+            (j for j in range(index + 1, len(lines)) if lines[j].head.text.lower() == "end"),
+            None,
+        )
+        if end is None:
+            raise line.head.error(
+                "this block has no 'end' line", suggestion="close the block with a line 'end'"
+            )
+        block = _block_def(line, tuple(lines[index + 1 : end]))
+        if block.name.text in blocks:
+            raise block.name.error(f"block '{block.name.text}' is defined twice")
+        if block.name.text.lower() in LAYER_KINDS or block.name.text.lower() in ALIASES:
+            raise block.name.error(
+                f"'{block.name.text}' is a layer kind and cannot name a block",
+                suggestion="choose another name for the block",
+            )
+        blocks[block.name.text] = block
+        index = end + 1
+    return blocks, main
+
+
+def _block_def(line: Line, body: tuple[Line, ...]) -> BlockDef:
+    if not line.args:
+        raise line.head.error(
+            "a block needs a name", expected="block NAME [PARAM ...] [PARAM=DEFAULT ...]"
+        )
+    name, *params = line.args
+    if not body:
+        raise name.error(f"block '{name.text}' has no layers")
+    nested = next((b for b in body if b.head.text.lower() == "block"), None)
+    if nested is not None:
+        raise nested.head.error(
+            "a block cannot be defined inside another", suggestion="define it before, at top level"
+        )
+    declared: list[tuple[str, Token | None]] = [(p.text, None) for p in params]
+    declared += [(key.text, value) for key, value in line.options]
+    return BlockDef(name, tuple(declared), body)
+
+
+class _Builder:
+    """Walks the layer lines, expanding blocks, naming layers and resolving references."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.layers: list[LayerSpec] = []
+        self.where: dict[str, Location] = {}
+        self.blocks: dict[str, BlockDef] = {}
+        self.instances: dict[str, int] = {}
+        self.expanding: list[str] = []
+
+    def build(self, lines: Iterable[Line], blocks: dict[str, BlockDef]) -> ArchitectureSpec:
+        self.blocks = blocks
+        lines = list(lines)
+        if not lines:
+            raise DlcalcError(
+                "the architecture is empty",
+                location=Location(self.source),
+                expected=f"a first line such as {INPUT_USAGE}, then one layer a line",
+                suggestion="see `dlcalc problems` for examples",
+            )
+        first, rest = lines[0], lines[1:]
+        input_layer = self._input(first, rest)
+        scope = _Scope("", {"input": "input"}, "input")
+        self._lines(rest, scope)
+        if not self.layers:
+            raise first.head.error(
+                "the architecture has an input but no layers",
+                expected="layer lines after the input line, such as conv 6 5x5",
+            )
+        return ArchitectureSpec(self.source, input_layer, tuple(self.layers))
+
+    def _input(self, line: Line, rest: list[Line]) -> LayerSpec:
+        if line.head.text.lower() != "input":
+            raise line.head.error(
+                f"the first line must give the input, not '{line.head.text}'",
+                expected=INPUT_USAGE,
+            )
+        if len(line.args) != 1 or line.options:
+            raise line.head.error("input takes one shape", expected=INPUT_USAGE)
+        shape = parse_size(line.args[0], "the input shape")
+        if len(shape) > 4:
+            raise line.args[0].error(
+                f"an input has at most 4 axes, not {len(shape)}", expected=INPUT_USAGE
+            )
+        if len(shape) == 2 and not self._sequence_next(rest):
+            shape = (*shape, 1)
+        self.where["input"] = line.location
+        return LayerSpec("input", "input", InputOp(shape), (), line.location, context=line.context)
+
+    def _sequence_next(self, rest: list[Line]) -> bool:
+        """Whether a 2-D input is a sequence (T x F) rather than a one-channel image."""
+        for line in rest:
+            head = line.head.text.lower()
+            if head in self.blocks:
+                return self._sequence_next(list(self.blocks[head].body))
+            if head in ("repeat",) and len(line.args) > 1:
+                block = self.blocks.get(line.args[1].text)
+                return block is not None and self._sequence_next(list(block.body))
+            return ALIASES.get(head, head) in SEQUENCE_CONSUMERS
+        return False
+
+    def _lines(self, lines: Iterable[Line], scope: _Scope) -> None:
+        for line in lines:
+            head = line.head.text
+            if head.lower() == "repeat":
+                self._repeat(line, scope)
+            elif head in self.blocks:
+                self._use(self.blocks[head], line, scope, None)
+            elif head.lower() == "input":
+                raise line.head.error(
+                    "only the first line can be an input",
+                    suggestion="use from=NAME to branch from an earlier layer",
+                )
+            else:
+                self._layer(line, scope)
+
+    def _layer(self, line: Line, scope: _Scope) -> None:
+        kind = self._kind(line.head)
+        op = build_op(kind, line)
+        options = {key.text: value for key, value in line.options}
+        local = options["name"].text if "name" in options else scope.auto_name(kind)
+        if "name" in options:
+            self._check_name(options["name"], scope)
+        if isinstance(op, MergeOp):
+            inputs = tuple(self._resolve(token, scope) for token in line.args)
+        elif "from" in options:
+            inputs = (self._resolve(options["from"], scope),)
+        else:
+            inputs = (scope.previous,)
+        share = self._resolve(options["share"], scope) if "share" in options else None
+        name = scope.full_name(local)
+        if len(self.layers) >= MAX_LAYERS:
+            raise line.head.error(f"more than {MAX_LAYERS:,} layers")
+        self.layers.append(LayerSpec(name, kind, op, inputs, line.location, share, line.context))
+        self.where[name] = line.location
+        scope.names[local] = name
+        scope.previous = name
+
+    def _kind(self, head: Token) -> str:
+        kind = head.text.lower()
+        kind = ALIASES.get(kind, kind)
+        if kind in LAYER_KINDS:
+            return kind
+        known = [*LAYER_KINDS, *self.blocks, "repeat"]
+        raise head.error(
+            f"unknown layer kind '{head.text}'",
+            expected="a layer kind (conv, maxpool, dense, ... see `dlcalc shapes --help`)"
+            + (" or a block name" if self.blocks else ""),
+            suggestion=did_you_mean(head.text, known),
+        )
+
+    def _check_name(self, token: Token, scope: _Scope) -> None:
+        local = token.text
+        if not local or any(ch in local for ch in " .=#"):
+            raise token.error(
+                f"'{local}' cannot be a layer name",
+                expected="a name of letters, digits, _ or - (no dots)",
+            )
+        if local in scope.names:
+            first = self.where.get(scope.names[local])
+            where = f" (first used at line {first.line})" if first and first.line else ""
+            raise token.error(f"the name '{local}' is already used{where}")
+
+    def _resolve(self, token: Token, scope: _Scope) -> str:
+        if token.text in scope.names:
+            return scope.names[token.text]
+        raise token.error(
+            f"no earlier layer is named '{token.text}'",
+            expected="the name of a layer above this line"
+            + (" (or 'in', the block's input)" if scope.prefix else " (or 'input')"),
+            suggestion=did_you_mean(token.text, scope.names),
+        )
+
+    def _repeat(self, line: Line, scope: _Scope) -> None:
+        usage = "repeat N BLOCK [values ...]"
+        if len(line.args) < 2:
+            raise line.head.error("repeat needs a count and a block name", expected=usage)
+        count = parse_int(line.args[0], "the repeat count")
+        block_token = line.args[1]
+        block = self.blocks.get(block_token.text)
+        if block is None:
+            raise block_token.error(
+                f"no block is named '{block_token.text}'",
+                expected="the name of a block defined with 'block NAME ... end'",
+                suggestion=did_you_mean(block_token.text, self.blocks),
+            )
+        use = Line(block_token, line.args[2:], line.options, line.location, line.context)
+        names = {key.text: value for key, value in line.options}
+        base = names["name"].text if "name" in names else None
+        for index in range(1, count + 1):
+            self._use(block, use, scope, f"{base}.{index}" if base else None)
+
+    def _use(self, block: BlockDef, line: Line, scope: _Scope, instance: str | None) -> None:
+        name = block.name.text
+        if name in self.expanding:
+            raise line.head.error(f"block '{name}' uses itself", suggestion="blocks cannot recurse")
+        values = self._bind(block, line)
+        if instance is None:
+            if "name" in values:
+                instance = values.pop("name").text
+                self._check_name(line.head.replaced(instance), scope)
+            else:
+                self.instances[name] = self.instances.get(name, 0) + 1
+                instance = f"{name}{self.instances[name]}"
+        values.pop("name", None)
+        inner = _Scope(scope.full_name(instance) + ".", {"in": scope.previous}, scope.previous)
+        self.expanding.append(name)
+        try:
+            self._lines((substitute(body, values) for body in block.body), inner)
+        finally:
+            self.expanding.pop()
+        scope.names[instance] = inner.previous
+        scope.previous = inner.previous
+
+    @staticmethod
+    def _bind(block: BlockDef, line: Line) -> dict[str, Token]:
+        declared = [name for name, _ in block.params]
+        usage = f"{block.name.text} " + " ".join(
+            name if default is None else f"[{name}={default.text}]"
+            for name, default in block.params
+        )
+        if len(line.args) > len(declared):
+            raise line.args[len(declared)].error(
+                f"block '{block.name.text}' takes {len(declared)} values, got {len(line.args)}",
+                expected=usage,
+            )
+        values: dict[str, Token] = dict(zip(declared, line.args))
+        for key, value in line.options:
+            if key.text != "name" and key.text not in declared:
+                raise key.error(
+                    f"block '{block.name.text}' has no parameter '{key.text}'",
+                    expected=usage,
+                    suggestion=did_you_mean(key.text, declared),
+                )
+            if key.text in values:
+                raise key.error(f"'{key.text}' is given twice")
+            values[key.text] = value
+        for name, default in block.params:
+            if name not in values:
+                if default is None:
+                    raise line.head.error(
+                        f"block '{block.name.text}' needs a value for '{name}'", expected=usage
+                    )
+                values[name] = default
+        return values

@@ -1,0 +1,1 @@
+"""Rendering: result objects to Rich, plain text, Markdown, LaTeX, CSV and JSON."""

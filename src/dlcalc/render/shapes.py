@@ -1,0 +1,204 @@
+"""``dlcalc shapes``: the result as a report (tables of working) and as JSON."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from dlcalc import __version__
+from dlcalc.render.report import Column, NoteIndex, Report, Table
+from dlcalc.solve.shapes import LayerResult, ShapesResult
+from dlcalc.solve.working import decimal, number, shape_text
+
+CONVENTION_TEXT = {
+    "keras": "keras (BatchNorm 4·C with 2·C non-trainable; recurrent layers with one bias "
+    "vector, GRU reset_after=True with two); --convention pytorch for PyTorch's counts",
+    "pytorch": "pytorch (BatchNorm 2·C, its running statistics are buffers; recurrent layers "
+    "with two bias vectors); --convention keras for Keras's counts",
+}
+
+
+def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
+    notes = NoteIndex()
+    layers = Table(
+        [
+            Column("Layer"),
+            Column("Kind"),
+            Column("Output"),
+            Column("Output size (working)"),
+            Column("Parameters (working)"),
+            Column("Params", "right"),
+            Column("Notes"),
+        ],
+        title="Layers",
+    )
+    layers.rows.append(
+        ["input", "input", shape_text(result.input_shape, channels_first), "given", "", "0", ""]
+    )
+    for layer in result.layers:
+        layers.rows.append(
+            [
+                layer.name,
+                layer.kind,
+                shape_text(layer.output_shape, channels_first),
+                layer.shape_working,
+                layer.params_working,
+                number(layer.params),
+                notes.refs(layer.notes),
+            ]
+        )
+    layers.footer.append(["total", "", "", "", "", number(result.total_params), ""])
+    cost = Table(
+        [
+            Column("Layer"),
+            Column("MACs", "right"),
+            Column("Activations", "right"),
+            Column("Memory", "right"),
+            Column("Receptive field"),
+            Column("Jump"),
+        ],
+        title="Cost and receptive field",
+    )
+    for layer in result.layers:
+        cost.rows.append(
+            [
+                layer.name,
+                number(layer.macs),
+                number(layer.activations),
+                _bytes(layer.activation_bytes),
+                _field(layer.receptive_field),
+                _field(layer.jump, whole="—"),
+            ]
+        )
+    cost.footer.append(
+        [
+            "total",
+            number(result.total_macs),
+            number(result.total_activations),
+            _bytes(result.total_activation_bytes),
+            "",
+            "",
+        ]
+    )
+    layout = "C×H×W (channels first)" if channels_first else "H×W×C (channels last)"
+    return Report(
+        title=f"Shapes and parameters: {result.source}",
+        meta=[f"convention: {CONVENTION_TEXT[result.convention]}", f"shapes: {layout}"],
+        tables=[layers, cost],
+        notes=notes.notes,
+        summary=[
+            ("Total parameters", number(result.total_params)),
+            ("Trainable", number(result.trainable_params)),
+            ("Non-trainable", number(result.non_trainable_params)),
+            ("MACs", f"{number(result.total_macs)} multiply-accumulates"),
+            ("FLOPs", f"{number(result.total_flops)} (FLOPs = 2·MACs)"),
+            (
+                "Activations",
+                f"{number(result.total_activations)} values, input included "
+                f"({_bytes(result.total_activation_bytes)} at float32)",
+            ),
+        ],
+        records=_records(result, channels_first),
+    )
+
+
+def _records(result: ShapesResult, channels_first: bool) -> Table:
+    headers = [
+        "name",
+        "kind",
+        "output_shape",
+        "shape_working",
+        "params_working",
+        "params",
+        "trainable_params",
+        "non_trainable_params",
+        "macs",
+        "flops",
+        "activations",
+        "receptive_field",
+        "jump",
+        "notes",
+    ]
+    table = Table([Column(h) for h in headers])
+    for layer in result.layers:
+        table.rows.append(
+            [
+                layer.name,
+                layer.kind,
+                shape_text(layer.output_shape, channels_first),
+                layer.shape_working,
+                layer.params_working,
+                str(layer.params),
+                str(layer.trainable_params),
+                str(layer.non_trainable_params),
+                str(layer.macs),
+                str(layer.flops),
+                str(layer.activations),
+                _field(layer.receptive_field),
+                _field(layer.jump, whole=""),
+                "; ".join(layer.notes),
+            ]
+        )
+    return table
+
+
+def _field(values: tuple[Fraction, ...] | None, whole: str = "whole input") -> str:
+    if values is None:
+        return whole
+    return "×".join(decimal(v) for v in values)
+
+
+def _bytes(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def shapes_json(result: ShapesResult) -> dict[str, Any]:
+    """The stable JSON form (see the README): numbers as numbers, shapes channels-last."""
+    return {
+        "dlcalc": __version__,
+        "command": "shapes",
+        "source": result.source,
+        "convention": result.convention,
+        "input_shape": list(result.input_shape),
+        "layers": [_layer_json(layer) for layer in result.layers],
+        "total_params": result.total_params,
+        "trainable_params": result.trainable_params,
+        "non_trainable_params": result.non_trainable_params,
+        "total_macs": result.total_macs,
+        "total_flops": result.total_flops,
+        "total_activations": result.total_activations,
+        "total_activation_bytes": result.total_activation_bytes,
+    }
+
+
+def _layer_json(layer: LayerResult) -> dict[str, Any]:
+    return {
+        "name": layer.name,
+        "kind": layer.kind,
+        "inputs": list(layer.inputs),
+        "output_shape": list(layer.output_shape),
+        "params": layer.params,
+        "trainable_params": layer.trainable_params,
+        "non_trainable_params": layer.non_trainable_params,
+        "macs": layer.macs,
+        "flops": layer.flops,
+        "activations": layer.activations,
+        "activation_bytes": layer.activation_bytes,
+        "receptive_field": _numbers(layer.receptive_field),
+        "jump": _numbers(layer.jump),
+        "shape_working": layer.shape_working,
+        "params_working": layer.params_working,
+        "notes": list(layer.notes),
+        "line": layer.line,
+    }
+
+
+def _numbers(values: tuple[Fraction, ...] | None) -> list[int | float] | None:
+    if values is None:
+        return None
+    return [int(v) if v.denominator == 1 else float(v) for v in values]

@@ -1,0 +1,558 @@
+"""One rule per kind of layer: its output shape and parameters, each with its working."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from dlcalc.errors import DlcalcError
+from dlcalc.solve.sliding import Axis, AxisResult, transposed, window
+from dlcalc.solve.working import TIMES, number, product, shape_text
+from dlcalc.spec.architecture import (
+    ActivationOp,
+    AdaptivePoolOp,
+    ConvOp,
+    DenseOp,
+    DropoutOp,
+    EmbeddingOp,
+    FlattenOp,
+    GlobalPoolOp,
+    LayerSpec,
+    MergeOp,
+    NormOp,
+    PoolOp,
+    RecurrentOp,
+    Size,
+    ZeroPadOp,
+)
+
+Fractions = tuple[Fraction, ...]
+AXIS_LABELS = {1: ("",), 2: ("H", "W"), 3: ("D", "H", "W")}
+UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What flows between layers: a shape, and the receptive field and jump of its positions."""
+
+    shape: tuple[int, ...]
+    field: Fractions | None
+    jump: Fractions | None
+
+    @property
+    def spatial(self) -> tuple[int, ...]:
+        return self.shape[:-1]
+
+    @property
+    def channels(self) -> int:
+        return self.shape[-1]
+
+
+@dataclass(frozen=True)
+class Computed:
+    shape: tuple[int, ...]
+    shape_working: str
+    params_working: str = "0"
+    trainable: int = 0
+    non_trainable: int = 0
+    macs: int = 0
+    field: Fractions | None = None
+    jump: Fractions | None = None
+    notes: tuple[str, ...] = ()
+    inexact: str | None = None
+
+
+class _Layer:
+    """The layer being computed, for error messages that point at its line."""
+
+    def __init__(self, spec: LayerSpec, convention: str) -> None:
+        self.spec = spec
+        self.convention = convention
+
+    def error(self, message: str, **kwargs: Any) -> DlcalcError:
+        return DlcalcError(
+            f"{self.spec.name}: {message}",
+            location=self.spec.location,
+            text=self.spec.kind,
+            context=self.spec.context,
+            **kwargs,
+        )
+
+    def need_rank(self, frame: Frame, ranks: Sequence[int], wanted: str) -> None:
+        if len(frame.shape) - 1 not in ranks:
+            hint = (
+                "layers that slide over space come before flatten"
+                if len(frame.shape) == 1
+                else "check the input shape and the layers before this one"
+            )
+            raise self.error(
+                f"{self.spec.kind} needs {wanted}, but its input is {_describe(frame.shape)}",
+                expected=wanted,
+                suggestion=hint,
+            )
+
+
+def _describe(shape: tuple[int, ...]) -> str:
+    names = {1: "a vector", 2: "a sequence", 3: "an image", 4: "a volume"}
+    return f"{names.get(len(shape), 'a tensor')} {shape_text(shape)}"
+
+
+def _per_axis(layer: _Layer, values: Size, rank: int, what: str) -> Size:
+    if len(values) == 1:
+        return values * rank
+    if len(values) != rank:
+        raise layer.error(
+            f"the {what} has {len(values)} values but the input has {rank} spatial axes",
+            expected=f"one number, or {rank} separated by x",
+        )
+    return values
+
+
+def _join_axes(results: Sequence[AxisResult]) -> str:
+    if len({r.worked for r in results}) == 1:
+        return results[0].worked
+    labels = AXIS_LABELS[len(results)]
+    return "; ".join(f"{label}: {r.worked}" for label, r in zip(labels, results))
+
+
+def _notes(results: Sequence[AxisResult]) -> tuple[str, ...]:
+    seen: list[str] = []
+    for result in results:
+        seen += [note for note in result.notes if note not in seen]
+    return tuple(seen)
+
+
+def _field(frame: Frame, spans: Size, strides: Size) -> tuple[Fractions | None, Fractions | None]:
+    if frame.field is None or frame.jump is None:
+        return None, None
+    field = tuple(r + (k - 1) * j for r, k, j in zip(frame.field, spans, frame.jump))
+    jump = tuple(j * s for j, s in zip(frame.jump, strides))
+    return field, jump
+
+
+def _slide(
+    layer: _Layer,
+    frame: Frame,
+    kernel: Size,
+    stride: Size,
+    dilation: Size,
+    compute: Callable[[Axis, int], AxisResult],
+) -> tuple[tuple[int, ...], str, tuple[str, ...], str | None, Fractions | None, Fractions | None]:
+    rank = len(frame.spatial)
+    kernel = _per_axis(layer, kernel, rank, "kernel")
+    stride = _per_axis(layer, stride, rank, "stride")
+    dilation = _per_axis(layer, dilation, rank, "dilation")
+    axes = [Axis(n, f, s, d) for n, f, s, d in zip(frame.spatial, kernel, stride, dilation)]
+    results = [compute(axis, index) for index, axis in enumerate(axes)]
+    for axis, result in zip(axes, results):
+        if not result.fits or result.size < 1:
+            raise layer.error(
+                f"the {shape_text(kernel)} kernel does not fit its padded input: "
+                f"span {axis.span} > {result.padded} on an axis of size {axis.n} "
+                f"(output {result.worked})",
+                expected="a kernel no larger than the padded input",
+                suggestion="check the layers before this one, add padding or use a smaller kernel",
+            )
+    inexact = "; ".join(r.inexact for r in results if r.inexact) or None
+    field, jump = _field(frame, tuple(a.span for a in axes), stride)
+    sizes = tuple(r.size for r in results)
+    return sizes, _join_axes(results), _notes(results), inexact, field, jump
+
+
+def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
+    wanted = {1: "a sequence T×C", 2: "an image H×W×C", 3: "a volume D×H×W×C"}[op.spatial_rank]
+    layer.need_rank(frame, (op.spatial_rank,), wanted)
+    c_in = frame.channels
+    if op.kind == "convtranspose":
+        rank = op.spatial_rank
+        pads = _per_axis(layer, op.output_padding, rank, "output padding")
+        sizes, worked, notes, inexact, _, _ = _slide(
+            layer,
+            frame,
+            op.kernel,
+            op.stride,
+            op.dilation,
+            lambda axis, i: transposed(axis, op.padding, i, pads[i]),
+        )
+        field: Fractions | None = None
+        jump: Fractions | None = None
+        if frame.field is not None and frame.jump is not None:
+            stride = _per_axis(layer, op.stride, rank, "stride")
+            kernel = _per_axis(layer, op.kernel, rank, "kernel")
+            jump = tuple(j / s for j, s in zip(frame.jump, stride))
+            field = tuple(r + (k - 1) * j for r, k, j in zip(frame.field, kernel, jump))
+    else:
+        sizes, worked, notes, inexact, field, jump = _slide(
+            layer,
+            frame,
+            op.kernel,
+            op.stride,
+            op.dilation,
+            lambda axis, i: window(axis, op.padding, i),
+        )
+    kernel = _per_axis(layer, op.kernel, op.spatial_rank, "kernel")
+    window_size = math.prod(kernel)
+    out_positions = math.prod(sizes)
+    if op.kind in ("depthwise", "separable"):
+        return _depthwise(op, frame, sizes, worked, notes, inexact, field, jump, kernel)
+    assert op.filters is not None
+    k = op.filters
+    if c_in % op.groups or k % op.groups:
+        raise layer.error(
+            f"groups={op.groups} must divide both the input channels ({c_in}) "
+            f"and the filters ({k})",
+            expected=f"a number of groups that divides {c_in} and {k}",
+            suggestion="groups=1 is an ordinary convolution; groups=C a depthwise one",
+        )
+    per_filter = c_in // op.groups
+    weights = window_size * per_filter * k
+    params = weights + (k if op.bias else 0)
+    channel_text = str(per_filter)
+    if op.groups > 1:
+        notes += (
+            f"groups={op.groups}: each filter sees {c_in}/{op.groups} = {per_filter} channels",
+        )
+    if op.kind == "convtranspose" and op.groups > 1:
+        params_working = f"{product([*kernel, c_in, k // op.groups])}" + (
+            f" + {k}" if op.bias else ""
+        )
+        macs = math.prod(frame.spatial) * window_size * c_in * (k // op.groups)
+    else:
+        factors = product([*kernel, channel_text])
+        params_working = f"({factors} + 1){TIMES}{k}" if op.bias else f"{factors}{TIMES}{k}"
+        if op.kind == "convtranspose":
+            macs = math.prod(frame.spatial) * window_size * c_in * k
+        else:
+            macs = out_positions * k * window_size * per_filter
+    return Computed(
+        shape=(*sizes, k),
+        shape_working=worked,
+        params_working=f"{params_working} = {number(params)}",
+        trainable=params,
+        macs=macs,
+        field=field,
+        jump=jump,
+        notes=notes,
+        inexact=inexact,
+    )
+
+
+def _depthwise(
+    op: ConvOp,
+    frame: Frame,
+    sizes: tuple[int, ...],
+    worked: str,
+    notes: tuple[str, ...],
+    inexact: str | None,
+    field: Fractions | None,
+    jump: Fractions | None,
+    kernel: Size,
+) -> Computed:
+    c, m = frame.channels, op.multiplier
+    depth_channels = c * m
+    window_text = product(kernel)
+    positions = math.prod(sizes)
+    macs = positions * depth_channels * math.prod(kernel)
+    channel_text = product([c, m]) if m > 1 else str(c)
+    if op.kind == "depthwise":
+        params = math.prod(kernel) * depth_channels + (depth_channels if op.bias else 0)
+        text = (
+            f"({window_text} + 1){TIMES}{channel_text}"
+            if op.bias
+            else f"{window_text}{TIMES}{channel_text}"
+        )
+        out_channels = depth_channels
+    else:
+        assert op.filters is not None
+        k = op.filters
+        params = math.prod(kernel) * depth_channels + depth_channels * k + (k if op.bias else 0)
+        text = (
+            f"{window_text}{TIMES}{channel_text} + {product([channel_text, k])}"
+            f"{f' + {k}' if op.bias else ''}"
+        )
+        macs += positions * depth_channels * k
+        out_channels = k
+        notes += ("depthwise (one filter per channel) then pointwise 1×1",)
+    return Computed(
+        shape=(*sizes, out_channels),
+        shape_working=worked,
+        params_working=f"{text} = {number(params)}",
+        trainable=params,
+        macs=macs,
+        field=field,
+        jump=jump,
+        notes=notes,
+        inexact=inexact,
+    )
+
+
+def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
+    layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
+    stride = op.stride if op.stride is not None else op.kernel
+    if op.padding.mode == "explicit":
+        kernel = _per_axis(layer, op.kernel, len(frame.spatial), "pool size")
+        for index, f in enumerate(kernel):
+            if op.padding.on_axis(index) * 2 > f:
+                raise layer.error(
+                    f"padding {op.padding.on_axis(index)} is more than half the pool size {f}",
+                    expected="padding ≤ pool size / 2 (PyTorch's rule)",
+                )
+    sizes, worked, notes, inexact, field, jump = _slide(
+        layer,
+        frame,
+        op.kernel,
+        stride,
+        (1,),
+        lambda axis, i: window(axis, op.padding, i, op.ceil),
+    )
+    if op.stride is None:
+        notes = ("stride = pool size (the default)", *notes)
+    return Computed(
+        (*sizes, frame.channels),
+        worked,
+        field=field,
+        jump=jump,
+        notes=(*notes, "pooling has no parameters"),
+        inexact=inexact,
+    )
+
+
+def _global_pool(layer: _Layer, op: GlobalPoolOp, frame: Frame) -> Computed:
+    layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
+    how = "average" if op.kind == "globalavgpool" else "maximum"
+    return Computed(
+        (frame.channels,),
+        f"one {how} per channel: {frame.channels}",
+    )
+
+
+def _adaptive_pool(layer: _Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
+    layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
+    size = _per_axis(layer, op.size, len(frame.spatial), "output size")
+    notes: tuple[str, ...] = ()
+    if any(out > n for out, n in zip(size, frame.spatial)):
+        notes = ("the output is larger than the input: windows overlap and repeat values",)
+    return Computed(
+        (*size, frame.channels),
+        f"fixed output {shape_text(size)}, whatever the input {shape_text(frame.spatial)}",
+        notes=notes,
+    )
+
+
+def _zeropad(layer: _Layer, op: ZeroPadOp, frame: Frame) -> Computed:
+    layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
+    results = []
+    for index, n in enumerate(frame.spatial):
+        p = op.padding.on_axis(index)
+        results.append(AxisResult(n + 2 * p, f"{n} + 2{TIMES}{p} = {n + 2 * p}"))
+    return Computed(
+        (*(r.size for r in results), frame.channels),
+        _join_axes(results),
+        field=frame.field,
+        jump=frame.jump,
+    )
+
+
+def _norm(layer: _Layer, op: NormOp, frame: Frame) -> Computed:
+    c = frame.channels
+    if op.kind == "layernorm":
+        return _same_shape(
+            frame,
+            f"2{TIMES}{c} = {number(2 * c)}",
+            trainable=2 * c,
+            notes=("γ and β over the last axis",),
+        )
+    if layer.convention == "keras":
+        return _same_shape(
+            frame,
+            f"4{TIMES}{c} = {number(4 * c)}",
+            trainable=2 * c,
+            non_trainable=2 * c,
+            notes=(
+                f"Keras: γ, β trainable (2{TIMES}{c}); moving mean and variance "
+                f"non-trainable (2{TIMES}{c})",
+            ),
+        )
+    return _same_shape(
+        frame,
+        f"2{TIMES}{c} = {number(2 * c)}",
+        trainable=2 * c,
+        notes=("PyTorch: γ and β; the running mean and variance are buffers, not parameters",),
+    )
+
+
+def _same_shape(
+    frame: Frame,
+    params_working: str = "0",
+    trainable: int = 0,
+    non_trainable: int = 0,
+    notes: tuple[str, ...] = (),
+) -> Computed:
+    return Computed(
+        frame.shape,
+        UNCHANGED,
+        params_working,
+        trainable,
+        non_trainable,
+        field=frame.field,
+        jump=frame.jump,
+        notes=notes,
+    )
+
+
+def _dropout(layer: _Layer, op: DropoutOp, frame: Frame) -> Computed:
+    return _same_shape(frame, notes=(f"drops a fraction {op.rate:g} of the values in training",))
+
+
+def _activation(layer: _Layer, op: ActivationOp, frame: Frame) -> Computed:
+    return _same_shape(frame)
+
+
+def _flatten(layer: _Layer, op: FlattenOp, frame: Frame) -> Computed:
+    size = math.prod(frame.shape)
+    worked = f"{product(frame.shape)} = {number(size)}" if len(frame.shape) > 1 else str(size)
+    return Computed((size,), worked)
+
+
+def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
+    notes: tuple[str, ...] = ()
+    shape = frame.shape
+    if len(shape) > 2:
+        flat = math.prod(shape)
+        notes = (f"the {shape_text(shape)} input is flattened first: {product(shape)} = {flat:,}",)
+        shape = (flat,)
+    n_in, n = shape[-1], op.units
+    params = n_in * n + (n if op.bias else 0)
+    text = f"{n_in}{TIMES}{n} + {n}" if op.bias else f"{n_in}{TIMES}{n}"
+    steps = math.prod(shape[:-1])
+    if len(shape) == 2:
+        notes = (f"applied to each of the {steps} steps (on the last axis, as Keras)",)
+    return Computed(
+        (*shape[:-1], n),
+        f"{n} units" if len(shape) == 1 else f"{shape[0]} steps × {n} units",
+        f"{text} = {number(params)}",
+        params,
+        macs=steps * n_in * n,
+        notes=notes,
+    )
+
+
+def _embedding(layer: _Layer, op: EmbeddingOp, frame: Frame) -> Computed:
+    layer.need_rank(frame, (0,), "a vector of token ids (input T)")
+    t = frame.shape[0]
+    params = op.vocab * op.dim
+    one = (Fraction(1),)
+    return Computed(
+        (t, op.dim),
+        f"{t} tokens × {op.dim}",
+        f"{op.vocab}{TIMES}{op.dim} = {number(params)}",
+        params,
+        field=one,
+        jump=one,
+    )
+
+
+_GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+def _recurrent(layer: _Layer, op: RecurrentOp, frame: Frame) -> Computed:
+    layer.need_rank(frame, (1,), "a sequence T×F")
+    t, f = frame.shape
+    u = op.units
+    gates = _GATES[op.cell]
+    inner = f"{u}{TIMES}({f} + {u})"
+    if layer.convention == "pytorch":
+        biases, bias_text = 2 * u, f"2{TIMES}{u}"
+        note = "PyTorch: two bias vectors (b_ih and b_hh)"
+    elif op.cell == "gru" and op.reset_after:
+        biases, bias_text = 2 * u, f"2{TIMES}{u}"
+        note = "Keras GRU with reset_after=True (the default): two bias vectors"
+    else:
+        biases, bias_text = u, str(u)
+        note = "Keras: one bias vector"
+    one_direction = gates * (u * (f + u) + biases)
+    text = f"{inner} + {bias_text}"
+    if gates > 1:
+        text = f"{gates}{TIMES}({text})"
+    directions = 2 if op.bidirectional else 1
+    if directions == 2:
+        text = f"2{TIMES}{text}"
+    params = directions * one_direction
+    width = directions * u
+    shape = (t, width) if op.return_sequences else (width,)
+    worked = f"{t} steps × {width}" if op.return_sequences else f"last step: {width}"
+    if directions == 2:
+        worked += f" (2 directions × {u})"
+    return Computed(
+        shape,
+        worked,
+        f"{text} = {number(params)}",
+        params,
+        macs=directions * t * gates * (f * u + u * u),
+        notes=(note,),
+    )
+
+
+def _merge(layer: _Layer, op: MergeOp, frames: Sequence[Frame]) -> Computed:
+    shapes = [frame.shape for frame in frames]
+    names = layer.spec.inputs
+    listing = ", ".join(f"{n} is {shape_text(s)}" for n, s in zip(names, shapes))
+    fields = [frame.field for frame in frames]
+    jumps = [frame.jump for frame in frames]
+    field = None if any(f is None for f in fields) else tuple(map(max, zip(*fields)))  # type: ignore[arg-type]
+    jump = None if any(j is None for j in jumps) else tuple(map(max, zip(*jumps)))  # type: ignore[arg-type]
+    if op.kind == "add":
+        if len(set(shapes)) != 1:
+            raise layer.error(
+                f"add needs inputs of one shape, but {listing}",
+                expected="layers with the same output shape",
+                suggestion="a 1×1 conv (with the stride of the main path) on the shortcut can "
+                "match the channels and size",
+            )
+        return Computed(
+            shapes[0], f"{shape_text(shapes[0])} (element-wise sum)", field=field, jump=jump
+        )
+    rank = len(shapes[0])
+    axis = op.axis if op.axis >= 0 else rank + op.axis
+    if not 0 <= axis < rank or any(len(s) != rank for s in shapes):
+        raise layer.error(
+            f"cannot concatenate on axis {op.axis}: {listing}",
+            expected=f"inputs of the same rank and an axis from {-rank} to {rank - 1}",
+        )
+    others = {tuple(d for i, d in enumerate(s) if i != axis) for s in shapes}
+    if len(others) != 1:
+        raise layer.error(
+            f"concat needs the inputs to agree on every axis but {op.axis}, but {listing}",
+            expected="the same size on every other axis",
+        )
+    joined = sum(s[axis] for s in shapes)
+    shape = tuple(joined if i == axis else d for i, d in enumerate(shapes[0]))
+    sizes = " + ".join(str(s[axis]) for s in shapes)
+    return Computed(shape, f"{sizes} = {joined} on axis {op.axis}", field=field, jump=jump)
+
+
+_RULES: dict[type, Callable[[_Layer, Any, Frame], Computed]] = {
+    ConvOp: _conv,
+    PoolOp: _pool,
+    GlobalPoolOp: _global_pool,
+    AdaptivePoolOp: _adaptive_pool,
+    ZeroPadOp: _zeropad,
+    NormOp: _norm,
+    DropoutOp: _dropout,
+    ActivationOp: _activation,
+    FlattenOp: _flatten,
+    DenseOp: _dense,
+    EmbeddingOp: _embedding,
+    RecurrentOp: _recurrent,
+}
+
+
+def compute_layer(spec: LayerSpec, inputs: Sequence[Frame], convention: str) -> Computed:
+    """The output of one layer given the frames of its inputs."""
+    layer = _Layer(spec, convention)
+    if isinstance(spec.op, MergeOp):
+        return _merge(layer, spec.op, inputs)
+    return _RULES[type(spec.op)](layer, spec.op, inputs[0])

@@ -1,0 +1,161 @@
+"""Output shapes, parameter counts, cost and receptive fields of every layer of an architecture."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Literal
+
+from dlcalc.errors import DlcalcError
+from dlcalc.solve.layer_rules import Computed, Frame, compute_layer
+from dlcalc.spec.architecture import ArchitectureSpec, LayerSpec
+
+Convention = Literal["keras", "pytorch"]
+CONVENTIONS: tuple[Convention, ...] = ("keras", "pytorch")
+FLOAT32_BYTES = 4
+
+
+@dataclass(frozen=True)
+class ShapesOptions:
+    convention: Convention = "keras"
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    """One layer's answer: shape and parameters with their working, cost, receptive field."""
+
+    name: str
+    kind: str
+    inputs: tuple[str, ...]
+    output_shape: tuple[int, ...]
+    shape_working: str
+    params_working: str
+    trainable_params: int
+    non_trainable_params: int
+    macs: int
+    receptive_field: tuple[Fraction, ...] | None
+    """Per spatial axis, in input pixels; None once every output sees the whole input."""
+    jump: tuple[Fraction, ...] | None
+    """The distance in input pixels between neighbouring outputs (the effective stride)."""
+    notes: tuple[str, ...] = ()
+    line: int | None = None
+
+    @property
+    def params(self) -> int:
+        return self.trainable_params + self.non_trainable_params
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.macs
+
+    @property
+    def activations(self) -> int:
+        return math.prod(self.output_shape)
+
+    @property
+    def activation_bytes(self) -> int:
+        return FLOAT32_BYTES * self.activations
+
+
+@dataclass(frozen=True)
+class ShapesResult:
+    source: str
+    convention: Convention
+    input_shape: tuple[int, ...]
+    layers: tuple[LayerResult, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(layer.trainable_params for layer in self.layers)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return sum(layer.non_trainable_params for layer in self.layers)
+
+    @property
+    def total_params(self) -> int:
+        return self.trainable_params + self.non_trainable_params
+
+    @property
+    def total_macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @property
+    def total_flops(self) -> int:
+        return 2 * self.total_macs
+
+    @property
+    def total_activations(self) -> int:
+        """Values produced in one forward pass: the input and every layer's output."""
+        return math.prod(self.input_shape) + sum(layer.activations for layer in self.layers)
+
+    @property
+    def total_activation_bytes(self) -> int:
+        return FLOAT32_BYTES * self.total_activations
+
+
+def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -> ShapesResult:
+    """Every layer's output shape, parameters (with working), MACs and receptive field."""
+    options = options or ShapesOptions()
+    input_shape = spec.input.op.shape  # type: ignore[union-attr]
+    rank = len(input_shape) - 1
+    ones = (Fraction(1),) * rank if rank else None
+    frames: dict[str, Frame] = {"input": Frame(input_shape, ones, ones)}
+    results: dict[str, LayerResult] = {}
+    for layer in spec.layers:
+        inputs = [frames[name] for name in layer.inputs]
+        computed = compute_layer(layer, inputs, options.convention)
+        if options.strict and computed.inexact:
+            raise _strict_error(layer, computed.inexact)
+        if layer.share is not None:
+            computed = _shared(layer, computed, results[layer.share])
+        frames[layer.name] = Frame(computed.shape, computed.field, computed.jump)
+        results[layer.name] = LayerResult(
+            name=layer.name,
+            kind=layer.kind,
+            inputs=layer.inputs,
+            output_shape=computed.shape,
+            shape_working=computed.shape_working,
+            params_working=computed.params_working,
+            trainable_params=computed.trainable,
+            non_trainable_params=computed.non_trainable,
+            macs=computed.macs,
+            receptive_field=computed.field,
+            jump=computed.jump,
+            notes=computed.notes,
+            line=layer.location.line,
+        )
+    return ShapesResult(spec.source, options.convention, input_shape, tuple(results.values()))
+
+
+def _strict_error(layer: LayerSpec, division: str) -> DlcalcError:
+    return DlcalcError(
+        f"{layer.name}: {division} is not whole, so these hyper-parameters do not tile the input",
+        location=layer.location,
+        text=layer.kind,
+        context=layer.context,
+        expected="a kernel, stride and padding for which (n + 2p − f)/s is whole",
+        suggestion="change the padding or the stride, or drop --strict to floor the division",
+    )
+
+
+def _shared(layer: LayerSpec, computed: Computed, owner: LayerResult) -> Computed:
+    if owner.kind != layer.kind or owner.params != computed.trainable + computed.non_trainable:
+        raise DlcalcError(
+            f"{layer.name} cannot share the weights of {owner.name}: "
+            f"a {owner.kind} with {owner.params:,} parameters, this {layer.kind} would need "
+            f"{computed.trainable + computed.non_trainable:,}",
+            location=layer.location,
+            text=f"share={layer.share}",
+            context=layer.context,
+            expected="share=NAME naming an earlier layer of the same kind and weight shape",
+        )
+    return replace(
+        computed,
+        params_working=f"0 (shares the weights of {owner.name}, counted there)",
+        trainable=0,
+        non_trainable=0,
+    )

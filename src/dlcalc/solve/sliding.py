@@ -1,0 +1,142 @@
+"""The output size of a sliding window (convolution, pooling, transposed convolution) on one axis,
+with its working and the notes a student is marked on (a division that is not whole, 'same')."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from dlcalc.solve.working import MINUS, TIMES, decimal, signed_terms
+from dlcalc.spec.architecture import Padding
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The inputs of one axis: size n, kernel f, stride s, dilation d."""
+
+    n: int
+    f: int
+    s: int
+    d: int = 1
+
+    @property
+    def span(self) -> int:
+        """The effective kernel size d·(f − 1) + 1."""
+        return self.d * (self.f - 1) + 1
+
+
+@dataclass(frozen=True)
+class AxisResult:
+    """The output size, the worked formula, and what is worth a note."""
+
+    size: int
+    worked: str
+    notes: tuple[str, ...] = ()
+    inexact: str | None = None
+    """The division that was not whole, written out (for --strict), or None."""
+    fits: bool = True
+    padded: int = 0
+    """The padded input size (n + padding), for the message when the kernel does not fit."""
+
+
+def window(axis: Axis, padding: Padding, index: int, ceil: bool = False) -> AxisResult:
+    """A convolution or pooling axis: ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1, or 'same' padding."""
+    if padding.mode == "same":
+        return _same(axis)
+    p = padding.on_axis(index)
+    return _explicit(axis, p, p, ceil)
+
+
+def _numerator(axis: Axis, before: int, after: int) -> tuple[str, int]:
+    terms: list[tuple[int, str]] = []
+    if before == after and before:
+        terms.append((1, f"2{TIMES}{before}"))
+    else:
+        terms += [(1, str(p)) for p in (before, after) if p]
+    if axis.d == 1:
+        terms.append((-1, str(axis.f)))
+    else:
+        terms += [(-1, f"{axis.d}{TIMES}({axis.f} {MINUS} 1)"), (-1, "1")]
+    value = axis.n + before + after - axis.span
+    return signed_terms(str(axis.n), terms), value
+
+
+def _explicit(axis: Axis, before: int, after: int, ceil: bool) -> AxisResult:
+    text, value = _numerator(axis, before, after)
+    padded = axis.n + before + after
+    if value < 0:
+        return AxisResult(0, text, fits=False, padded=padded)
+    quotient = Fraction(value, axis.s)
+    if axis.s == 1:
+        return AxisResult(value + 1, f"{text} + 1 = {value + 1}", padded=padded)
+    if quotient.denominator == 1:
+        size = value // axis.s + 1
+        worked = f"({text})/{axis.s} + 1 = {value // axis.s} + 1 = {size}"
+        return AxisResult(size, worked, padded=padded)
+    left, right, rounded = ("⌈", "⌉", math.ceil(quotient)) if ceil else ("⌊", "⌋", value // axis.s)
+    size = rounded + 1
+    worked = f"{left}({text})/{axis.s}{right} + 1 = {left}{decimal(quotient)}{right} + 1 = {size}"
+    how = "rounded up (ceil=true)" if ceil else "floored"
+    notes = [f"({text})/{axis.s} = {decimal(quotient)} is not whole: {how}"]
+    if ceil and (size - 1) * axis.s >= axis.n + before:
+        size -= 1
+        worked += f" {MINUS} 1 = {size}"
+        notes.append(
+            "the last window would start in the padding, so it is dropped (PyTorch's rule)"
+        )
+    inexact = f"({text})/{axis.s} + 1 = {decimal(quotient + 1)}"
+    return AxisResult(size, worked, tuple(notes), inexact, padded=padded)
+
+
+def same_padding(axis: Axis) -> tuple[int, int, int]:
+    """TensorFlow/Keras 'same': the output ⌈n/s⌉ and the padding before and after."""
+    size = -(-axis.n // axis.s)
+    total = max((size - 1) * axis.s + axis.span - axis.n, 0)
+    return size, total // 2, total - total // 2
+
+
+def _same(axis: Axis) -> AxisResult:
+    size, before, after = same_padding(axis)
+    total = before + after
+    split = f"{total} in total ({before} before, {after} after)"
+    if axis.span % 2 == 1:
+        p = (axis.span - 1) // 2
+        rule = f"(f {MINUS} 1)/2" if axis.d == 1 else f"(d{TIMES}(f {MINUS} 1) + 1 {MINUS} 1)/2"
+        course = _explicit(axis, p, p, ceil=False)
+        notes = [f"'same': p = {rule} = {p} on each side", *course.notes]
+        if total != 2 * p:
+            notes.append(
+                f"Keras/TensorFlow pads {split}: ⌈{axis.n}/{axis.s}⌉ = {size}, the same size"
+            )
+        return AxisResult(size, course.worked, tuple(notes))
+    worked = f"⌈{axis.n}/{axis.s}⌉ = {size}"
+    notes = [f"'same' (Keras/TensorFlow): the output is ⌈n/s⌉, padding {split}"]
+    p = (axis.span - 1) // 2
+    course = _explicit(axis, p, p, ceil=False)
+    if course.size != size:
+        notes.append(
+            f"the course rule p = (f {MINUS} 1)/2 = {decimal(Fraction(axis.span - 1, 2))} is not "
+            f"whole for an even kernel; with p = {p} it gives {course.worked}"
+        )
+    return AxisResult(size, worked, tuple(notes))
+
+
+def transposed(axis: Axis, padding: Padding, index: int, output_padding: int) -> AxisResult:
+    """A transposed convolution: (n − 1)·s − 2p + d·(f − 1) + output_padding + 1; 'same': n·s."""
+    if padding.mode == "same":
+        size = axis.n * axis.s
+        return AxisResult(size, f"{axis.n}{TIMES}{axis.s} = {size}", ("'same' (Keras): n·s",))
+    p = padding.on_axis(index)
+    terms: list[tuple[int, str]] = []
+    if p:
+        terms.append((-1, f"2{TIMES}{p}"))
+    if axis.d == 1:
+        terms.append((1, str(axis.f)))
+    else:
+        terms += [(1, f"{axis.d}{TIMES}({axis.f} {MINUS} 1)"), (1, "1")]
+    if output_padding:
+        terms.append((1, str(output_padding)))
+    size = (axis.n - 1) * axis.s - 2 * p + axis.span + output_padding
+    text = signed_terms(f"({axis.n} {MINUS} 1){TIMES}{axis.s}", terms)
+    return AxisResult(size, f"{text} = {size}", fits=size >= 1, padded=axis.n)

@@ -1,0 +1,1 @@
+"""Spec objects: the validated, frozen input of the solvers."""
