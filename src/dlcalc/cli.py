@@ -71,14 +71,17 @@ def shapes(
     arch_file: str = typer.Argument(
         ...,
         help="Architecture file (text, .json or .toml; - for standard input).",
+        metavar="ARCH_FILE",
         show_default=False,
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
-    convention: ShapesConvention = typer.Option(
-        ShapesConvention.keras,
+    convention: ShapesConvention | None = typer.Option(
+        None,
         "--convention",
         help="Whose parameter counts: keras (BatchNorm 4·C, 2·C non-trainable) or pytorch "
-        "(BatchNorm 2·C; two bias vectors in recurrent layers).",
+        "(BatchNorm 2·C; two bias vectors in recurrent layers) [default: the file's "
+        "`convention` line, else keras].",
+        show_default=False,
     ),
     channels_first: bool = typer.Option(
         False, "--channels-first", help="Print shapes as C×H×W, as PyTorch does."
@@ -102,7 +105,8 @@ def shapes(
     from dlcalc.solve.shapes import ShapesOptions, solve_shapes
 
     spec = parse_architecture(read_source(arch_file))
-    result = solve_shapes(spec, ShapesOptions(convention=convention.value, strict=strict))
+    chosen = convention.value if convention else spec.convention or "keras"
+    result = solve_shapes(spec, ShapesOptions(convention=chosen, strict=strict))
     fmt = choose_format(output_format.value if output_format else None, sys.stdout)
     if fmt == "json":
         emit_json(shapes_json(result))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dlcalc.errors import DlcalcError, Location
@@ -40,3 +41,23 @@ def parse_answers(source: Source) -> tuple[Answer, ...]:
                 )
             answers.append(Answer(name.strip(), value.strip(), Location(source.name, number, 1)))
     return tuple(answers)
+
+
+def parse_whole_answer(answer: Answer) -> int | tuple[int, ...]:
+    """A shape (``28x28x6``, ``28×28×6``, ``(28, 28, 6)``) or a whole number (``61,706``)."""
+    text = answer.value.strip()
+    if text.startswith("(") and text.endswith(")"):
+        parts = [p.strip() for p in text[1:-1].split(",") if p.strip()]
+    elif re.fullmatch(r"\d+([x×]\d+)+", text):
+        parts = re.split("[x×]", text)
+    else:
+        parts = [text.replace(",", "").replace("_", "")]
+    if not all(p.isdigit() for p in parts):
+        raise DlcalcError(
+            f"cannot read the answer '{text}' for {answer.name}",
+            location=answer.location,
+            text=text,
+            expected="a whole number (61706 or 61,706) or a shape (28x28x6, (28, 28, 6))",
+        )
+    numbers = tuple(int(p) for p in parts)
+    return numbers if len(numbers) > 1 or text.startswith("(") else numbers[0]

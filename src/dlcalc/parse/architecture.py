@@ -21,6 +21,7 @@ from dlcalc.spec.architecture import ArchitectureSpec, InputOp, LayerSpec, Merge
 
 MAX_LAYERS = 1_000_000
 INPUT_USAGE = "input HxWxC, input HxW, input N, input TxF or input DxHxWxC"
+CONVENTIONS = ("keras", "pytorch")
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ class _Builder:
     def build(self, lines: Iterable[Line], blocks: dict[str, BlockDef]) -> ArchitectureSpec:
         self.blocks = blocks
         lines = list(lines)
+        convention = self._convention(lines)
+        lines = [line for line in lines if line.head.text.lower() != "convention"]
         if not lines:
             raise DlcalcError(
                 "the architecture is empty",
@@ -157,7 +160,23 @@ class _Builder:
                 "the architecture has an input but no layers",
                 expected="layer lines after the input line, such as conv 6 5x5",
             )
-        return ArchitectureSpec(self.source, input_layer, tuple(self.layers))
+        return ArchitectureSpec(self.source, input_layer, tuple(self.layers), convention)
+
+    @staticmethod
+    def _convention(lines: list[Line]) -> str | None:
+        """The value of a ``convention NAME`` line, if the file has one."""
+        found: str | None = None
+        for line in lines:
+            if line.head.text.lower() != "convention":
+                continue
+            if len(line.args) != 1 or line.args[0].text.lower() not in CONVENTIONS:
+                raise line.head.error(
+                    "convention takes one name", expected="convention keras or convention pytorch"
+                )
+            if found is not None:
+                raise line.head.error("the convention is given twice")
+            found = line.args[0].text.lower()
+        return found
 
     def _input(self, line: Line, rest: list[Line]) -> LayerSpec:
         if line.head.text.lower() != "input":

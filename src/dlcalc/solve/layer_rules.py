@@ -148,15 +148,21 @@ def _slide(
     axes = [Axis(n, f, s, d) for n, f, s, d in zip(frame.spatial, kernel, stride, dilation)]
     results = [compute(axis, index) for index, axis in enumerate(axes)]
     for axis, result in zip(axes, results):
-        if not result.fits or result.size < 1:
+        if not result.fits:
             raise layer.error(
-                f"the {shape_text(kernel)} kernel does not fit its padded input: "
-                f"span {axis.span} > {result.padded} on an axis of size {axis.n} "
-                f"(output {result.worked})",
+                f"the {shape_text(kernel)} kernel is larger than its padded input: "
+                f"{axis.span} > {result.padded} (an axis of {axis.n}"
+                f"{f' plus {result.padded - axis.n} padding' if result.padded > axis.n else ''})",
                 expected="a kernel no larger than the padded input",
                 suggestion="check the layers before this one, add padding or use a smaller kernel",
             )
-    inexact = "; ".join(r.inexact for r in results if r.inexact) or None
+        if result.size < 1:
+            raise layer.error(
+                f"the output size {result.worked} is not positive",
+                expected="hyper-parameters that give an output of at least 1",
+                suggestion="reduce the padding or check the layers before this one",
+            )
+    inexact = "; ".join(dict.fromkeys(r.inexact for r in results if r.inexact)) or None
     field, jump = _field(frame, tuple(a.span for a in axes), stride)
     sizes = tuple(r.size for r in results)
     return sizes, _join_axes(results), _notes(results), inexact, field, jump

@@ -133,7 +133,7 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
 
 def _strict_error(layer: LayerSpec, division: str) -> DlcalcError:
     return DlcalcError(
-        f"{layer.name}: {division} is not whole, so these hyper-parameters do not tile the input",
+        f"{layer.name}: {division} is not whole, so these hyper-parameters do not fit the input",
         location=layer.location,
         text=layer.kind,
         context=layer.context,
@@ -159,3 +159,30 @@ def _shared(layer: LayerSpec, computed: Computed, owner: LayerResult) -> Compute
         trainable=0,
         non_trainable=0,
     )
+
+
+Answer = int | tuple[int, ...]
+
+
+def answer_values(result: ShapesResult) -> dict[str, Answer]:
+    """Every answerable name of a shapes problem and its correct value.
+
+    ``total_params``, ``trainable_params``, ``non_trainable_params``, ``total_macs``,
+    ``total_flops``, and per layer ``NAME.output`` (a shape), ``NAME.params``,
+    ``NAME.trainable_params``, ``NAME.non_trainable_params``, ``NAME.macs``.
+    """
+    values: dict[str, Answer] = {
+        "input.output": result.input_shape,
+        "total_params": result.total_params,
+        "trainable_params": result.trainable_params,
+        "non_trainable_params": result.non_trainable_params,
+        "total_macs": result.total_macs,
+        "total_flops": result.total_flops,
+    }
+    for layer in result.layers:
+        values[f"{layer.name}.output"] = layer.output_shape
+        values[f"{layer.name}.params"] = layer.params
+        values[f"{layer.name}.trainable_params"] = layer.trainable_params
+        values[f"{layer.name}.non_trainable_params"] = layer.non_trainable_params
+        values[f"{layer.name}.macs"] = layer.macs
+    return values

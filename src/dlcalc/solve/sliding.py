@@ -139,4 +139,4 @@ def transposed(axis: Axis, padding: Padding, index: int, output_padding: int) ->
         terms.append((1, str(output_padding)))
     size = (axis.n - 1) * axis.s - 2 * p + axis.span + output_padding
     text = signed_terms(f"({axis.n} {MINUS} 1){TIMES}{axis.s}", terms)
-    return AxisResult(size, f"{text} = {size}", fits=size >= 1, padded=axis.n)
+    return AxisResult(size, f"{text} = {size}", padded=axis.n)

@@ -178,3 +178,5 @@ class ArchitectureSpec:
     source: str
     input: LayerSpec
     layers: tuple[LayerSpec, ...]
+    convention: str | None = None
+    """The counting convention the file asks for (``convention pytorch``), if any."""
