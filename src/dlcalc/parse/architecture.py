@@ -85,7 +85,10 @@ def _split_blocks(lines: list[Line]) -> tuple[dict[str, BlockDef], list[Line]]:
         line = lines[index]
         if line.head.text.lower() != "block":
             if line.head.text.lower() == "end":
-                raise line.head.error("'end' without a 'block' before it")
+                raise line.head.error(
+                    "'end' without a 'block' before it",
+                    expected="block NAME [PARAM ...] on a line before the block's layers",
+                )
             main.append(line)
             index += 1
             continue
@@ -149,7 +152,7 @@ class _Builder:
                 "the architecture is empty",
                 location=Location(self.source),
                 expected=f"a first line such as {INPUT_USAGE}, then one layer a line",
-                suggestion="see `dlcalc problems` for examples",
+                suggestion="see the files in problems/shapes/ for examples",
             )
         first, rest = lines[0], lines[1:]
         input_layer = self._input(first, rest)
@@ -268,7 +271,11 @@ class _Builder:
         if local in scope.names:
             first = self.where.get(scope.names[local])
             where = f" (first used at line {first.line})" if first and first.line else ""
-            raise token.error(f"the name '{local}' is already used{where}")
+            raise token.error(
+                f"the name '{local}' is already used{where}",
+                expected="a name no earlier layer has",
+                suggestion="rename one of the two layers",
+            )
 
     def _resolve(self, token: Token, scope: _Scope) -> str:
         if token.text in scope.names:

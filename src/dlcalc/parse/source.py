@@ -34,7 +34,7 @@ def read_source(path: str) -> Source:
         raise DlcalcError(
             f"{path} is a directory, not a file",
             location=Location(path),
-            suggestion="name a problem file inside it (see `dlcalc problems` for the bundled ones)",
+            suggestion="name a problem file inside it",
         )
     try:
         data = file.read_bytes()

@@ -1,0 +1,175 @@
+"""``dlcalc shapes`` from the command line: exit statuses, messages, input sources, start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, run_cli
+from dlcalc import __version__
+
+LENET = "input 32x32x1\nconv 6 5\navgpool 2\nconv 16 5\navgpool 2\nconv 120 5\nflatten\ndense 84\ndense 10\n"
+
+
+def test_version() -> None:
+    run = run_cli("--version")
+    assert run.code == 0
+    assert run.out.strip() == f"dlcalc {__version__}"
+
+
+def test_no_arguments_shows_help() -> None:
+    run = run_cli()
+    assert "shapes" in run.out + run.err
+
+
+def test_shapes_prints_the_table_and_totals(arch_file) -> None:
+    run = run_cli("shapes", arch_file(LENET))
+    assert run.code == 0, run.err
+    assert "conv1" in run.out and "(5·5·1 + 1)·6 = 156" in run.out
+    assert "Total parameters  61,706" in run.out
+    assert "convention: keras" in run.out
+
+
+def test_standard_input(arch_file) -> None:
+    run = run_cli("shapes", "-", "--format", "json", stdin=LENET.encode())
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["total_params"] == 61_706
+    assert data["source"] == "<stdin>"
+
+
+def test_json_and_toml_files_are_chosen_by_extension(arch_file) -> None:
+    data = {"input": [8, 8, 3], "layers": [{"kind": "conv", "filters": 4, "kernel": 3}]}
+    json_run = run_cli("shapes", arch_file(json.dumps(data), "net.json"), "-f", "json")
+    toml = 'input = [8, 8, 3]\n[[layers]]\nkind = "conv"\nfilters = 4\nkernel = 3\n'
+    toml_run = run_cli("shapes", arch_file(toml, "net.toml"), "-f", "json")
+    for run in (json_run, toml_run):
+        assert run.code == 0, run.err
+        assert json.loads(run.out)["layers"][0]["output_shape"] == [6, 6, 4]
+
+
+def test_the_file_convention_can_be_overridden(arch_file) -> None:
+    path = arch_file("convention pytorch\ninput 4x4x8\nbatchnorm\n")
+    from_file = json.loads(run_cli("shapes", path, "-f", "json").out)
+    overridden = json.loads(run_cli("shapes", path, "-f", "json", "--convention", "keras").out)
+    assert (from_file["convention"], from_file["total_params"]) == ("pytorch", 16)
+    assert (overridden["convention"], overridden["total_params"]) == ("keras", 32)
+
+
+def test_strict_turns_flooring_into_an_error(arch_file) -> None:
+    path = arch_file("input 224x224x3\nconv 96 11 stride=4\n")
+    assert run_cli("shapes", path).code == 0
+    run = run_cli("shapes", path, "--strict")
+    assert run.code == 2
+    assert "54.25 is not whole" in run.err
+
+
+ERRORS = [
+    (
+        "unknown kind",
+        "input 8x8x3\ncomv 6 5\n",
+        ":2:1: unknown layer kind 'comv'",
+        "did you mean 'conv'?",
+    ),
+    ("malformed number", "input 8x8x3\nconv 6 5x\n", ":2:8: kernel must be a size", "3x3"),
+    ("missing number", "input 8x8x3\nconv 6\n", ":2:1: conv takes 2 values", "conv FILTERS KERNEL"),
+    (
+        "kernel too large",
+        "input 4x4x3\nconv 6 5\n",
+        ":2:1: conv1: the 5×5 kernel is larger",
+        "5 > 4",
+    ),
+    (
+        "zero output",
+        "input 4x4x3\nconvtranspose 2 1 padding=9\n",
+        "not positive",
+        "output of at least 1",
+    ),
+    ("groups", "input 8x8x3\nconv 6 3 groups=2\n", "groups=2 must divide both", "divides 3 and 6"),
+    (
+        "unknown option",
+        "input 8x8x3\nconv 6 3 strid=2\n",
+        "has no option 'strid'",
+        "did you mean 'stride'?",
+    ),
+    ("empty", "# only a comment\n\n", "the architecture is empty", "input HxWxC"),
+    (
+        "shape mismatch",
+        "input 8x8x3\nconv 4 1 name=a\nadd a input\n",
+        "add needs inputs of one shape",
+        "1×1 conv",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "message", "hint"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_bad_input_gives_one_clear_message_and_status_2(
+    arch_file, case: str, text: str, message: str, hint: str
+) -> None:
+    path = arch_file(text)
+    run = run_cli("shapes", path)
+    assert run.code == 2
+    assert run.out == ""  # nothing half-written
+    assert run.err.startswith(f"error: {path}")
+    assert message in run.err
+    assert hint in run.err
+    assert "Traceback" not in run.err
+
+
+def test_the_offending_text_is_underlined(arch_file) -> None:
+    run = run_cli("shapes", arch_file("input 8x8x3\nconv 6 3 strid=2\n"))
+    lines = run.err.splitlines()
+    assert lines[1] == "  conv 6 3 strid=2"
+    assert lines[2] == "           ^^^^^"
+
+
+def test_missing_binary_and_directory_inputs(arch_file, tmp_path) -> None:
+    missing = run_cli("shapes", str(tmp_path / "nope.arch"))
+    assert missing.code == 2 and "no such file" in missing.err
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(b"\x89PNG\x00\x01\x02")
+    run = run_cli("shapes", str(binary))
+    assert run.code == 2 and "binary file" in run.err
+    latin = tmp_path / "latin.arch"
+    latin.write_bytes("input 8\n# caf\xe9\n".encode("latin-1"))
+    run = run_cli("shapes", str(latin))
+    assert run.code == 2 and "not valid UTF-8" in run.err
+    run = run_cli("shapes", str(tmp_path))
+    assert run.code == 2 and "is a directory" in run.err
+
+
+def test_an_unknown_format_is_a_usage_error(arch_file) -> None:
+    run = run_cli("shapes", arch_file(LENET), "--format", "xml")
+    assert run.code == 2
+    assert "xml" in run.err
+
+
+def _run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    proc = _run_module("-m", "dlcalc", "shapes", "problems/shapes/lenet5-exam.arch", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total_params"] == 61_706
+    bad = _run_module("-m", "dlcalc", "shapes", "problems/nothing-here.arch")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_shapes_does_not_import_sympy_or_numpy() -> None:
+    code = (
+        "import sys\n"
+        "from dlcalc.cli import main\n"
+        "sys.argv = ['dlcalc', 'shapes', 'problems/shapes/models/resnet50-keras.arch']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "assert 'sympy' not in sys.modules and 'numpy' not in sys.modules, 'heavy import'\n"
+        "sys.stderr.write('clean')\n"
+    )
+    proc = _run_module("-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.endswith("clean")
