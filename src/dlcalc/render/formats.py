@@ -34,7 +34,25 @@ def emit(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
 
 
 def emit_json(data: dict[str, Any], stream: TextIO | None = None) -> None:
-    (stream or sys.stdout).write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    (stream or sys.stdout).write(json_text(data))
+
+
+def json_text(data: dict[str, Any]) -> str:
+    """JSON with one top-level key a line and one list item (a layer, a step) a line.
+
+    Each piece goes through the C encoder (``indent`` would select the slow Python one).
+    """
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def member(key: str, value: Any) -> str:
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            items = ",\n".join(f"    {dump(item)}" for item in value)
+            return f"  {dump(key)}: [\n{items}\n  ]"
+        return f"  {dump(key)}: {dump(value)}"
+
+    return "{\n" + ",\n".join(member(k, v) for k, v in data.items()) + "\n}\n"
 
 
 def _rows_with_footer(table: Table) -> list[list[str]]:
