@@ -166,12 +166,13 @@ def main() -> None:
         print(f"{name.ljust(width)}  {medians[name]:8.3f}  {peaks[name] / 1024:8.1f}")
 
     bare = medians["bare Typer app, one Rich table"]
+    torchinfo = medians.get("torchinfo summary of ResNet-50")
     print()
     for name in ("rich table", "plain table", "json"):
         ours = medians[f"dlcalc shapes ResNet-50 ({name})"]
         line = f"ResNet-50 ({name}) / bare Typer app: {ours / bare:.2f}x"
-        if args.torch_python:
-            line += f"; torchinfo / ResNet-50 ({name}): {medians['torchinfo summary of ResNet-50'] / ours:.1f}x"
+        if torchinfo is not None:
+            line += f"; torchinfo / ResNet-50 ({name}): {torchinfo / ours:.1f}x"
         print(line)
     base = medians[f"dlcalc shapes {CHAIN_SIZES[0]:,}-layer chain (json)"]
     for size in CHAIN_SIZES[1:]:
