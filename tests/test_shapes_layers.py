@@ -139,7 +139,10 @@ def test_ceil_mode_drops_a_window_that_starts_in_the_padding() -> None:
     # ⌈(5 + 2 − 2)/2⌉ + 1 = 4, but the 4th window would start at 6 ≥ 5 + 1.
     layer = only("input 5x5x1\nmaxpool 2 stride=2 padding=1 ceil=true")
     assert layer.output_shape == (3, 3, 1)
-    assert layer.shape_working == "⌈(5 + 2·1 − 2)/2⌉ + 1 = ⌈2.5⌉ + 1 = 4 − 1 = 3"
+    assert (
+        layer.shape_working
+        == "⌈(5 + 2·1 − 2)/2⌉ + 1 = ⌈2.5⌉ + 1 = 4; without the last window: 4 − 1 = 3"
+    )
     assert any("would start in the padding" in note for note in layer.notes)
 
 

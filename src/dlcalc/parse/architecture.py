@@ -9,6 +9,7 @@ from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import ANSWERS_HEADINGS
 from dlcalc.parse.expressions import substitute
 from dlcalc.parse.layers import (
+    ACTIVATIONS,
     ALIASES,
     LAYER_KINDS,
     SEQUENCE_CONSUMERS,
@@ -254,10 +255,13 @@ class _Builder:
         if kind in LAYER_KINDS:
             return kind
         known = [*LAYER_KINDS, *self.blocks, "repeat"]
+        layers = [kind for kind in LAYER_KINDS if kind not in ACTIVATIONS]
         raise head.error(
             f"unknown layer kind '{head.text}'",
-            expected="a layer kind (conv, maxpool, dense, ... see `dlcalc shapes --help`)"
-            + (" or a block name" if self.blocks else ""),
+            expected="a layer kind: "
+            + ", ".join(layers)
+            + ", or an activation such as relu"
+            + (", or a block name" if self.blocks else ""),
             suggestion=did_you_mean(head.text, known),
         )
 

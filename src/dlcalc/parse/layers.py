@@ -152,11 +152,6 @@ def _build_conv(kind: str, line: Line) -> Op:
         for key, default in defaults.items()
     }
     padding = parse_padding(opts["padding"]) if "padding" in opts else VALID
-    if padding.amounts and len(padding.amounts) != rank:
-        raise opts["padding"].error(
-            f"padding {opts['padding'].text} needs 1 or {rank} values for a {rank}-D layer",
-            expected=f"one number, or {rank} separated by x",
-        )
     return ConvOp(
         kind=kind,  # type: ignore[arg-type]
         spatial_rank=rank,

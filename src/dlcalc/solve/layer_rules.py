@@ -23,6 +23,7 @@ from dlcalc.spec.architecture import (
     LayerSpec,
     MergeOp,
     NormOp,
+    Padding,
     PoolOp,
     RecurrentOp,
     Size,
@@ -111,6 +112,12 @@ def _per_axis(layer: _Layer, values: Size, rank: int, what: str) -> Size:
     return values
 
 
+def _check_padding(layer: _Layer, padding: Padding, rank: int) -> None:
+    """Per-axis padding (``2x1``) must give one value per spatial axis of the input."""
+    if padding.amounts:
+        _per_axis(layer, padding.amounts, rank, "padding")
+
+
 def _join_axes(results: Sequence[AxisResult]) -> str:
     if len({r.worked for r in results}) == 1:
         return results[0].worked
@@ -139,9 +146,11 @@ def _slide(
     kernel: Size,
     stride: Size,
     dilation: Size,
+    padding: Padding,
     compute: Callable[[Axis, int], AxisResult],
 ) -> tuple[tuple[int, ...], str, tuple[str, ...], str | None, Fractions | None, Fractions | None]:
     rank = len(frame.spatial)
+    _check_padding(layer, padding, rank)
     kernel = _per_axis(layer, kernel, rank, "kernel")
     stride = _per_axis(layer, stride, rank, "stride")
     dilation = _per_axis(layer, dilation, rank, "dilation")
@@ -181,6 +190,7 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             op.kernel,
             op.stride,
             op.dilation,
+            op.padding,
             lambda axis, i: transposed(axis, op.padding, i, pads[i]),
         )
         field: Fractions | None = None
@@ -197,6 +207,7 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             op.kernel,
             op.stride,
             op.dilation,
+            op.padding,
             lambda axis, i: window(axis, op.padding, i),
         )
     kernel = _per_axis(layer, op.kernel, op.spatial_rank, "kernel")
@@ -298,20 +309,21 @@ def _depthwise(
 def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
     stride = op.stride if op.stride is not None else op.kernel
-    if op.padding.mode == "explicit":
-        kernel = _per_axis(layer, op.kernel, len(frame.spatial), "pool size")
-        for index, f in enumerate(kernel):
-            if op.padding.on_axis(index) * 2 > f:
-                raise layer.error(
-                    f"padding {op.padding.on_axis(index)} is more than half the pool size {f}",
-                    expected="padding ≤ pool size / 2 (PyTorch's rule)",
-                )
+    rank = len(frame.spatial)
+    _check_padding(layer, op.padding, rank)
+    for index, f in enumerate(_per_axis(layer, op.kernel, rank, "pool size")):
+        if op.padding.on_axis(index) * 2 > f:
+            raise layer.error(
+                f"padding {op.padding.on_axis(index)} is more than half the pool size {f}",
+                expected="padding ≤ pool size / 2 (PyTorch's rule)",
+            )
     sizes, worked, notes, inexact, field, jump = _slide(
         layer,
         frame,
         op.kernel,
         stride,
         (1,),
+        op.padding,
         lambda axis, i: window(axis, op.padding, i, op.ceil),
     )
     if op.stride is None:
@@ -350,6 +362,7 @@ def _adaptive_pool(layer: _Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
 
 def _zeropad(layer: _Layer, op: ZeroPadOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
+    _check_padding(layer, op.padding, len(frame.spatial))
     results = []
     for index, n in enumerate(frame.spatial):
         p = op.padding.on_axis(index)

@@ -81,7 +81,7 @@ def _explicit(axis: Axis, before: int, after: int, ceil: bool) -> AxisResult:
     notes = [f"({text})/{axis.s} = {decimal(quotient)} is not whole: {how}"]
     if ceil and (size - 1) * axis.s >= axis.n + before:
         size -= 1
-        worked += f" {MINUS} 1 = {size}"
+        worked += f"; without the last window: {size + 1} {MINUS} 1 = {size}"
         notes.append(
             "the last window would start in the padding, so it is dropped (PyTorch's rule)"
         )
