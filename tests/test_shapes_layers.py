@@ -323,6 +323,10 @@ def test_strict_rejects_a_division_that_is_not_whole() -> None:
         ("input 8x8x3\nconv 4 1 name=a\nconv 5 1 from=input name=b\nadd a b", "one shape"),
         ("input 8x8x3\nmaxpool 2x2x2", "3 values but the input has 2 spatial axes"),
         ("input 4x4x3\nconvtranspose 2 1 padding=9", "is not positive"),
+        (
+            "input 4x4x3\nconvtranspose 2 3 stride=2 output_padding=2",
+            "must be smaller than the stride",
+        ),
     ],
 )
 def test_shape_errors_name_the_layer_and_the_sizes(text: str, message: str) -> None:

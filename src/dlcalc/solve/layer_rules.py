@@ -184,6 +184,17 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
     if op.kind == "convtranspose":
         rank = op.spatial_rank
         pads = _per_axis(layer, op.output_padding, rank, "output padding")
+        strides = _per_axis(layer, op.stride, rank, "stride")
+        dilations = _per_axis(layer, op.dilation, rank, "dilation")
+        for pad, stride, dilation in zip(pads, strides, dilations):
+            if pad >= max(stride, dilation):
+                raise layer.error(
+                    f"output_padding {pad} must be smaller than the stride ({stride}) "
+                    f"or the dilation ({dilation})",
+                    expected="output_padding < max(stride, dilation), as PyTorch requires",
+                    suggestion="output_padding only picks one of the s sizes a strided conv "
+                    "maps to the same input size",
+                )
         sizes, worked, notes, inexact, _, _ = _slide(
             layer,
             frame,
