@@ -3,7 +3,7 @@
 Measures `dlcalc shapes` on ResNet-50 (Rich table, plain table, JSON), a bare Typer app that
 prints one Rich table (the floor of our stack), torchinfo's summary of the same ResNet-50 built
 in PyTorch (only with --torch-python, an interpreter that has torch and torchinfo), and
-generated chains of 250 to 2,000 layers (time should grow linearly).
+generated chains of 500 to 4,000 layers (time should grow linearly).
 
     python benchmarks/bench_shapes.py [--rounds 9] [--torch-python /path/to/python]
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESNET50 = ROOT / "problems" / "shapes" / "models" / "resnet50-keras.arch"
-CHAIN_SIZES = (250, 500, 1000, 2000)
+CHAIN_SIZES = (500, 1000, 2000, 4000)
 
 BARE_TYPER_APP = """
 import typer

@@ -2,17 +2,17 @@
 """Independent oracle for `dlcalc shapes`: framework-measured shapes and parameter counts.
 
 This script does NOT import dlcalc.  It generates random architectures from a seeded
-random description (a list of dicts), writes each one both as dlcalc text (see
-docs/architecture-format.md) and as a real framework model (PyTorch, or Keras 3 on the
-torch backend), runs a dummy forward pass (batch 1) and records, per text line, the
+random description (a list of dicts), writes each one both as dlcalc text (see the
+README's architecture-file reference) and as a real framework model (PyTorch, or
+Keras 3 on the torch backend), runs a dummy forward pass (batch 1) and records, per text line, the
 channels-last output shape and the trainable / non-trainable parameter counts measured
 by the framework.  It also builds a few standard models (AlexNet, VGG-16/19, ResNet-18/50
 in plain torch.nn with torchvision's layouts; ResNet50 and MobileNet from
 keras.applications) and checks their published parameter counts.
 
 Every shape and count written to the JSON comes from the framework.  As a sanity check
-the generator also computes the formulas of the format document; disagreements are
-printed (they mean the document and a framework disagree, or a bug here).
+the generator also computes the formulas of the README's reference; disagreements are
+printed (they mean the reference and a framework disagree, or a bug here).
 
 Requirements (own virtual environment, not the project's):
     python3 -m venv /work/oracle-venv
@@ -90,8 +90,8 @@ class Invalid(Exception):
 
 
 # ----------------------------------------------------------------------------------------
-# Formulas of docs/architecture-format.md (used only to keep the random cases valid and as
-# a cross-check; the JSON holds what the frameworks measure).
+# Formulas of the README's architecture reference (used only to keep the random cases
+# valid and as a cross-check; the JSON holds what the frameworks measure).
 # ----------------------------------------------------------------------------------------
 
 

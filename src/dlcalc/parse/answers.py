@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.source import Source
@@ -11,8 +11,7 @@ from dlcalc.parse.source import Source
 ANSWERS_HEADINGS = ("expected", "answers")
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     name: str
     value: str
     location: Location

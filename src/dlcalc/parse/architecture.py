@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import ANSWERS_HEADINGS
@@ -25,8 +26,7 @@ INPUT_USAGE = "input HxWxC, input HxW, input N, input TxF or input DxHxWxC"
 CONVENTIONS = ("keras", "pytorch")
 
 
-@dataclass(frozen=True)
-class BlockDef:
+class BlockDef(NamedTuple):
     """A block: named parameters (with optional default texts) and the lines of its body."""
 
     name: Token

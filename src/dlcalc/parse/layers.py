@@ -6,7 +6,7 @@ Each kind has a builder that turns one tokenized line into a validated operation
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dlcalc.parse.lines import Line, Token, did_you_mean
 from dlcalc.parse.values import (
@@ -72,8 +72,7 @@ ALIASES = {
 }
 
 
-@dataclass(frozen=True)
-class LayerKind:
+class LayerKind(NamedTuple):
     """How one layer kind is written (``usage``) and turned into an operation (``build``)."""
 
     usage: str

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A piece of input text with the place it came from, and the whole line for messages."""
 
     text: str
@@ -39,8 +38,7 @@ class Token:
         return Token(text, self.location, self.context)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One non-blank line: its first word, the positional words after it and its options."""
 
     head: Token

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """The text of one input, and the name used in messages."""
 
     name: str

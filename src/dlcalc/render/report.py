@@ -7,11 +7,10 @@ Each command turns its result into a :class:`Report`; the printers in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     align: Literal["left", "right"] = "left"
 

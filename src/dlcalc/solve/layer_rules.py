@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError
 from dlcalc.solve.sliding import Axis, AxisResult, transposed, window
@@ -35,8 +34,7 @@ AXIS_LABELS = {1: ("",), 2: ("H", "W"), 3: ("D", "H", "W")}
 UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """What flows between layers: a shape, and the receptive field and jump of its positions."""
 
     shape: tuple[int, ...]
@@ -52,8 +50,7 @@ class Frame:
         return self.shape[-1]
 
 
-@dataclass(frozen=True)
-class Computed:
+class Computed(NamedTuple):
     shape: tuple[int, ...]
     shape_working: str
     params_working: str = "0"

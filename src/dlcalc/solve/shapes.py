@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from dlcalc.errors import DlcalcError
 from dlcalc.solve.layer_rules import Computed, Frame, compute_layer
@@ -16,14 +15,12 @@ CONVENTIONS: tuple[Convention, ...] = ("keras", "pytorch")
 FLOAT32_BYTES = 4
 
 
-@dataclass(frozen=True)
-class ShapesOptions:
+class ShapesOptions(NamedTuple):
     convention: Convention = "keras"
     strict: bool = False
 
 
-@dataclass(frozen=True)
-class LayerResult:
+class LayerResult(NamedTuple):
     """One layer's answer: shape and parameters with their working, cost, receptive field."""
 
     name: str
@@ -59,13 +56,12 @@ class LayerResult:
         return FLOAT32_BYTES * self.activations
 
 
-@dataclass(frozen=True)
-class ShapesResult:
+class ShapesResult(NamedTuple):
     source: str
     convention: Convention
     input_shape: tuple[int, ...]
     layers: tuple[LayerResult, ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def trainable_params(self) -> int:
@@ -153,8 +149,7 @@ def _shared(layer: LayerSpec, computed: Computed, owner: LayerResult) -> Compute
             context=layer.context,
             expected="share=NAME naming an earlier layer of the same kind and weight shape",
         )
-    return replace(
-        computed,
+    return computed._replace(
         params_working=f"0 (shares the weights of {owner.name}, counted there)",
         trainable=0,
         non_trainable=0,

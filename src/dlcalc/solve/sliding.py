@@ -4,15 +4,14 @@ with its working and the notes a student is marked on (a division that is not wh
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from dlcalc.solve.working import MINUS, TIMES, decimal, signed_terms
 from dlcalc.spec.architecture import Padding
 
 
-@dataclass(frozen=True)
-class Axis:
+class Axis(NamedTuple):
     """The inputs of one axis: size n, kernel f, stride s, dilation d."""
 
     n: int
@@ -26,8 +25,7 @@ class Axis:
         return self.d * (self.f - 1) + 1
 
 
-@dataclass(frozen=True)
-class AxisResult:
+class AxisResult(NamedTuple):
     """The output size, the worked formula, and what is worth a note."""
 
     size: int

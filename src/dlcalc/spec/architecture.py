@@ -6,8 +6,7 @@ and a volume ``(D, H, W, C)``; everything before the last axis is "spatial".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from dlcalc.errors import Location
 
@@ -15,8 +14,7 @@ Size = tuple[int, ...]
 """One value per spatial axis (a kernel, a stride, a dilation)."""
 
 
-@dataclass(frozen=True)
-class Padding:
+class Padding(NamedTuple):
     """``mode`` 'valid' (none), 'same' (output ⌈n/s⌉, as TensorFlow/Keras) or 'explicit'.
 
     For 'explicit', ``amounts`` gives the padding added on *each* side, per spatial axis
@@ -36,13 +34,11 @@ class Padding:
 VALID = Padding("valid")
 
 
-@dataclass(frozen=True)
-class InputOp:
+class InputOp(NamedTuple):
     shape: Size
 
 
-@dataclass(frozen=True)
-class ConvOp:
+class ConvOp(NamedTuple):
     """conv, conv1d, conv3d, depthwise, separable and convtranspose.
 
     ``spatial_rank`` is 1, 2 or 3; ``kernel`` etc. may have fewer values than that when
@@ -63,8 +59,7 @@ class ConvOp:
     activation: str | None = None
 
 
-@dataclass(frozen=True)
-class PoolOp:
+class PoolOp(NamedTuple):
     kind: Literal["maxpool", "avgpool"]
     kernel: Size
     stride: Size | None = None
@@ -72,57 +67,47 @@ class PoolOp:
     ceil: bool = False
 
 
-@dataclass(frozen=True)
-class GlobalPoolOp:
+class GlobalPoolOp(NamedTuple):
     kind: Literal["globalavgpool", "globalmaxpool"]
 
 
-@dataclass(frozen=True)
-class AdaptivePoolOp:
+class AdaptivePoolOp(NamedTuple):
     kind: Literal["adaptiveavgpool", "adaptivemaxpool"]
     size: Size
 
 
-@dataclass(frozen=True)
-class ZeroPadOp:
+class ZeroPadOp(NamedTuple):
     padding: Padding
 
 
-@dataclass(frozen=True)
-class NormOp:
+class NormOp(NamedTuple):
     kind: Literal["batchnorm", "layernorm"]
 
 
-@dataclass(frozen=True)
-class DropoutOp:
+class DropoutOp(NamedTuple):
     rate: float
 
 
-@dataclass(frozen=True)
-class FlattenOp:
-    pass
+class FlattenOp(NamedTuple):
+    """No values: the output is the product of the input's axes."""
 
 
-@dataclass(frozen=True)
-class ActivationOp:
+class ActivationOp(NamedTuple):
     function: str
 
 
-@dataclass(frozen=True)
-class DenseOp:
+class DenseOp(NamedTuple):
     units: int
     bias: bool = True
     activation: str | None = None
 
 
-@dataclass(frozen=True)
-class EmbeddingOp:
+class EmbeddingOp(NamedTuple):
     vocab: int
     dim: int
 
 
-@dataclass(frozen=True)
-class RecurrentOp:
+class RecurrentOp(NamedTuple):
     cell: Literal["rnn", "lstm", "gru"]
     units: int
     return_sequences: bool = False
@@ -130,8 +115,7 @@ class RecurrentOp:
     reset_after: bool = True
 
 
-@dataclass(frozen=True)
-class MergeOp:
+class MergeOp(NamedTuple):
     kind: Literal["add", "concat"]
     axis: int = -1
 
@@ -154,8 +138,7 @@ Op = (
 )
 
 
-@dataclass(frozen=True)
-class LayerSpec:
+class LayerSpec(NamedTuple):
     """One layer line: its unique name, the layers it reads, its operation and where it was written.
 
     ``share`` names an earlier layer whose weights this one reuses (counted once).
@@ -171,8 +154,7 @@ class LayerSpec:
     """The line as written, for messages."""
 
 
-@dataclass(frozen=True)
-class ArchitectureSpec:
+class ArchitectureSpec(NamedTuple):
     """An input and the layers after it, in file order (every input of a layer comes before it)."""
 
     source: str
