@@ -19,11 +19,17 @@ from dlcalc.parse.layers import (
 from dlcalc.parse.lines import Line, Token, did_you_mean, split_lines
 from dlcalc.parse.source import Source
 from dlcalc.parse.values import parse_int, parse_size
-from dlcalc.spec.architecture import ArchitectureSpec, InputOp, LayerSpec, MergeOp
+from dlcalc.spec.architecture import (
+    CONVENTIONS,
+    ArchitectureSpec,
+    Convention,
+    InputOp,
+    LayerSpec,
+    MergeOp,
+)
 
 MAX_LAYERS = 1_000_000
 INPUT_USAGE = "input HxWxC, input HxW, input N, input TxF or input DxHxWxC"
-CONVENTIONS = ("keras", "pytorch")
 
 
 class BlockDef(NamedTuple):
@@ -167,9 +173,9 @@ class _Builder:
         return ArchitectureSpec(self.source, input_layer, tuple(self.layers), convention)
 
     @staticmethod
-    def _convention(lines: list[Line]) -> str | None:
+    def _convention(lines: list[Line]) -> Convention | None:
         """The value of a ``convention NAME`` line, if the file has one."""
-        found: str | None = None
+        found: Convention | None = None
         for line in lines:
             if line.head.text.lower() != "convention":
                 continue
@@ -179,7 +185,7 @@ class _Builder:
                 )
             if found is not None:
                 raise line.head.error("the convention is given twice")
-            found = line.args[0].text.lower()
+            found = line.args[0].text.lower()  # type: ignore[assignment]
         return found
 
     def _input(self, line: Line, rest: list[Line]) -> LayerSpec:

@@ -110,7 +110,7 @@ def _line(table: Any, source: str, path: str, positional: tuple[str, ...] | None
             location=where,
             expected='{"kind": "conv", "filters": 6, "kernel": 5}',
         )
-    kind = table["kind"]
+    kind: str = table["kind"]
     head = Token(kind, where)
     names = positional if positional is not None else POSITIONAL.get(ALIASES.get(kind, kind), ())
     args: list[Token] = []

@@ -47,9 +47,6 @@ class Line(NamedTuple):
     location: Location
     context: str
 
-    def option_names(self) -> list[str]:
-        return [key.text for key, _ in self.options]
-
 
 def split_lines(text: str, source: str) -> Iterator[Line]:
     """The meaningful lines of ``text``: ``#`` starts a comment, blank lines are skipped."""

@@ -14,7 +14,6 @@ from typing import Any, Literal, TextIO
 from dlcalc.render.report import Column, Report, Table
 
 Format = Literal["rich", "plain", "markdown", "latex", "csv", "json"]
-FORMATS: tuple[Format, ...] = ("rich", "plain", "markdown", "latex", "csv", "json")
 
 
 def choose_format(requested: str | None, stream: TextIO) -> Format:

@@ -103,43 +103,23 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
 
 
 def _records(result: ShapesResult, channels_first: bool) -> Table:
-    headers = [
-        "name",
-        "kind",
-        "output_shape",
-        "shape_working",
-        "params_working",
-        "params",
-        "trainable_params",
-        "non_trainable_params",
-        "macs",
-        "flops",
-        "activations",
-        "receptive_field",
-        "jump",
-        "notes",
-    ]
+    """The JSON layer objects as CSV rows (lists written as text: shapes as 28×28×6)."""
+    layers = [_layer_json(layer) for layer in result.layers]
+    headers = list(layers[0]) if layers else []
     table = Table([Column(h) for h in headers])
-    for layer in result.layers:
-        table.rows.append(
-            [
-                layer.name,
-                layer.kind,
-                shape_text(layer.output_shape, channels_first),
-                layer.shape_working,
-                layer.params_working,
-                str(layer.params),
-                str(layer.trainable_params),
-                str(layer.non_trainable_params),
-                str(layer.macs),
-                str(layer.flops),
-                str(layer.activations),
-                _field(layer.receptive_field),
-                _field(layer.jump, whole=""),
-                "; ".join(layer.notes),
-            ]
-        )
+    for layer, data in zip(result.layers, layers):
+        data["output_shape"] = layer.output_shape
+        table.rows.append([_csv_cell(data[key], channels_first) for key in headers])
     return table
+
+
+def _csv_cell(value: Any, channels_first: bool) -> str:
+    if isinstance(value, tuple):
+        return shape_text(value, channels_first)
+    if isinstance(value, list):
+        joiner = "; " if value and isinstance(value[0], str) else "×"
+        return joiner.join(str(v) for v in value)
+    return "" if value is None else str(value)
 
 
 def _field(values: tuple[Fraction, ...] | None, whole: str = "whole input") -> str:

@@ -137,6 +137,37 @@ def _field(frame: Frame, spans: Size, strides: Size) -> tuple[Fractions | None, 
     return field, jump
 
 
+class Slid(NamedTuple):
+    """A sliding window's output positions, with their working and receptive field."""
+
+    sizes: tuple[int, ...]
+    worked: str
+    notes: tuple[str, ...]
+    inexact: str | None
+    field: Fractions | None
+    jump: Fractions | None
+
+    def computed(
+        self,
+        channels: int,
+        params_text: str = "0",
+        params: int = 0,
+        macs: int = 0,
+        notes: tuple[str, ...] = (),
+    ) -> Computed:
+        return Computed(
+            shape=(*self.sizes, channels),
+            shape_working=self.worked,
+            params_working=f"{params_text} = {number(params)}" if params else params_text,
+            trainable=params,
+            macs=macs,
+            field=self.field,
+            jump=self.jump,
+            notes=self.notes + notes,
+            inexact=self.inexact,
+        )
+
+
 def _slide(
     layer: _Layer,
     frame: Frame,
@@ -145,7 +176,7 @@ def _slide(
     dilation: Size,
     padding: Padding,
     compute: Callable[[Axis, int], AxisResult],
-) -> tuple[tuple[int, ...], str, tuple[str, ...], str | None, Fractions | None, Fractions | None]:
+) -> Slid:
     rank = len(frame.spatial)
     _check_padding(layer, padding, rank)
     kernel = _per_axis(layer, kernel, rank, "kernel")
@@ -171,45 +202,47 @@ def _slide(
     inexact = "; ".join(dict.fromkeys(r.inexact for r in results if r.inexact)) or None
     field, jump = _field(frame, tuple(a.span for a in axes), stride)
     sizes = tuple(r.size for r in results)
-    return sizes, _join_axes(results), _notes(results), inexact, field, jump
+    return Slid(sizes, _join_axes(results), _notes(results), inexact, field, jump)
+
+
+def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
+    rank = op.spatial_rank
+    pads = _per_axis(layer, op.output_padding, rank, "output padding")
+    strides = _per_axis(layer, op.stride, rank, "stride")
+    dilations = _per_axis(layer, op.dilation, rank, "dilation")
+    for pad, stride, dilation in zip(pads, strides, dilations):
+        if pad >= max(stride, dilation):
+            raise layer.error(
+                f"output_padding {pad} must be smaller than the stride ({stride}) "
+                f"or the dilation ({dilation})",
+                expected="output_padding < max(stride, dilation), as PyTorch requires",
+                suggestion="output_padding only picks one of the s sizes a strided conv "
+                "maps to the same input size",
+            )
+    slid = _slide(
+        layer,
+        frame,
+        op.kernel,
+        op.stride,
+        op.dilation,
+        op.padding,
+        lambda axis, i: transposed(axis, op.padding, i, pads[i]),
+    )
+    if frame.field is None or frame.jump is None:
+        return slid._replace(field=None, jump=None)
+    kernel = _per_axis(layer, op.kernel, rank, "kernel")
+    jump = tuple(j / s for j, s in zip(frame.jump, strides))
+    field = tuple(r + (k - 1) * j for r, k, j in zip(frame.field, kernel, jump))
+    return slid._replace(field=field, jump=jump)
 
 
 def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
     wanted = {1: "a sequence T×C", 2: "an image H×W×C", 3: "a volume D×H×W×C"}[op.spatial_rank]
     layer.need_rank(frame, (op.spatial_rank,), wanted)
-    c_in = frame.channels
     if op.kind == "convtranspose":
-        rank = op.spatial_rank
-        pads = _per_axis(layer, op.output_padding, rank, "output padding")
-        strides = _per_axis(layer, op.stride, rank, "stride")
-        dilations = _per_axis(layer, op.dilation, rank, "dilation")
-        for pad, stride, dilation in zip(pads, strides, dilations):
-            if pad >= max(stride, dilation):
-                raise layer.error(
-                    f"output_padding {pad} must be smaller than the stride ({stride}) "
-                    f"or the dilation ({dilation})",
-                    expected="output_padding < max(stride, dilation), as PyTorch requires",
-                    suggestion="output_padding only picks one of the s sizes a strided conv "
-                    "maps to the same input size",
-                )
-        sizes, worked, notes, inexact, _, _ = _slide(
-            layer,
-            frame,
-            op.kernel,
-            op.stride,
-            op.dilation,
-            op.padding,
-            lambda axis, i: transposed(axis, op.padding, i, pads[i]),
-        )
-        field: Fractions | None = None
-        jump: Fractions | None = None
-        if frame.field is not None and frame.jump is not None:
-            stride = _per_axis(layer, op.stride, rank, "stride")
-            kernel = _per_axis(layer, op.kernel, rank, "kernel")
-            jump = tuple(j / s for j, s in zip(frame.jump, stride))
-            field = tuple(r + (k - 1) * j for r, k, j in zip(frame.field, kernel, jump))
+        slid = _transposed(layer, op, frame)
     else:
-        sizes, worked, notes, inexact, field, jump = _slide(
+        slid = _slide(
             layer,
             frame,
             op.kernel,
@@ -219,12 +252,10 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             lambda axis, i: window(axis, op.padding, i),
         )
     kernel = _per_axis(layer, op.kernel, op.spatial_rank, "kernel")
-    window_size = math.prod(kernel)
-    out_positions = math.prod(sizes)
     if op.kind in ("depthwise", "separable"):
-        return _depthwise(op, frame, sizes, worked, notes, inexact, field, jump, kernel)
+        return _depthwise(op, frame, slid, kernel)
     assert op.filters is not None
-    k = op.filters
+    c_in, k = frame.channels, op.filters
     if c_in % op.groups or k % op.groups:
         raise layer.error(
             f"groups={op.groups} must divide both the input channels ({c_in}) "
@@ -232,54 +263,32 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             expected=f"a number of groups that divides {c_in} and {k}",
             suggestion="groups=1 is an ordinary convolution; groups=C a depthwise one",
         )
+    window_size = math.prod(kernel)
     per_filter = c_in // op.groups
-    weights = window_size * per_filter * k
-    params = weights + (k if op.bias else 0)
-    channel_text = str(per_filter)
+    params = window_size * per_filter * k + (k if op.bias else 0)
+    notes: tuple[str, ...] = ()
     if op.groups > 1:
-        notes += (
+        notes = (
             f"groups={op.groups}: each filter sees {c_in}/{op.groups} = {per_filter} channels",
         )
-    if op.kind == "convtranspose" and op.groups > 1:
-        params_working = f"{product([*kernel, c_in, k // op.groups])}" + (
-            f" + {k}" if op.bias else ""
-        )
+    if op.kind == "convtranspose":
+        # every input position is spread over a kernel-sized patch of each output channel
         macs = math.prod(frame.spatial) * window_size * c_in * (k // op.groups)
     else:
-        factors = product([*kernel, channel_text])
-        params_working = f"({factors} + 1){TIMES}{k}" if op.bias else f"{factors}{TIMES}{k}"
-        if op.kind == "convtranspose":
-            macs = math.prod(frame.spatial) * window_size * c_in * k
-        else:
-            macs = out_positions * k * window_size * per_filter
-    return Computed(
-        shape=(*sizes, k),
-        shape_working=worked,
-        params_working=f"{params_working} = {number(params)}",
-        trainable=params,
-        macs=macs,
-        field=field,
-        jump=jump,
-        notes=notes,
-        inexact=inexact,
-    )
+        macs = math.prod(slid.sizes) * k * window_size * per_filter
+    if op.kind == "convtranspose" and op.groups > 1:
+        text = product([*kernel, c_in, k // op.groups]) + (f" + {k}" if op.bias else "")
+    else:
+        factors = product([*kernel, per_filter])
+        text = f"({factors} + 1){TIMES}{k}" if op.bias else f"{factors}{TIMES}{k}"
+    return slid.computed(k, text, params, macs, notes)
 
 
-def _depthwise(
-    op: ConvOp,
-    frame: Frame,
-    sizes: tuple[int, ...],
-    worked: str,
-    notes: tuple[str, ...],
-    inexact: str | None,
-    field: Fractions | None,
-    jump: Fractions | None,
-    kernel: Size,
-) -> Computed:
+def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
     c, m = frame.channels, op.multiplier
     depth_channels = c * m
     window_text = product(kernel)
-    positions = math.prod(sizes)
+    positions = math.prod(slid.sizes)
     macs = positions * depth_channels * math.prod(kernel)
     channel_text = product([c, m]) if m > 1 else str(c)
     if op.kind == "depthwise":
@@ -289,43 +298,24 @@ def _depthwise(
             if op.bias
             else f"{window_text}{TIMES}{channel_text}"
         )
-        out_channels = depth_channels
-    else:
-        assert op.filters is not None
-        k = op.filters
-        params = math.prod(kernel) * depth_channels + depth_channels * k + (k if op.bias else 0)
-        text = (
-            f"{window_text}{TIMES}{channel_text} + {product([channel_text, k])}"
-            f"{f' + {k}' if op.bias else ''}"
-        )
-        macs += positions * depth_channels * k
-        out_channels = k
-        notes += ("depthwise (one filter per channel) then pointwise 1×1",)
-    return Computed(
-        shape=(*sizes, out_channels),
-        shape_working=worked,
-        params_working=f"{text} = {number(params)}",
-        trainable=params,
-        macs=macs,
-        field=field,
-        jump=jump,
-        notes=notes,
-        inexact=inexact,
+        return slid.computed(depth_channels, text, params, macs)
+    assert op.filters is not None
+    k = op.filters
+    params = math.prod(kernel) * depth_channels + depth_channels * k + (k if op.bias else 0)
+    text = (
+        f"{window_text}{TIMES}{channel_text} + {product([channel_text, k])}"
+        f"{f' + {k}' if op.bias else ''}"
+    )
+    macs += positions * depth_channels * k
+    return slid.computed(
+        k, text, params, macs, ("depthwise (one filter per channel) then pointwise 1×1",)
     )
 
 
 def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
     stride = op.stride if op.stride is not None else op.kernel
-    rank = len(frame.spatial)
-    _check_padding(layer, op.padding, rank)
-    for index, f in enumerate(_per_axis(layer, op.kernel, rank, "pool size")):
-        if op.padding.on_axis(index) * 2 > f:
-            raise layer.error(
-                f"padding {op.padding.on_axis(index)} is more than half the pool size {f}",
-                expected="padding ≤ pool size / 2 (PyTorch's rule)",
-            )
-    sizes, worked, notes, inexact, field, jump = _slide(
+    slid = _slide(
         layer,
         frame,
         op.kernel,
@@ -334,16 +324,15 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
         op.padding,
         lambda axis, i: window(axis, op.padding, i, op.ceil),
     )
+    for index, f in enumerate(_per_axis(layer, op.kernel, len(frame.spatial), "pool size")):
+        if op.padding.on_axis(index) * 2 > f:
+            raise layer.error(
+                f"padding {op.padding.on_axis(index)} is more than half the pool size {f}",
+                expected="padding ≤ pool size / 2 (PyTorch's rule)",
+            )
     if op.stride is None:
-        notes = ("stride = pool size (the default)", *notes)
-    return Computed(
-        (*sizes, frame.channels),
-        worked,
-        field=field,
-        jump=jump,
-        notes=(*notes, "pooling has no parameters"),
-        inexact=inexact,
-    )
+        slid = slid._replace(notes=("stride = pool size (the default)", *slid.notes))
+    return slid.computed(frame.channels, notes=("pooling has no parameters",))
 
 
 def _global_pool(layer: _Layer, op: GlobalPoolOp, frame: Frame) -> Computed:

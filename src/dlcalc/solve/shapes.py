@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError
 from dlcalc.solve.layer_rules import Computed, Frame, compute_layer
-from dlcalc.spec.architecture import ArchitectureSpec, LayerSpec
+from dlcalc.spec.architecture import ArchitectureSpec, Convention, LayerSpec
 
-Convention = Literal["keras", "pytorch"]
-CONVENTIONS: tuple[Convention, ...] = ("keras", "pytorch")
 FLOAT32_BYTES = 4
 
 

@@ -10,6 +10,10 @@ from typing import Literal, NamedTuple
 
 from dlcalc.errors import Location
 
+Convention = Literal["keras", "pytorch"]
+CONVENTIONS: tuple[Convention, ...] = ("keras", "pytorch")
+"""Whose parameter counts: Keras's (BatchNorm 4·C) or PyTorch's (BatchNorm 2·C, two RNN biases)."""
+
 Size = tuple[int, ...]
 """One value per spatial axis (a kernel, a stride, a dilation)."""
 
@@ -160,5 +164,5 @@ class ArchitectureSpec(NamedTuple):
     source: str
     input: LayerSpec
     layers: tuple[LayerSpec, ...]
-    convention: str | None = None
+    convention: Convention | None = None
     """The counting convention the file asks for (``convention pytorch``), if any."""
