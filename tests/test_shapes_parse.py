@@ -257,6 +257,8 @@ def test_standard_input_is_sniffed_as_json_or_text() -> None:
         ("input 8\nrepeat 2 nob", "2:10", "no block is named 'nob'"),
         ("input 8\nrepeat two b", "2:8", "the repeat count must be a whole number"),
         ("convention tensorflow\ninput 8\ndense 1", "1:1", "convention takes one name"),
+        ("input 8x8x3\nconv 4 3 stride=2 stride=3", "2:19", "the option 'stride' is given twice"),
+        ("block b\nend\ninput 8\nb", "1:7", "block 'b' has no layers"),
     ],
 )
 def test_errors_point_at_the_offending_text(text: str, where: str, message: str) -> None:

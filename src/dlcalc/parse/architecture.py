@@ -127,7 +127,10 @@ def _block_def(line: Line, body: tuple[Line, ...]) -> BlockDef:
         )
     name, *params = line.args
     if not body:
-        raise name.error(f"block '{name.text}' has no layers")
+        raise name.error(
+            f"block '{name.text}' has no layers",
+            expected="layer lines between 'block NAME ...' and 'end'",
+        )
     nested = next((b for b in body if b.head.text.lower() == "block"), None)
     if nested is not None:
         raise nested.head.error(

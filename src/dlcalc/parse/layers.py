@@ -335,7 +335,15 @@ def build_op(kind: str, line: Line) -> Op:
     """Validate one layer line of a known ``kind`` and build its operation."""
     rule = LAYER_KINDS[kind]
     allowed = rule.options | GRAPH_OPTIONS
+    seen: set[str] = set()
     for key, _ in line.options:
+        if key.text in seen:
+            raise key.error(
+                f"the option '{key.text}' is given twice",
+                expected=rule.usage,
+                suggestion="keep one of the two",
+            )
+        seen.add(key.text)
         if key.text not in allowed:
             raise key.error(
                 f"{kind} has no option '{key.text}'",
