@@ -79,7 +79,7 @@ ERRORS = [
     (
         "kernel too large",
         "input 4x4x3\nconv 6 5\n",
-        ":2:1: conv1: the 5×5 kernel is larger",
+        ":2:8: conv1: the 5×5 kernel is larger",
         "5 > 4",
     ),
     (
@@ -117,6 +117,28 @@ def test_bad_input_gives_one_clear_message_and_status_2(
     assert message in run.err
     assert hint in run.err
     assert "Traceback" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "marker"),
+    [
+        ("input 8x8x3\nconv 6 3 groups=2\n", "  conv 6 3 groups=2", "           ^^^^^^^^"),
+        ("input 8x8x3\nmaxpool 2x2x2\n", "  maxpool 2x2x2", "          ^^^^^"),
+        (
+            "input 8x8x3\nconv 4 3 name=a\nconv 4 1 share=a\n",
+            "  conv 4 1 share=a",
+            "           ^^^^^^^",
+        ),
+        ("input\t8x8x3\nconv\t4\t9\n", "  conv\t4\t9", "      \t \t^"),
+    ],
+    ids=["groups", "kernel axes", "share", "tabs"],
+)
+def test_shape_errors_point_at_the_option_or_value(
+    arch_file, text: str, line: str, marker: str
+) -> None:
+    run = run_cli("shapes", arch_file(text))
+    assert run.code == 2
+    assert run.err.splitlines()[1:3] == [line, marker]
 
 
 def test_the_offending_text_is_underlined(arch_file) -> None:

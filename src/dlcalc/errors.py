@@ -56,7 +56,9 @@ class DlcalcError(Exception):
             lines.append(f"  {self.context}")
             column = self.location.column if self.location else None
             if column is not None and self.text:
-                lines.append("  " + " " * (column - 1) + "^" * max(len(self.text), 1))
+                # keep the tabs before the marker, so that it lines up under the text
+                indent = "".join("\t" if ch == "\t" else " " for ch in self.context[: column - 1])
+                lines.append("  " + indent + "^" * max(len(self.text), 1))
         elif self.text:
             lines.append(f"  offending text: {self.text!r}")
         if self.expected:

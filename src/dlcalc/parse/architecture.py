@@ -13,7 +13,9 @@ from dlcalc.parse.layers import (
     ACTIVATIONS,
     ALIASES,
     LAYER_KINDS,
+    POSITIONAL,
     SEQUENCE_CONSUMERS,
+    SHAPE_KEEPING,
     build_op,
 )
 from dlcalc.parse.lines import Line, Token, did_you_mean, split_lines
@@ -28,7 +30,8 @@ from dlcalc.spec.architecture import (
     MergeOp,
 )
 
-MAX_LAYERS = 1_000_000
+MAX_LAYERS = 100_000
+MAX_NESTING = 32
 INPUT_USAGE = "input HxWxC, input HxW, input N, input TxF or input DxHxWxC"
 
 
@@ -138,6 +141,18 @@ def _block_def(line: Line, body: tuple[Line, ...]) -> BlockDef:
         )
     declared: list[tuple[str, Token | None]] = [(p.text, None) for p in params]
     declared += [(key.text, value) for key, value in line.options]
+    seen: set[str] = set()
+    for token in [*params, *(key for key, _ in line.options)]:
+        if token.text == "name":
+            raise token.error(
+                "'name' cannot be a block parameter: name= names a use of the block",
+                expected="another parameter name",
+            )
+        if token.text in seen:
+            raise token.error(
+                f"the parameter '{token.text}' is declared twice", expected="one of the two"
+            )
+        seen.add(token.text)
     return BlockDef(name, tuple(declared), body)
 
 
@@ -209,16 +224,21 @@ class _Builder:
         self.where["input"] = line.location
         return LayerSpec("input", "input", InputOp(shape), (), line.location, context=line.context)
 
-    def _sequence_next(self, rest: list[Line]) -> bool:
-        """Whether a 2-D input is a sequence (T x F) rather than a one-channel image."""
+    def _sequence_next(self, rest: list[Line], depth: int = 0) -> bool:
+        """Whether a 2-D input is a sequence (T x F) rather than a one-channel image: it is when
+        the first layer that cares (past dropout, normalisation and activations) is recurrent
+        or a conv1d."""
         for line in rest:
-            head = line.head.text.lower()
+            head = line.head.text
+            if head.lower() == "repeat" and len(line.args) > 1:
+                head = line.args[1].text
             if head in self.blocks:
-                return self._sequence_next(list(self.blocks[head].body))
-            if head in ("repeat",) and len(line.args) > 1:
-                block = self.blocks.get(line.args[1].text)
-                return block is not None and self._sequence_next(list(block.body))
-            return ALIASES.get(head, head) in SEQUENCE_CONSUMERS
+                return depth < MAX_NESTING and self._sequence_next(
+                    list(self.blocks[head].body), depth + 1
+                )
+            kind = ALIASES.get(head.lower(), head.lower())
+            if kind not in SHAPE_KEEPING:
+                return kind in SEQUENCE_CONSUMERS
         return False
 
     def _lines(self, lines: Iterable[Line], scope: _Scope) -> None:
@@ -250,10 +270,31 @@ class _Builder:
         else:
             inputs = (scope.previous,)
         share = self._resolve(options["share"], scope) if "share" in options else None
+        if share == "input":
+            raise options["share"].error(
+                "the input has no weights to share", expected="share=NAME of an earlier layer"
+            )
         name = scope.full_name(local)
+        if name in self.where:
+            raise line.head.error(
+                f"this layer would be named '{name}', which is already used"
+                f" (at line {self.where[name].line})",
+                expected="a name no other layer has",
+                suggestion="give the block use or the layer another name=",
+            )
         if len(self.layers) >= MAX_LAYERS:
-            raise line.head.error(f"more than {MAX_LAYERS:,} layers")
-        self.layers.append(LayerSpec(name, kind, op, inputs, line.location, share, line.context))
+            raise line.head.error(
+                f"more than {MAX_LAYERS:,} layers", suggestion="check the repeat counts"
+            )
+        marks = tuple(
+            (key.text, key.location, f"{key.text}={value.text}") for key, value in line.options
+        )
+        marks += tuple(
+            (n, token.location, token.text) for n, token in zip(POSITIONAL.get(kind, ()), line.args)
+        )
+        self.layers.append(
+            LayerSpec(name, kind, op, inputs, line.location, share, line.context, marks)
+        )
         self.where[name] = line.location
         scope.names[local] = name
         scope.previous = name
@@ -281,8 +322,15 @@ class _Builder:
                 f"'{local}' cannot be a layer name",
                 expected="a name of letters, digits, _ or - (no dots)",
             )
+        reserved = "in" if scope.prefix else "input"
+        if local == reserved:
+            raise token.error(
+                f"'{local}' is reserved for the {'block' if scope.prefix else 'architecture'}'s"
+                " input",
+                expected="another name",
+            )
         if local in scope.names:
-            first = self.where.get(scope.names[local])
+            first = self.where.get(scope.full_name(local)) or self.where.get(scope.names[local])
             where = f" (first used at line {first.line})" if first and first.line else ""
             raise token.error(
                 f"the name '{local}' is already used{where}",
@@ -313,33 +361,53 @@ class _Builder:
                 expected="the name of a block defined with 'block NAME ... end'",
                 suggestion=did_you_mean(block_token.text, self.blocks),
             )
-        use = Line(block_token, line.args[2:], line.options, line.location, line.context)
-        names = {key.text: value for key, value in line.options}
-        base = names["name"].text if "name" in names else None
+        if count > MAX_LAYERS:
+            raise line.args[0].error(
+                f"a repeat count of at most {MAX_LAYERS:,}", expected="a smaller count"
+            )
+        options = [(key, value) for key, value in line.options if key.text != "name"]
+        use = Line(block_token, line.args[2:], tuple(options), line.location, line.context)
+        base = next((value for key, value in line.options if key.text == "name"), None)
+        if base is not None:
+            self._check_name(base, scope)
         for index in range(1, count + 1):
-            self._use(block, use, scope, f"{base}.{index}" if base else None)
+            self._use(block, use, scope, base.replaced(f"{base.text}.{index}") if base else None)
+        if base is not None:
+            scope.names[base.text] = scope.previous
+            self.where[scope.full_name(base.text)] = line.location
 
-    def _use(self, block: BlockDef, line: Line, scope: _Scope, instance: str | None) -> None:
+    def _use(self, block: BlockDef, line: Line, scope: _Scope, instance: Token | None) -> None:
         name = block.name.text
         if name in self.expanding:
             raise line.head.error(f"block '{name}' uses itself", suggestion="blocks cannot recurse")
+        if len(self.expanding) >= MAX_NESTING:
+            raise line.head.error(
+                f"blocks are used inside blocks more than {MAX_NESTING} deep",
+                suggestion="flatten the nesting of blocks",
+            )
         values = self._bind(block, line)
-        if instance is None:
-            if "name" in values:
-                instance = values.pop("name").text
-                self._check_name(line.head.replaced(instance), scope)
-            else:
-                self.instances[name] = self.instances.get(name, 0) + 1
-                instance = f"{name}{self.instances[name]}"
-        values.pop("name", None)
-        inner = _Scope(scope.full_name(instance) + ".", {"in": scope.previous}, scope.previous)
+        given = values.pop("name", None)
+        if instance is None and given is not None:
+            self._check_name(given, scope)
+            instance = given
+        label = instance.text if instance is not None else self._instance_name(name, scope)
+        inner = _Scope(scope.full_name(label) + ".", {"in": scope.previous}, scope.previous)
         self.expanding.append(name)
         try:
             self._lines((substitute(body, values) for body in block.body), inner)
         finally:
             self.expanding.pop()
-        scope.names[instance] = inner.previous
+        scope.names[label] = inner.previous
         scope.previous = inner.previous
+        self.where.setdefault(scope.full_name(label), line.location)
+
+    def _instance_name(self, block: str, scope: _Scope) -> str:
+        """The block's name and the next free number: ``bottleneck1``, ``bottleneck2``, ..."""
+        while True:
+            self.instances[block] = self.instances.get(block, 0) + 1
+            label = f"{block}{self.instances[block]}"
+            if label not in scope.names:
+                return label
 
     @staticmethod
     def _bind(block: BlockDef, line: Line) -> dict[str, Token]:

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.parse.layers import ALIASES
+from dlcalc.parse.layers import ALIASES, POSITIONAL
 from dlcalc.parse.lines import Line, Token
 from dlcalc.parse.source import Source
 
@@ -19,25 +19,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-POSITIONAL: dict[str, tuple[str, ...]] = {
-    **{
-        k: ("filters", "kernel") for k in ("conv", "conv1d", "conv3d", "separable", "convtranspose")
-    },
-    "depthwise": ("kernel",),
-    "maxpool": ("kernel",),
-    "avgpool": ("kernel",),
-    "adaptiveavgpool": ("size",),
-    "adaptivemaxpool": ("size",),
-    "zeropad": ("padding",),
-    "dropout": ("rate",),
-    "dense": ("units",),
-    "embedding": ("vocab", "dim"),
-    "rnn": ("units",),
-    "lstm": ("units",),
-    "gru": ("units",),
-    "add": ("inputs",),
-    "concat": ("inputs",),
-}
 EXAMPLE = '{"input": [32, 32, 1], "layers": [{"kind": "conv", "filters": 6, "kernel": 5}]}'
 
 

@@ -59,7 +59,6 @@ GRAPH_OPTIONS = frozenset({"name", "from", "share"})
 ALIASES = {
     "conv2d": "conv",
     "fc": "dense",
-    "linear_layer": "dense",
     "bn": "batchnorm",
     "ln": "layernorm",
     "gap": "globalavgpool",
@@ -328,7 +327,29 @@ LAYER_KINDS: dict[str, LayerKind] = {
     "concat": LayerKind("concat NAME NAME [...] [axis=-1]", frozenset({"axis"}), _build_merge),
     **{name: LayerKind(name, frozenset(), _build_activation) for name in ACTIVATIONS},
 }
+POSITIONAL: dict[str, tuple[str, ...]] = {
+    # the names of each kind's values, in order (the keys of JSON/TOML layer tables)
+    **{
+        k: ("filters", "kernel") for k in ("conv", "conv1d", "conv3d", "separable", "convtranspose")
+    },
+    "depthwise": ("kernel",),
+    "maxpool": ("kernel",),
+    "avgpool": ("kernel",),
+    "adaptiveavgpool": ("size",),
+    "adaptivemaxpool": ("size",),
+    "zeropad": ("padding",),
+    "dropout": ("rate",),
+    "dense": ("units",),
+    "embedding": ("vocab", "dim"),
+    "rnn": ("units",),
+    "lstm": ("units",),
+    "gru": ("units",),
+    "add": ("inputs",),
+    "concat": ("inputs",),
+}
 SEQUENCE_CONSUMERS = frozenset({"rnn", "lstm", "gru", "conv1d"})
+SHAPE_KEEPING = frozenset({"dropout", "batchnorm", "layernorm", *ACTIVATIONS})
+"""Layers that neither need nor change the kind of their input."""
 
 
 def build_op(kind: str, line: Line) -> Op:

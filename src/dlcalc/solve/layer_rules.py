@@ -63,6 +63,13 @@ class Computed(NamedTuple):
     inexact: str | None = None
 
 
+def layer_error(spec: LayerSpec, message: str, at: str | None = None, **kwargs: Any) -> DlcalcError:
+    location, text = spec.mark(at)
+    return DlcalcError(
+        f"{spec.name}: {message}", location=location, text=text, context=spec.context, **kwargs
+    )
+
+
 class _Layer:
     """The layer being computed, for error messages that point at its line."""
 
@@ -70,14 +77,9 @@ class _Layer:
         self.spec = spec
         self.convention = convention
 
-    def error(self, message: str, **kwargs: Any) -> DlcalcError:
-        return DlcalcError(
-            f"{self.spec.name}: {message}",
-            location=self.spec.location,
-            text=self.spec.kind,
-            context=self.spec.context,
-            **kwargs,
-        )
+    def error(self, message: str, at: str | None = None, **kwargs: Any) -> DlcalcError:
+        """An error about this layer, pointing at its option or value ``at`` (or its kind)."""
+        return layer_error(self.spec, message, at, **kwargs)
 
     def need_rank(self, frame: Frame, ranks: Sequence[int], wanted: str) -> None:
         if len(frame.shape) - 1 not in ranks:
@@ -99,11 +101,14 @@ def _describe(shape: tuple[int, ...]) -> str:
 
 
 def _per_axis(layer: _Layer, values: Size, rank: int, what: str) -> Size:
+    """One value per spatial axis (``what`` is the option's name, or a positional value's)."""
     if len(values) == 1:
         return values * rank
     if len(values) != rank:
         raise layer.error(
-            f"the {what} has {len(values)} values but the input has {rank} spatial axes",
+            f"the {what.replace('_', ' ')} has {len(values)} values but the input has {rank} "
+            "spatial axes",
+            at=what,
             expected=f"one number, or {rank} separated by x",
         )
     return values
@@ -190,6 +195,7 @@ def _slide(
                 f"the {shape_text(kernel)} kernel is larger than its padded input: "
                 f"{axis.span} > {result.padded} (an axis of {axis.n}"
                 f"{f' plus {result.padded - axis.n} padding' if result.padded > axis.n else ''})",
+                at="kernel",
                 expected="a kernel no larger than the padded input",
                 suggestion="check the layers before this one, add padding or use a smaller kernel",
             )
@@ -207,7 +213,7 @@ def _slide(
 
 def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
     rank = op.spatial_rank
-    pads = _per_axis(layer, op.output_padding, rank, "output padding")
+    pads = _per_axis(layer, op.output_padding, rank, "output_padding")
     strides = _per_axis(layer, op.stride, rank, "stride")
     dilations = _per_axis(layer, op.dilation, rank, "dilation")
     for pad, stride, dilation in zip(pads, strides, dilations):
@@ -215,6 +221,7 @@ def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
             raise layer.error(
                 f"output_padding {pad} must be smaller than the stride ({stride}) "
                 f"or the dilation ({dilation})",
+                at="output_padding",
                 expected="output_padding < max(stride, dilation), as PyTorch requires",
                 suggestion="output_padding only picks one of the s sizes a strided conv "
                 "maps to the same input size",
@@ -260,6 +267,7 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
         raise layer.error(
             f"groups={op.groups} must divide both the input channels ({c_in}) "
             f"and the filters ({k})",
+            at="groups",
             expected=f"a number of groups that divides {c_in} and {k}",
             suggestion="groups=1 is an ordinary convolution; groups=C a depthwise one",
         )
@@ -324,10 +332,11 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
         op.padding,
         lambda axis, i: window(axis, op.padding, i, op.ceil),
     )
-    for index, f in enumerate(_per_axis(layer, op.kernel, len(frame.spatial), "pool size")):
+    for index, f in enumerate(_per_axis(layer, op.kernel, len(frame.spatial), "kernel")):
         if op.padding.on_axis(index) * 2 > f:
             raise layer.error(
                 f"padding {op.padding.on_axis(index)} is more than half the pool size {f}",
+                at="padding",
                 expected="padding ≤ pool size / 2 (PyTorch's rule)",
             )
     if op.stride is None:
@@ -346,7 +355,7 @@ def _global_pool(layer: _Layer, op: GlobalPoolOp, frame: Frame) -> Computed:
 
 def _adaptive_pool(layer: _Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
-    size = _per_axis(layer, op.size, len(frame.spatial), "output size")
+    size = _per_axis(layer, op.size, len(frame.spatial), "size")
     notes: tuple[str, ...] = ()
     if any(out > n for out, n in zip(size, frame.spatial)):
         notes = ("the output is larger than the input: windows overlap and repeat values",)

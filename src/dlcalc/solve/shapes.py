@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solve.layer_rules import Computed, Frame, compute_layer
+from dlcalc.solve.layer_rules import Computed, Frame, compute_layer, layer_error
 from dlcalc.spec.architecture import ArchitectureSpec, Convention, LayerSpec
 
 FLOAT32_BYTES = 4
@@ -99,13 +99,20 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
     ones = (Fraction(1),) * rank if rank else None
     frames: dict[str, Frame] = {"input": Frame(input_shape, ones, ones)}
     results: dict[str, LayerResult] = {}
+    weights: dict[str, tuple[str, str]] = {}
+    """Each layer's kind and parameter working before sharing: its weight shape."""
+    owners: dict[str, str] = {}
+    """Who really holds the weights of a layer that shares them."""
     for layer in spec.layers:
         inputs = [frames[name] for name in layer.inputs]
         computed = compute_layer(layer, inputs, options.convention)
         if options.strict and computed.inexact:
             raise _strict_error(layer, computed.inexact)
+        weights[layer.name] = (layer.kind, computed.params_working)
         if layer.share is not None:
-            computed = _shared(layer, computed, results[layer.share])
+            owner = owners.get(layer.share, layer.share)
+            owners[layer.name] = owner
+            computed = _shared(layer, computed, owner, weights[owner])
         frames[layer.name] = Frame(computed.shape, computed.field, computed.jump)
         results[layer.name] = LayerResult(
             name=layer.name,
@@ -126,29 +133,26 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
 
 
 def _strict_error(layer: LayerSpec, division: str) -> DlcalcError:
-    return DlcalcError(
-        f"{layer.name}: {division} is not whole, so these hyper-parameters do not fit the input",
-        location=layer.location,
-        text=layer.kind,
-        context=layer.context,
+    return layer_error(
+        layer,
+        f"{division} is not whole, so these hyper-parameters do not fit the input",
         expected="a kernel, stride and padding for which (n + 2p − f)/s is whole",
         suggestion="change the padding or the stride, or drop --strict to floor the division",
     )
 
 
-def _shared(layer: LayerSpec, computed: Computed, owner: LayerResult) -> Computed:
-    if owner.kind != layer.kind or owner.params != computed.trainable + computed.non_trainable:
-        raise DlcalcError(
-            f"{layer.name} cannot share the weights of {owner.name}: "
-            f"a {owner.kind} with {owner.params:,} parameters, this {layer.kind} would need "
-            f"{computed.trainable + computed.non_trainable:,}",
-            location=layer.location,
-            text=f"share={layer.share}",
-            context=layer.context,
+def _shared(layer: LayerSpec, computed: Computed, owner: str, weights: tuple[str, str]) -> Computed:
+    kind, working = weights
+    if kind != layer.kind or working != computed.params_working:
+        raise layer_error(
+            layer,
+            f"cannot share the weights of {owner}: its weights are {kind} {working}, "
+            f"this layer's would be {layer.kind} {computed.params_working}",
+            at="share",
             expected="share=NAME naming an earlier layer of the same kind and weight shape",
         )
     return computed._replace(
-        params_working=f"0 (shares the weights of {owner.name}, counted there)",
+        params_working=f"0 (shares the weights of {owner}, counted there)",
         trainable=0,
         non_trainable=0,
     )

@@ -156,6 +156,16 @@ class LayerSpec(NamedTuple):
     share: str | None = None
     context: str | None = None
     """The line as written, for messages."""
+    marks: tuple[tuple[str, Location, str], ...] = ()
+    """Where each option and value was written (``("groups", location, "groups=2")``), so that a
+    message about one of them can point at it."""
+
+    def mark(self, name: str | None) -> tuple[Location, str]:
+        """The place and text of the named option or value, or of the layer's kind."""
+        for key, location, text in self.marks:
+            if key == name:
+                return location, text
+        return self.location, self.kind
 
 
 class ArchitectureSpec(NamedTuple):
