@@ -16,6 +16,7 @@ from dlcalc import __version__
 from dlcalc.errors import DlcalcError
 
 EXIT_INPUT = 2
+EXIT_OUTPUT = 74
 EXIT_INTERNAL = 70
 
 app = typer.Typer(
@@ -125,6 +126,9 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
+    except OSError as error:
+        sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
+        sys.exit(EXIT_OUTPUT)
     except Exception as error:  # never a traceback, unless asked for
         if os.environ.get("DLCALC_DEBUG"):
             raise

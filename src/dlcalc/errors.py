@@ -53,12 +53,14 @@ class DlcalcError(Exception):
         head = f"{self.location}: {self.message}" if self.location else self.message
         lines = [f"error: {head}"]
         if self.context is not None:
-            lines.append(f"  {self.context}")
             column = self.location.column if self.location else None
+            context, column = _crop(self.context, column)
+            lines.append(f"  {context}")
             if column is not None and self.text:
                 # keep the tabs before the marker, so that it lines up under the text
-                indent = "".join("\t" if ch == "\t" else " " for ch in self.context[: column - 1])
-                lines.append("  " + indent + "^" * max(len(self.text), 1))
+                indent = "".join("\t" if ch == "\t" else " " for ch in context[: column - 1])
+                width = min(max(len(self.text), 1), len(context) - column + 1)
+                lines.append("  " + indent + "^" * max(width, 1))
         elif self.text:
             lines.append(f"  offending text: {self.text!r}")
         if self.expected:
@@ -66,3 +68,16 @@ class DlcalcError(Exception):
         if self.suggestion:
             lines.append(f"hint: {self.suggestion}")
         return "\n".join(lines)
+
+
+CONTEXT_WIDTH = 100
+
+
+def _crop(context: str, column: int | None) -> tuple[str, int | None]:
+    """A long line cut down to the part around ``column`` (1-based), and the column in it."""
+    if len(context) <= CONTEXT_WIDTH:
+        return context, column
+    start = max((column or 1) - 1 - CONTEXT_WIDTH // 4, 0)
+    head = "…" if start else ""
+    cropped = head + context[start : start + CONTEXT_WIDTH] + "…"
+    return cropped, None if column is None else column - start + len(head)

@@ -65,18 +65,14 @@ class _Scope:
 
 def parse_architecture(source: Source) -> ArchitectureSpec:
     """Parse an architecture from its source, chosen by extension (JSON, TOML or text)."""
-    if source.suffix in (".json", ".toml") or (not source.suffix and _looks_like_data(source)):
-        from dlcalc.parse.architecture_data import data_lines
+    from dlcalc.parse.architecture_data import data_lines, data_syntax
 
-        return _Builder(source.name).build(data_lines(source), {})
+    syntax = data_syntax(source)
+    if syntax is not None:
+        return _Builder(source.name).build(data_lines(source, syntax), {})
     lines = list(_layer_lines(source))
     blocks, main = _split_blocks(lines)
     return _Builder(source.name).build(main, blocks)
-
-
-def _looks_like_data(source: Source) -> bool:
-    stripped = source.text.lstrip()
-    return stripped.startswith("{") or stripped.startswith("[[")
 
 
 def _layer_lines(source: Source) -> Iterator[Line]:

@@ -6,31 +6,53 @@ Each table becomes the same :class:`Line` the text parser makes, so that both sh
 from __future__ import annotations
 
 import json
+import re
 import sys
-from typing import Any
+from typing import Any, Literal
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.layers import ALIASES, POSITIONAL
 from dlcalc.parse.lines import Line, Token
 from dlcalc.parse.source import Source
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+EXAMPLES = {
+    "json": '{"input": [32, 32, 1], "layers": [{"kind": "conv", "filters": 6, "kernel": 5}]}',
+    "toml": 'input = [32, 32, 1], then [[layers]] tables such as kind = "conv", filters = 6',
+}
+Syntax = Literal["json", "toml"]
+_TOML = re.compile(r"^\s*(\[\[layers\]\]|input\s*=|convention\s*=)", re.MULTILINE)
 
-EXAMPLE = '{"input": [32, 32, 1], "layers": [{"kind": "conv", "filters": 6, "kernel": 5}]}'
+
+def data_syntax(source: Source) -> Syntax | None:
+    """JSON or TOML by the file's extension; on standard input, by the look of the text."""
+    if source.suffix in (".json", ".toml"):
+        return source.suffix[1:]  # type: ignore[return-value]
+    if source.suffix:
+        return None
+    if _TOML.search(source.text):
+        return "toml"
+    return "json" if source.text.lstrip()[:1] in ("{", "[") else None
 
 
-def data_lines(source: Source) -> list[Line]:
-    """The input and layer tables of a JSON or TOML architecture, as lines."""
-    data = _load(source)
+def data_lines(source: Source, syntax: Syntax) -> list[Line]:
+    """The convention, input and layer tables of a JSON or TOML architecture, as lines."""
+    data = _load(source, syntax)
+    example = EXAMPLES[syntax]
+    lines: list[Line] = []
     if isinstance(data, dict):
         if "input" not in data or "layers" not in data:
             raise DlcalcError(
-                "an architecture needs the keys 'input' and 'layers'",
+                "an architecture needs the keys 'input' and 'layers'"
+                + (" (this one is empty)" if not data else ""),
                 location=Location(source.name),
-                expected=EXAMPLE,
+                expected=example,
+            )
+        if "convention" in data:
+            where = Location(source.name, path="convention")
+            lines.append(
+                Line(
+                    Token("convention", where), (_token(data["convention"], where),), (), where, ""
+                )
             )
         input_table: Any = {"kind": "input", "shape": data["input"]}
         tables = data["layers"]
@@ -38,39 +60,57 @@ def data_lines(source: Source) -> list[Line]:
         input_table, tables = data[0], data[1:]
     else:
         raise DlcalcError(
-            "the architecture is empty", location=Location(source.name), expected=EXAMPLE
+            "the architecture is empty", location=Location(source.name), expected=example
         )
     if not isinstance(tables, list):
         raise DlcalcError(
-            "'layers' must be a list of tables", location=Location(source.name), expected=EXAMPLE
+            "'layers' must be a list of tables", location=Location(source.name), expected=example
         )
-    lines = [_input_line(input_table, source.name)]
+    lines.append(_input_line(input_table, source.name))
     lines += [_line(table, source.name, f"layers[{i}]") for i, table in enumerate(tables)]
     return lines
 
 
-def _load(source: Source) -> Any:
-    if source.suffix == ".toml":
-        try:
-            return tomllib.loads(source.text)
-        except tomllib.TOMLDecodeError as exc:
-            raise DlcalcError(
-                f"this is not valid TOML: {exc}",
-                location=Location(source.name),
-                expected='input = [32, 32, 1] and [[layers]] tables with kind = "conv" ...',
-            ) from None
+def _load(source: Source, syntax: Syntax) -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
     try:
+        if syntax == "toml":
+            return tomllib.loads(source.text)
         return json.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = (int(found[1]), int(found[2])) if found else (None, None)
+        raise _syntax_error(source, f"this is not valid TOML: {exc}", line, column) from None
     except json.JSONDecodeError as exc:
-        raise DlcalcError(
-            f"this is not valid JSON: {exc.msg}",
-            location=Location(source.name, exc.lineno, exc.colno),
-            expected=EXAMPLE,
-            context=source.text.splitlines()[exc.lineno - 1] if source.text.strip() else None,
-            text=source.text.splitlines()[exc.lineno - 1][exc.colno - 1 : exc.colno]
-            if source.text.strip()
-            else None,
+        raise _syntax_error(
+            source, f"this is not valid JSON: {exc.msg}", exc.lineno, exc.colno
         ) from None
+    except RecursionError:
+        raise DlcalcError(
+            f"the {syntax.upper()} is nested too deeply to read",
+            location=Location(source.name),
+            expected=EXAMPLES[syntax],
+        ) from None
+
+
+def _syntax_error(
+    source: Source, message: str, line: int | None, column: int | None
+) -> DlcalcError:
+    lines = source.text.splitlines()
+    context = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
+    text = context[column - 1 : column] if context is not None and column else None
+    syntax = "toml" if "TOML" in message else "json"
+    return DlcalcError(
+        message,
+        location=Location(source.name, line, column),
+        expected=EXAMPLES[syntax],
+        context=context,
+        text=text or None,
+    )
 
 
 def _input_line(table: Any, source: str) -> Line:
@@ -78,7 +118,7 @@ def _input_line(table: Any, source: str) -> Line:
         raise DlcalcError(
             "the first entry must be the input, with its shape",
             location=Location(source, path="input"),
-            expected='"input": [32, 32, 1]',
+            expected="the input's shape, such as [32, 32, 1]",
         )
     return _line(table, source, "input", ("shape",))
 
@@ -113,14 +153,17 @@ def _line(table: Any, source: str, path: str, positional: tuple[str, ...] | None
         for key, v in table.items()
         if key != "kind" and key not in names
     )
-    return Line(head, tuple(args), options, where, f"{path}: {json.dumps(table)}")
+    return Line(head, tuple(args), options, where, f"{path}: {json.dumps(table, default=str)}")
 
 
 def _token(value: Any, location: Location) -> Token:
+    """A value as the text format would write it: true, 5, 3x5 (lists), null."""
     if isinstance(value, bool):
         text = "true" if value else "false"
+    elif value is None:
+        text = "null"
     elif isinstance(value, list):
-        text = "x".join(str(v) for v in value)
+        text = "x".join(_token(v, location).text for v in value)
     else:
         text = str(value)
     return Token(text, location)

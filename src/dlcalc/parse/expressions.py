@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from dlcalc.parse.lines import Line, Token
+from dlcalc.parse.values import MAX_VALUE
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
 _OPERATORS: dict[type, Callable[[int, int], int]] = {
@@ -45,9 +46,9 @@ def _evaluate(expression: str, token: Token, values: dict[str, Token]) -> str:
     try:
         tree = ast.parse(name, mode="eval")
         return str(_value(tree.body, values, token))
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         raise token.error(
-            f"cannot read the expression {{{expression}}}",
+            f"cannot read the expression {{{expression[:40]}}}",
             expected="a parameter name or whole-number arithmetic such as {4*width}",
         ) from None
 
@@ -76,7 +77,13 @@ def _value(node: ast.expr, values: dict[str, Token], token: Token) -> int:
         right = _value(node.right, values, token)
         if isinstance(node.op, (ast.FloorDiv, ast.Mod)) and right == 0:
             raise token.error("division by zero in an expression")
-        return _OPERATORS[type(node.op)](left, right)
+        result = _OPERATORS[type(node.op)](left, right)
+        if abs(result) > MAX_VALUE:
+            raise token.error(
+                f"the expression gives {result:.3g}, more than {MAX_VALUE:,}",
+                expected="a size, count or number of units",
+            )
+        return result
     raise token.error(
         "only whole numbers, parameter names, + - * // % and parentheses may be used here",
         expected="an expression such as {4*width} or {width//2}",

@@ -9,6 +9,8 @@ from dlcalc.parse.lines import Token
 from dlcalc.spec.architecture import Padding, Size
 
 _SIZE = re.compile(r"^\d+([x×]\d+)*$")
+MAX_VALUE = 10**9
+"""The largest size, count or number of units a file may give (larger is surely a typo)."""
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -21,7 +23,7 @@ def parse_int(token: Token, what: str, minimum: int = 1) -> int:
             f"{what} must be a whole number, not '{token.text}'",
             expected=f"a whole number ≥ {minimum}",
         )
-    value = int(text)
+    value = _bounded(token, text.lstrip("+-"), what) * (-1 if text.startswith("-") else 1)
     if value < minimum:
         raise token.error(
             f"{what} must be at least {minimum}, not {value}",
@@ -37,7 +39,7 @@ def parse_size(token: Token, what: str, minimum: int = 1) -> Size:
             f"{what} must be a size like 5 or 5x5, not '{token.text}'",
             expected="whole numbers separated by x, such as 3, 3x3 or 3x5",
         )
-    values = tuple(int(part) for part in re.split("[x×]", token.text))
+    values = tuple(_bounded(token, part, what) for part in re.split("[x×]", token.text))
     for value in values:
         if value < minimum:
             raise token.error(
@@ -45,6 +47,16 @@ def parse_size(token: Token, what: str, minimum: int = 1) -> Size:
                 expected=f"whole numbers ≥ {minimum}",
             )
     return values
+
+
+def _bounded(token: Token, digits: str, what: str) -> int:
+    """The whole number written with ``digits``, if it is at most :data:`MAX_VALUE`."""
+    if len(digits.lstrip("0")) > len(str(MAX_VALUE)) or int(digits) > MAX_VALUE:
+        raise token.error(
+            f"{what} is too large: {token.text[:20]}{'…' if len(token.text) > 20 else ''}",
+            expected=f"at most {MAX_VALUE:,}",
+        )
+    return int(digits)
 
 
 def parse_float(token: Token, what: str, low: float, high: float) -> float:

@@ -213,6 +213,14 @@ def _slide(
 
 def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
     rank = op.spatial_rank
+    if op.padding.mode == "same" and any(op.output_padding):
+        raise layer.error(
+            "output_padding cannot be combined with padding=same (whose output is n·s)",
+            at="output_padding",
+            expected="padding=same alone, or an explicit padding with output_padding",
+            suggestion="Keras changes its formula when output_padding is given; write the "
+            "padding as a number to say which size you mean",
+        )
     pads = _per_axis(layer, op.output_padding, rank, "output_padding")
     strides = _per_axis(layer, op.stride, rank, "stride")
     dilations = _per_axis(layer, op.dilation, rank, "dilation")
