@@ -6,6 +6,9 @@ import pytest
 
 from conftest import solve_text
 from dlcalc.errors import DlcalcError
+from dlcalc.parse.architecture import parse_architecture
+from dlcalc.parse.source import Source
+from dlcalc.solve.shapes import ShapesOptions, solve_shapes
 
 
 def only(text: str, convention: str = "keras", name: str | None = None):
@@ -332,3 +335,37 @@ def test_strict_rejects_a_division_that_is_not_whole() -> None:
 def test_shape_errors_name_the_layer_and_the_sizes(text: str, message: str) -> None:
     with pytest.raises(DlcalcError, match=message.replace("(", r"\(").replace(")", r"\)")):
         solve_text(text)
+
+
+def test_same_padding_notes_show_the_values() -> None:
+    layer = only("input 32x32x3\nconv 4 2 dilation=3 padding=same")
+    assert layer.output_shape == (32, 32, 4)
+    assert any("p = (3·(2 − 1) + 1 − 1)/2 = 1.5 is not whole" in note for note in layer.notes)
+    odd = only("input 224x224x3\nconv 96 11 stride=4 padding=same")
+    assert "'same': p = (11 − 1)/2 = 5 on each side" in odd.notes
+    assert any("which with 'same' always gives ⌈224/4⌉ = 56" in note for note in odd.notes)
+
+
+def test_strict_does_not_apply_to_same_padding() -> None:
+    result = solve_text("input 224x224x3\nconv 96 11 stride=4 padding=same", strict=True)
+    assert result.layers[0].output_shape == (56, 56, 96)
+
+
+def test_channels_first_orders_the_working() -> None:
+    spec = parse_architecture(Source("t", "input 5x5x16\nflatten\n", ""))
+    first = solve_shapes(spec, ShapesOptions(channels_first=True)).layers[0]
+    last = solve_shapes(spec).layers[0]
+    assert (first.shape_working, last.shape_working) == ("16·5·5 = 400", "5·5·16 = 400")
+
+
+def test_add_names_its_inputs() -> None:
+    layer = only("input 4x4x2\nconv 2 1 name=a\nadd a input")
+    assert layer.shape_working == "a + input (element-wise)"
+
+
+def test_receptive_field_through_adaptive_pooling_and_per_step_dense() -> None:
+    adaptive = only("input 13x13x8\nadaptiveavgpool 6x6")
+    assert adaptive.receptive_field == (3, 3)  # windows of 3 (e.g. 2..5), 13/6 apart
+    assert adaptive.jump == (pytest.approx(13 / 6), pytest.approx(13 / 6))
+    dense = only("input 20x8\nconv1d 4 3\ndense 2")
+    assert dense.receptive_field == (3,)

@@ -107,7 +107,8 @@ def shapes(
 
     spec = parse_architecture(read_source(arch_file))
     chosen = convention.value if convention else spec.convention or "keras"
-    result = solve_shapes(spec, ShapesOptions(convention=chosen, strict=strict))
+    options = ShapesOptions(convention=chosen, strict=strict, channels_first=channels_first)
+    result = solve_shapes(spec, options)
     fmt = choose_format(output_format.value if output_format else None, sys.stdout)
     if fmt == "json":
         emit_json(shapes_json(result))

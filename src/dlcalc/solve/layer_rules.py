@@ -73,9 +73,16 @@ def layer_error(spec: LayerSpec, message: str, at: str | None = None, **kwargs: 
 class _Layer:
     """The layer being computed, for error messages that point at its line."""
 
-    def __init__(self, spec: LayerSpec, convention: str) -> None:
+    def __init__(self, spec: LayerSpec, convention: str, channels_first: bool) -> None:
         self.spec = spec
         self.convention = convention
+        self.channels_first = channels_first
+
+    def layout(self, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The axes in the order the user reads them (channels first with --channels-first)."""
+        if self.channels_first and len(shape) > 1:
+            return (shape[-1], *shape[:-1])
+        return shape
 
     def error(self, message: str, at: str | None = None, **kwargs: Any) -> DlcalcError:
         """An error about this layer, pointing at its option or value ``at`` (or its kind)."""
@@ -134,7 +141,11 @@ def _notes(results: Sequence[AxisResult]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _field(frame: Frame, spans: Size, strides: Size) -> tuple[Fractions | None, Fractions | None]:
+def _field(
+    frame: Frame, spans: Sequence[int], strides: Sequence[Fraction | int]
+) -> tuple[Fractions | None, Fractions | None]:
+    """The receptive field after windows of ``spans`` every ``strides`` outputs of ``frame``:
+    r_out = r_in + (k − 1)·j_in and j_out = j_in·s, per axis."""
     if frame.field is None or frame.jump is None:
         return None, None
     field = tuple(r + (k - 1) * j for r, k, j in zip(frame.field, spans, frame.jump))
@@ -243,12 +254,13 @@ def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
         op.padding,
         lambda axis, i: transposed(axis, op.padding, i, pads[i]),
     )
-    if frame.field is None or frame.jump is None:
-        return slid._replace(field=None, jump=None)
+    # outputs are s times denser than inputs: the window of k outputs spans (k − 1)/s inputs
+    upsampled = Frame(frame.shape, frame.field, None)
+    if frame.jump is not None:
+        upsampled = upsampled._replace(jump=tuple(j / s for j, s in zip(frame.jump, strides)))
     kernel = _per_axis(layer, op.kernel, rank, "kernel")
-    jump = tuple(j / s for j, s in zip(frame.jump, strides))
-    field = tuple(r + (k - 1) * j for r, k, j in zip(frame.field, kernel, jump))
-    return slid._replace(field=field, jump=jump)
+    field, _ = _field(upsampled, kernel, strides)
+    return slid._replace(field=field, jump=upsampled.jump if field is not None else None)
 
 
 def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
@@ -367,9 +379,19 @@ def _adaptive_pool(layer: _Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
     notes: tuple[str, ...] = ()
     if any(out > n for out, n in zip(size, frame.spatial)):
         notes = ("the output is larger than the input: windows overlap and repeat values",)
+    # window i covers ⌊i·n/o⌋ .. ⌈(i + 1)·n/o⌉: the largest window, on average n/o apart
+    widths = [
+        max(-(-(i + 1) * n // o) - i * n // o for i in range(o))
+        for n, o in zip(frame.spatial, size)
+    ]
+    field, jump = _field(frame, widths, [Fraction(n, o) for n, o in zip(frame.spatial, size)])
+    if field is not None:
+        notes += ("receptive field of the largest window; windows are n/o apart on average",)
     return Computed(
         (*size, frame.channels),
         f"fixed output {shape_text(size)}, whatever the input {shape_text(frame.spatial)}",
+        field=field,
+        jump=jump,
         notes=notes,
     )
 
@@ -446,7 +468,8 @@ def _activation(layer: _Layer, op: ActivationOp, frame: Frame) -> Computed:
 
 def _flatten(layer: _Layer, op: FlattenOp, frame: Frame) -> Computed:
     size = math.prod(frame.shape)
-    worked = f"{product(frame.shape)} = {number(size)}" if len(frame.shape) > 1 else str(size)
+    axes = layer.layout(frame.shape)
+    worked = f"{product(axes)} = {number(size)}" if len(axes) > 1 else str(size)
     return Computed((size,), worked)
 
 
@@ -455,21 +478,26 @@ def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
     shape = frame.shape
     if len(shape) > 2:
         flat = math.prod(shape)
-        notes = (f"the {shape_text(shape)} input is flattened first: {product(shape)} = {flat:,}",)
+        axes = layer.layout(shape)
+        notes = (f"the {shape_text(axes)} input is flattened first: {product(axes)} = {flat:,}",)
         shape = (flat,)
     n_in, n = shape[-1], op.units
     params = n_in * n + (n if op.bias else 0)
     text = f"{n_in}{TIMES}{n} + {n}" if op.bias else f"{n_in}{TIMES}{n}"
-    steps = math.prod(shape[:-1])
-    if len(shape) == 2:
-        notes = (f"applied to each of the {steps} steps (on the last axis, as Keras)",)
+    if len(shape) == 1:
+        return Computed(
+            (n,), f"{n} units", f"{text} = {number(params)}", params, macs=n_in * n, notes=notes
+        )
+    steps = shape[0]
     return Computed(
-        (*shape[:-1], n),
-        f"{n} units" if len(shape) == 1 else f"{shape[0]} steps × {n} units",
+        (steps, n),
+        f"{steps} steps × {n} units",
         f"{text} = {number(params)}",
         params,
         macs=steps * n_in * n,
-        notes=notes,
+        field=frame.field,
+        jump=frame.jump,
+        notes=(f"applied to each of the {steps} steps (on the last axis, as Keras)",),
     )
 
 
@@ -545,9 +573,7 @@ def _merge(layer: _Layer, op: MergeOp, frames: Sequence[Frame]) -> Computed:
                 suggestion="a 1×1 conv (with the stride of the main path) on the shortcut can "
                 "match the channels and size",
             )
-        return Computed(
-            shapes[0], f"{shape_text(shapes[0])} (element-wise sum)", field=field, jump=jump
-        )
+        return Computed(shapes[0], f"{' + '.join(names)} (element-wise)", field=field, jump=jump)
     rank = len(shapes[0])
     axis = op.axis if op.axis >= 0 else rank + op.axis
     if not 0 <= axis < rank or any(len(s) != rank for s in shapes):
@@ -583,9 +609,12 @@ _RULES: dict[type, Callable[[_Layer, Any, Frame], Computed]] = {
 }
 
 
-def compute_layer(spec: LayerSpec, inputs: Sequence[Frame], convention: str) -> Computed:
-    """The output of one layer given the frames of its inputs."""
-    layer = _Layer(spec, convention)
+def compute_layer(
+    spec: LayerSpec, inputs: Sequence[Frame], convention: str, channels_first: bool = False
+) -> Computed:
+    """The output of one layer given the frames of its inputs (``channels_first`` orders the
+    axes in the working text as PyTorch does)."""
+    layer = _Layer(spec, convention, channels_first)
     if isinstance(spec.op, MergeOp):
         return _merge(layer, spec.op, inputs)
     return _RULES[type(spec.op)](layer, spec.op, inputs[0])

@@ -16,6 +16,8 @@ FLOAT32_BYTES = 4
 class ShapesOptions(NamedTuple):
     convention: Convention = "keras"
     strict: bool = False
+    channels_first: bool = False
+    """Write the axes in the working text channels first (C·H·W), as PyTorch does."""
 
 
 class LayerResult(NamedTuple):
@@ -105,7 +107,7 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
     """Who really holds the weights of a layer that shares them."""
     for layer in spec.layers:
         inputs = [frames[name] for name in layer.inputs]
-        computed = compute_layer(layer, inputs, options.convention)
+        computed = compute_layer(layer, inputs, options.convention, options.channels_first)
         if options.strict and computed.inexact:
             raise _strict_error(layer, computed.inexact)
         weights[layer.name] = (layer.kind, computed.params_working)

@@ -94,30 +94,41 @@ def same_padding(axis: Axis) -> tuple[int, int, int]:
     return size, total // 2, total - total // 2
 
 
+def _course_padding(axis: Axis) -> tuple[str, Fraction]:
+    """The course rule p = (f − 1)/2 written with the values (the dilated span if d > 1)."""
+    if axis.d == 1:
+        text = f"({axis.f} {MINUS} 1)/2"
+    else:
+        text = f"({axis.d}{TIMES}({axis.f} {MINUS} 1) + 1 {MINUS} 1)/2"
+    return text, Fraction(axis.span - 1, 2)
+
+
 def _same(axis: Axis) -> AxisResult:
+    """'same': the output is ⌈n/s⌉. With an odd (dilated) kernel the course rule p = (f − 1)/2
+    gives the same size and is the working shown; with an even one, ⌈n/s⌉ is, and the course
+    rule's result is noted when it differs."""
     size, before, after = same_padding(axis)
     total = before + after
     split = f"{total} in total ({before} before, {after} after)"
-    if axis.span % 2 == 1:
-        p = (axis.span - 1) // 2
-        rule = f"(f {MINUS} 1)/2" if axis.d == 1 else f"(d{TIMES}(f {MINUS} 1) + 1 {MINUS} 1)/2"
-        course = _explicit(axis, p, p, ceil=False)
-        notes = [f"'same': p = {rule} = {p} on each side", *course.notes]
-        if total != 2 * p:
-            notes.append(
-                f"Keras/TensorFlow pads {split}: ⌈{axis.n}/{axis.s}⌉ = {size}, the same size"
-            )
-        return AxisResult(size, course.worked, tuple(notes))
-    worked = f"⌈{axis.n}/{axis.s}⌉ = {size}"
-    notes = [f"'same' (Keras/TensorFlow): the output is ⌈n/s⌉, padding {split}"]
-    p = (axis.span - 1) // 2
+    rule, exact_p = _course_padding(axis)
+    p = int(exact_p)
     course = _explicit(axis, p, p, ceil=False)
+    if exact_p.denominator == 1:
+        notes = [f"'same': p = {rule} = {p} on each side"]
+        notes += [
+            f"{note}, which with 'same' always gives ⌈{axis.n}/{axis.s}⌉ = {size}"
+            for note in course.notes
+        ]
+        if total != 2 * p:
+            notes.append(f"Keras/TensorFlow pads {split}: the same size")
+        return AxisResult(size, course.worked, tuple(notes))
+    notes = [f"'same' (Keras/TensorFlow): the output is ⌈n/s⌉, padding {split}"]
     if course.size != size:
         notes.append(
-            f"the course rule p = (f {MINUS} 1)/2 = {decimal(Fraction(axis.span - 1, 2))} is not "
-            f"whole for an even kernel; with p = {p} it gives {course.worked}"
+            f"the course rule p = {rule} = {decimal(exact_p)} is not whole for an even kernel; "
+            f"with p = {p} it gives {course.worked}"
         )
-    return AxisResult(size, worked, tuple(notes))
+    return AxisResult(size, f"⌈{axis.n}/{axis.s}⌉ = {size}", tuple(notes))
 
 
 def transposed(axis: Axis, padding: Padding, index: int, output_padding: int) -> AxisResult:
