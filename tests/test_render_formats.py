@@ -245,6 +245,9 @@ def test_latex_text_escapes_every_special_character() -> None:
         r"\ldots{} $\to$"
     )
     assert latex_text("plain text 123") == "plain text 123"
+    assert latex_text("'same' and --convention") == (
+        r"\textquotesingle{}same\textquotesingle{} and -{}-convention"
+    )
 
 
 def test_latex_tables(arch_file) -> None:

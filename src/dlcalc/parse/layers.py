@@ -83,7 +83,9 @@ def _options(line: Line) -> dict[str, Token]:
     return {key.text: value for key, value in line.options}
 
 
-def _args(line: Line, kind: str, count: int, usage: str) -> tuple[Token, ...]:
+def _args(line: Line, kind: str, count: int) -> tuple[Token, ...]:
+    """The ``count`` positional values of a line of ``kind`` (an error names its usage)."""
+    usage = LAYER_KINDS[kind].usage
     if len(line.args) != count:
         where = line.args[count] if len(line.args) > count else line.head
         got = "nothing" if not line.args else " ".join(a.text for a in line.args)
@@ -133,14 +135,13 @@ _CONV_USAGE["conv3d"] = _CONV_USAGE["conv"].replace("conv ", "conv3d ", 1)
 
 
 def _build_conv(kind: str, line: Line) -> Op:
-    usage = _CONV_USAGE[kind]
     rank = _RANK[kind]
     opts = _options(line)
     if kind == "depthwise":
-        (kernel_token,) = _args(line, kind, 1, usage)
+        (kernel_token,) = _args(line, kind, 1)
         filters = None
     else:
-        filters_token, kernel_token = _args(line, kind, 2, usage)
+        filters_token, kernel_token = _args(line, kind, 2)
         filters = parse_int(filters_token, "the number of filters")
     defaults = {"stride": (1,), "dilation": (1,), "output_padding": (0,)}
     sized = {
@@ -167,8 +168,7 @@ def _build_conv(kind: str, line: Line) -> Op:
 
 
 def _build_pool(kind: str, line: Line) -> Op:
-    usage = f"{kind} KERNEL [stride=] [padding=valid|same|P] [ceil=true]"
-    (kernel_token,) = _args(line, kind, 1, usage)
+    (kernel_token,) = _args(line, kind, 1)
     opts = _options(line)
     return PoolOp(
         kind=kind,  # type: ignore[arg-type]
@@ -180,17 +180,17 @@ def _build_pool(kind: str, line: Line) -> Op:
 
 
 def _build_global_pool(kind: str, line: Line) -> Op:
-    _args(line, kind, 0, kind)
+    _args(line, kind, 0)
     return GlobalPoolOp(kind)  # type: ignore[arg-type]
 
 
 def _build_adaptive_pool(kind: str, line: Line) -> Op:
-    (size_token,) = _args(line, kind, 1, f"{kind} HxW")
+    (size_token,) = _args(line, kind, 1)
     return AdaptivePoolOp(kind, parse_size(size_token, "output size"))  # type: ignore[arg-type]
 
 
 def _build_zeropad(kind: str, line: Line) -> Op:
-    (pad_token,) = _args(line, kind, 1, "zeropad P or zeropad PHxPW")
+    (pad_token,) = _args(line, kind, 1)
     padding = parse_padding(pad_token)
     if padding.mode != "explicit":
         raise pad_token.error(
@@ -200,27 +200,27 @@ def _build_zeropad(kind: str, line: Line) -> Op:
 
 
 def _build_norm(kind: str, line: Line) -> Op:
-    _args(line, kind, 0, kind)
+    _args(line, kind, 0)
     return NormOp(kind)  # type: ignore[arg-type]
 
 
 def _build_dropout(kind: str, line: Line) -> Op:
-    (rate_token,) = _args(line, kind, 1, "dropout RATE (the fraction dropped, 0 ≤ RATE < 1)")
+    (rate_token,) = _args(line, kind, 1)
     return DropoutOp(parse_float(rate_token, "the dropout rate", 0.0, 1.0))
 
 
 def _build_flatten(kind: str, line: Line) -> Op:
-    _args(line, kind, 0, kind)
+    _args(line, kind, 0)
     return FlattenOp()
 
 
 def _build_activation(kind: str, line: Line) -> Op:
-    _args(line, kind, 0, kind)
+    _args(line, kind, 0)
     return ActivationOp(kind)
 
 
 def _build_dense(kind: str, line: Line) -> Op:
-    (units_token,) = _args(line, kind, 1, "dense UNITS [activation=] [bias=false]")
+    (units_token,) = _args(line, kind, 1)
     opts = _options(line)
     return DenseOp(
         units=parse_int(units_token, "the number of units"),
@@ -230,15 +230,12 @@ def _build_dense(kind: str, line: Line) -> Op:
 
 
 def _build_embedding(kind: str, line: Line) -> Op:
-    vocab, dim = _args(line, kind, 2, "embedding VOCAB DIM")
+    vocab, dim = _args(line, kind, 2)
     return EmbeddingOp(parse_int(vocab, "the vocabulary size"), parse_int(dim, "the dimension"))
 
 
 def _build_recurrent(kind: str, line: Line) -> Op:
-    usage = f"{kind} UNITS [return_sequences=true] [bidirectional=true]"
-    if kind == "gru":
-        usage += " [reset_after=false]"
-    (units_token,) = _args(line, kind, 1, usage)
+    (units_token,) = _args(line, kind, 1)
     opts = _options(line)
     flags = {
         key: parse_bool(opts[key], key) if key in opts else default
@@ -288,12 +285,12 @@ LAYER_KINDS: dict[str, LayerKind] = {
         for kind in _RANK
     },
     "maxpool": LayerKind(
-        "maxpool KERNEL [stride=] [padding=] [ceil=true]",
+        "maxpool KERNEL [stride=] [padding=valid|same|P] [ceil=true]",
         frozenset({"stride", "padding", "ceil"}),
         _build_pool,
     ),
     "avgpool": LayerKind(
-        "avgpool KERNEL [stride=] [padding=] [ceil=true]",
+        "avgpool KERNEL [stride=] [padding=valid|same|P] [ceil=true]",
         frozenset({"stride", "padding", "ceil"}),
         _build_pool,
     ),
@@ -301,10 +298,12 @@ LAYER_KINDS: dict[str, LayerKind] = {
     "globalmaxpool": LayerKind("globalmaxpool", frozenset(), _build_global_pool),
     "adaptiveavgpool": LayerKind("adaptiveavgpool HxW", frozenset(), _build_adaptive_pool),
     "adaptivemaxpool": LayerKind("adaptivemaxpool HxW", frozenset(), _build_adaptive_pool),
-    "zeropad": LayerKind("zeropad P", frozenset(), _build_zeropad),
+    "zeropad": LayerKind("zeropad P or zeropad PHxPW", frozenset(), _build_zeropad),
     "batchnorm": LayerKind("batchnorm", frozenset(), _build_norm),
     "layernorm": LayerKind("layernorm", frozenset(), _build_norm),
-    "dropout": LayerKind("dropout RATE", frozenset(), _build_dropout),
+    "dropout": LayerKind(
+        "dropout RATE (the fraction dropped, 0 ≤ RATE < 1)", frozenset(), _build_dropout
+    ),
     "flatten": LayerKind("flatten", frozenset(), _build_flatten),
     "dense": LayerKind(
         "dense UNITS [activation=] [bias=false]",
@@ -314,7 +313,8 @@ LAYER_KINDS: dict[str, LayerKind] = {
     "embedding": LayerKind("embedding VOCAB DIM", frozenset(), _build_embedding),
     **{
         cell: LayerKind(
-            f"{cell} UNITS [return_sequences=true] [bidirectional=true]",
+            f"{cell} UNITS [return_sequences=true] [bidirectional=true]"
+            + (" [reset_after=false]" if cell == "gru" else ""),
             frozenset(
                 {"return_sequences", "bidirectional"}
                 | ({"reset_after"} if cell == "gru" else set())

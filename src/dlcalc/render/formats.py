@@ -190,13 +190,15 @@ _LATEX_SYMBOLS = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "'": r"\textquotesingle{}",
 }
 _LATEX_TABLE = str.maketrans(_LATEX_SYMBOLS)
 
 
 def latex_text(text: str) -> str:
     """``text`` with LaTeX's special characters escaped and the math symbols typeset."""
-    return text.translate(_LATEX_TABLE)
+    # "--" would typeset as a dash: keep option names such as --convention as written
+    return text.translate(_LATEX_TABLE).replace("--", "-{}-")
 
 
 def _latex(report: Report) -> str:

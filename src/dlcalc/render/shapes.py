@@ -107,15 +107,19 @@ def _records(result: ShapesResult, channels_first: bool) -> Table:
     layers = [_layer_json(layer) for layer in result.layers]
     headers = list(layers[0]) if layers else []
     table = Table([Column(h) for h in headers])
-    for layer, data in zip(result.layers, layers):
-        data["output_shape"] = layer.output_shape
-        table.rows.append([_csv_cell(data[key], channels_first) for key in headers])
+    for data in layers:
+        table.rows.append(
+            [
+                shape_text(data[key], channels_first)
+                if key == "output_shape"
+                else _csv_cell(data[key])
+                for key in headers
+            ]
+        )
     return table
 
 
-def _csv_cell(value: Any, channels_first: bool) -> str:
-    if isinstance(value, tuple):
-        return shape_text(value, channels_first)
+def _csv_cell(value: Any) -> str:
     if isinstance(value, list):
         joiner = "; " if value and isinstance(value[0], str) else "×"
         return joiner.join(str(v) for v in value)

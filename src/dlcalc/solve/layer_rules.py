@@ -156,6 +156,8 @@ def _field(
 class Slid(NamedTuple):
     """A sliding window's output positions, with their working and receptive field."""
 
+    kernel: Size
+    """The window's size on every axis."""
     sizes: tuple[int, ...]
     worked: str
     notes: tuple[str, ...]
@@ -219,7 +221,7 @@ def _slide(
     inexact = "; ".join(dict.fromkeys(r.inexact for r in results if r.inexact)) or None
     field, jump = _field(frame, tuple(a.span for a in axes), stride)
     sizes = tuple(r.size for r in results)
-    return Slid(sizes, _join_axes(results), _notes(results), inexact, field, jump)
+    return Slid(kernel, sizes, _join_axes(results), _notes(results), inexact, field, jump)
 
 
 def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
@@ -258,8 +260,7 @@ def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
     upsampled = Frame(frame.shape, frame.field, None)
     if frame.jump is not None:
         upsampled = upsampled._replace(jump=tuple(j / s for j, s in zip(frame.jump, strides)))
-    kernel = _per_axis(layer, op.kernel, rank, "kernel")
-    field, _ = _field(upsampled, kernel, strides)
+    field, _ = _field(upsampled, slid.kernel, strides)
     return slid._replace(field=field, jump=upsampled.jump if field is not None else None)
 
 
@@ -278,7 +279,7 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             op.padding,
             lambda axis, i: window(axis, op.padding, i),
         )
-    kernel = _per_axis(layer, op.kernel, op.spatial_rank, "kernel")
+    kernel = slid.kernel
     if op.kind in ("depthwise", "separable"):
         return _depthwise(op, frame, slid, kernel)
     assert op.filters is not None
@@ -352,7 +353,7 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
         op.padding,
         lambda axis, i: window(axis, op.padding, i, op.ceil),
     )
-    for index, f in enumerate(_per_axis(layer, op.kernel, len(frame.spatial), "kernel")):
+    for index, f in enumerate(slid.kernel):
         if op.padding.on_axis(index) * 2 > f:
             raise layer.error(
                 f"padding {op.padding.on_axis(index)} is more than half the pool size {f}",
