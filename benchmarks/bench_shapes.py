@@ -3,9 +3,9 @@
 Measures `dlcalc shapes` on ResNet-50 (Rich table, plain table, JSON), a bare Typer app that
 prints one Rich table (the floor of our stack), torchinfo's summary of the same ResNet-50 built
 in PyTorch (only with --torch-python, an interpreter that has torch and torchinfo), and
-generated chains of 500 to 4,000 layers (time should grow linearly).
+generated chains of 1,000 to 8,000 layers (time should grow linearly).
 
-    python benchmarks/bench_shapes.py [--rounds 9] [--torch-python /path/to/python]
+    python benchmarks/bench_shapes.py [--rounds 21] [--torch-python /path/to/python]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESNET50 = ROOT / "problems" / "shapes" / "models" / "resnet50-keras.arch"
-CHAIN_SIZES = (500, 1000, 2000, 4000)
+CHAIN_SIZES = (1000, 2000, 4000, 8000)
 
 BARE_TYPER_APP = """
 import typer
@@ -97,10 +97,17 @@ def chain(layers: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+# As a user runs it: with compiled bytecode (an environment that disables it would make every
+# run recompile dlcalc from source, while typer and rich come precompiled by pip).
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(command: list[str]) -> tuple[float, int]:
     """Wall time (s) and peak resident memory (KiB) of one run of ``command``."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENVIRONMENT
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -117,7 +124,7 @@ def dlcalc_command() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--torch-python", help="a Python with torch and torchinfo installed")
     args = parser.parse_args()
 
@@ -147,6 +154,8 @@ def main() -> None:
             str(work / "torchinfo_resnet50.py"),
         ]
 
+    for command in cases.values():  # warm up: bytecode caches written, files in the page cache
+        measure(command)
     times: dict[str, list[float]] = {name: [] for name in cases}
     peaks: dict[str, int] = dict.fromkeys(cases, 0)
     for _ in range(args.rounds):
@@ -161,9 +170,12 @@ def main() -> None:
     )
     print(f"rounds: {args.rounds} (whole processes, alternating)\n")
     width = max(len(name) for name in cases)
-    print(f"{'case'.ljust(width)}  median s  peak MiB")
+    print(f"{'case'.ljust(width)}  median s     min s  peak MiB")
     for name in cases:
-        print(f"{name.ljust(width)}  {medians[name]:8.3f}  {peaks[name] / 1024:8.1f}")
+        print(
+            f"{name.ljust(width)}  {medians[name]:8.3f}  {min(times[name]):8.3f}"
+            f"  {peaks[name] / 1024:8.1f}"
+        )
 
     bare = medians["bare Typer app, one Rich table"]
     torchinfo = medians.get("torchinfo summary of ResNet-50")
@@ -174,11 +186,15 @@ def main() -> None:
         if torchinfo is not None:
             line += f"; torchinfo / ResNet-50 ({name}): {torchinfo / ours:.1f}x"
         print(line)
-    base = medians[f"dlcalc shapes {CHAIN_SIZES[0]:,}-layer chain (json)"]
-    for size in CHAIN_SIZES[1:]:
-        extra = medians[f"dlcalc shapes {size:,}-layer chain (json)"] - base
-        per_layer = extra / (size - CHAIN_SIZES[0]) * 1e6
-        print(f"chain of {size:,} layers: {per_layer:.0f} µs per layer beyond {CHAIN_SIZES[0]}")
+    chain_times = [medians[f"dlcalc shapes {size:,}-layer chain (json)"] for size in CHAIN_SIZES]
+    fit = statistics.linear_regression(CHAIN_SIZES, chain_times)
+    worst = max(
+        abs(t - (fit.intercept + fit.slope * n)) / t for n, t in zip(CHAIN_SIZES, chain_times)
+    )
+    print(
+        f"chains: t = {fit.intercept:.3f} s + {fit.slope * 1e6:.0f} µs per layer "
+        f"(worst deviation from the line {worst:.0%})"
+    )
 
 
 if __name__ == "__main__":
