@@ -116,6 +116,78 @@ def shapes(
         emit(shapes_report(result, channels_first=channels_first), fmt)
 
 
+class GeluApproximation(str, Enum):
+    none = "none"
+    tanh = "tanh"
+
+
+class HardSigmoidConvention(str, Enum):
+    pytorch = "pytorch"
+    keras = "keras"
+    keras2 = "keras2"
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def activate(
+    function: str = typer.Argument(
+        ...,
+        help="sigmoid, tanh, relu, leaky_relu, elu, selu, gelu, silu (swish), softplus, "
+        "softsign, hard_sigmoid, step, linear or mish.",
+        show_default=False,
+    ),
+    values: list[str] = typer.Argument(
+        None, help="The x values (negative ones too: dlcalc activate tanh -0.7).", metavar="X..."
+    ),
+    span: str | None = typer.Option(
+        None, "--range", help="START:STOP:STEP, e.g. -3:3:0.5 (both ends included)."
+    ),
+    file: str | None = typer.Option(None, "--file", help="A file of numbers (- for stdin)."),
+    alpha: float | None = typer.Option(
+        None, "--alpha", help="leaky_relu's slope (default 0.01) or elu's α (default 1)."
+    ),
+    approximate: GeluApproximation = typer.Option(
+        GeluApproximation.none, "--approximate", help="GELU: none (exact erf) or tanh."
+    ),
+    convention: HardSigmoidConvention = typer.Option(
+        HardSigmoidConvention.pytorch,
+        "--convention",
+        help="hard_sigmoid: pytorch / keras (Keras 3: x/6 + ½) or keras2 (0.2x + ½).",
+    ),
+    grad_at_zero: float | None = typer.Option(
+        None,
+        "--grad-at-zero",
+        help="The derivative at 0 of relu / leaky_relu [default: the frameworks' 0 / α].",
+    ),
+    step_at_zero: float = typer.Option(
+        1.0, "--step-at-zero", help="The step's value at 0: 1 (x ≥ 0), 0 (x > 0) or 0.5."
+    ),
+    exact: bool = typer.Option(False, "--exact", help="Also give the closed forms (SymPy)."),
+    digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
+    output_format: OutputFormat | None = FORMAT_OPTION,
+) -> None:
+    """Value and derivative of an activation function, with formulas and values substituted."""
+    from dlcalc.parse.calculators import parse_activate
+    from dlcalc.render.activations import activate_json, activate_report
+    from dlcalc.render.formats import choose_format, emit, emit_json
+    from dlcalc.solve.activations import solve_activate
+    from dlcalc.spec.calculators import ActivationParams
+
+    params = ActivationParams(
+        alpha=alpha,
+        approximate=approximate.value,
+        convention="keras2" if convention is HardSigmoidConvention.keras2 else "pytorch",
+        grad_at_zero=grad_at_zero,
+        step_at_zero=step_at_zero,
+    )
+    spec = parse_activate(function, values or [], span, file, params, exact, digits)
+    result = solve_activate(spec)
+    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
+    if fmt == "json":
+        emit_json(activate_json(result))
+    else:
+        emit(activate_report(result, digits), fmt)
+
+
 def main() -> None:
     """The console script: run the app, turning input errors into a message and exit status 2."""
     try:

@@ -1,0 +1,60 @@
+"""The validated input of the small calculators: `activate`, `softmax` and `loss`."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import NamedTuple
+
+ACTIVATION_NAMES = (
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "softplus",
+    "softsign",
+    "hard_sigmoid",
+    "step",
+    "linear",
+    "mish",
+)
+ACTIVATION_ALIASES = {
+    "swish": "silu",
+    "binary_step": "step",
+    "identity": "linear",
+    "leakyrelu": "leaky_relu",
+}
+
+
+class Number(NamedTuple):
+    """A number as the user wrote it: its text, its float value and its exact rational value."""
+
+    text: str
+    value: float
+    exact: Fraction
+
+
+class ActivationParams(NamedTuple):
+    """The options that change an activation's numbers (see the README's conventions)."""
+
+    alpha: float | None = None
+    """The leaky slope (leaky_relu, default 0.01) or ELU's α (default 1)."""
+    approximate: str = "none"
+    """GELU: "none" (exact, with erf) or "tanh"."""
+    convention: str = "pytorch"
+    """hard_sigmoid: "pytorch" (= Keras 3: x/6 + ½) or "keras2" (0.2x + ½)."""
+    grad_at_zero: float | None = None
+    """The derivative at a kink at 0 (ReLU, leaky ReLU, step); None for the frameworks' value."""
+    step_at_zero: float = 1.0
+    """The binary step's value at exactly 0 (1 for x ≥ 0, 0 for x > 0, ½ for numpy.heaviside)."""
+
+
+class ActivateSpec(NamedTuple):
+    function: str
+    xs: tuple[Number, ...]
+    params: ActivationParams
+    exact: bool = False
+    digits: int = 6
