@@ -481,15 +481,25 @@ def _exact(activation: Activation, x: Fraction, params: ActivationParams) -> tup
     symbol = sympy.Symbol("x", real=True)
     expression = activation.branch(symbol, x, params)
     point = sympy.Rational(x.numerator, x.denominator)
-    value = sympy.simplify(expression.subs(symbol, point))
+    value = expression.subs(symbol, point)
     kink = activation.kink(x, params)
     if kink is not None:
         derivative = sympy.Rational(kink.numerator, kink.denominator)
     else:
-        derivative = sympy.simplify(sympy.diff(expression, symbol).subs(symbol, point))
+        derivative = sympy.diff(expression, symbol).subs(symbol, point)
     return _closed_form(value), _closed_form(derivative)
 
 
 def _closed_form(expression: sympy.Expr) -> str:
     text = _sym().sstr(expression)
-    return text.replace("exp(", "e^(").replace("**", "^").replace("*", "·").replace("-", "−")
+    for python, written in (
+        ("exp(", "e^("),
+        ("sqrt(", "√("),
+        ("log(", "ln("),
+        ("pi", "π"),
+        ("**", "^"),
+        ("*", "·"),
+        ("-", "−"),
+    ):
+        text = text.replace(python, written)
+    return text
