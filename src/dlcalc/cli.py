@@ -188,6 +188,38 @@ def activate(
         emit(activate_report(result, digits), fmt)
 
 
+@app.command(context_settings={"ignore_unknown_options": True})
+def softmax(
+    scores: list[str] = typer.Argument(
+        None, help="The scores (logits) z, e.g. 5 2 -1 3.", metavar="Z..."
+    ),
+    temperature: str = typer.Option("1", "--temperature", "-t", help="T: softmax(z/T)."),
+    target: str | None = typer.Option(
+        None,
+        "--target",
+        help="The true class (counting from 0, as PyTorch) or a probability vector 0,1,0,0: "
+        "adds the cross-entropy loss and its gradient p − y.",
+    ),
+    jacobian: bool = typer.Option(False, "--jacobian", help="Also the Jacobian ∂p_i/∂z_j."),
+    digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
+    output_format: OutputFormat | None = FORMAT_OPTION,
+) -> None:
+    """Softmax probabilities with every exponential shown, log-softmax, arg max, and with a
+    target the cross-entropy loss and its gradient."""
+    from dlcalc.parse.calculators import parse_softmax
+    from dlcalc.render.formats import choose_format, emit, emit_json
+    from dlcalc.render.softmax import softmax_json, softmax_report
+    from dlcalc.solve.softmax import solve_softmax
+
+    spec = parse_softmax(scores or [], temperature, target, jacobian, digits)
+    result = solve_softmax(spec)
+    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
+    if fmt == "json":
+        emit_json(softmax_json(result))
+    else:
+        emit(softmax_report(result, digits), fmt)
+
+
 def main() -> None:
     """The console script: run the app, turning input errors into a message and exit status 2."""
     try:

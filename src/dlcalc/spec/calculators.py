@@ -58,3 +58,12 @@ class ActivateSpec(NamedTuple):
     params: ActivationParams
     exact: bool = False
     digits: int = 6
+
+
+class SoftmaxSpec(NamedTuple):
+    z: tuple[Number, ...]
+    temperature: Number
+    target: tuple[Number, ...] | None = None
+    """The target distribution (a one-hot vector for a class), if a loss is asked for."""
+    jacobian: bool = False
+    digits: int = 6

@@ -1,0 +1,127 @@
+"""Softmax: probabilities with every exponential shown, log-softmax, the cross-entropy loss and
+its gradient p − y, and the Jacobian; always computed stably (by subtracting the largest z)."""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+from dlcalc.solve.numbers import num
+from dlcalc.spec.calculators import SoftmaxSpec
+
+OVERFLOW = 700.0
+"""Beyond this, e^z no longer fits a float64 (e^709.8 is the largest)."""
+
+
+class ClassRow(NamedTuple):
+    index: int
+    z: float
+    scaled: float
+    exponential: str
+    probability: float
+    probability_working: str
+    log_probability: float
+    target: float | None
+    gradient: float | None
+    gradient_working: str | None
+
+
+class SoftmaxResult(NamedTuple):
+    temperature: float
+    shift: float
+    """What was subtracted from every z/T before exponentiating (0 when nothing needed it)."""
+    total: float
+    total_working: str
+    rows: tuple[ClassRow, ...]
+    argmax: int
+    loss: float | None
+    loss_working: str | None
+    jacobian: tuple[tuple[float, ...], ...] | None
+    notes: tuple[str, ...]
+
+
+def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
+    t = spec.temperature.value
+    scaled = [z.value / t for z in spec.z]
+    largest = max(scaled)
+    shift = largest if largest > OVERFLOW or min(scaled) < -OVERFLOW else 0.0
+
+    def f(value: float) -> str:
+        return num(value, spec.digits)
+
+    exps = [math.exp(s - shift) for s in scaled]
+    total = sum(exps)
+    probabilities = [e / total for e in exps]
+    log_total = math.log(total) + shift
+    notes: list[str] = []
+    if t != 1:
+        notes.append(f"temperature T = {f(t)}: the scores are divided by T first, p = softmax(z/T)")
+    if shift:
+        notes.append(
+            f"e^z would overflow a float64, so the largest score {f(shift)} is subtracted first "
+            f"(softmax(z) = softmax(z − {f(shift)})); the exponentials shown are e^(z − {f(shift)})"
+        )
+    exponent_texts = [_power(s, shift, f) for s in scaled]
+    total_working = " + ".join(f(e) for e in exps) + f" = {f(total)}"
+    rows = []
+    target = [y.value for y in spec.target] if spec.target else None
+    for i, (z, s, e, p) in enumerate(zip(spec.z, scaled, exps, probabilities)):
+        y = target[i] if target else None
+        gradient = (p - y) / t if y is not None else None
+        gradient_working = None
+        if y is not None:
+            gradient_working = (
+                f"(p{i} − y{i})/T = ({f(p)} − {f(y)})/{f(t)}"
+                if t != 1
+                else f"p{i} − y{i} = {f(p)} − {f(y)}"
+            )
+        rows.append(
+            ClassRow(
+                i,
+                z.value,
+                s,
+                f"{exponent_texts[i]} = {f(e)}",
+                p,
+                f"{f(e)}/{f(total)}",
+                s - log_total,
+                y,
+                gradient,
+                gradient_working,
+            )
+        )
+    loss, loss_working = _cross_entropy(rows, f) if target else (None, None)
+    jacobian = None
+    if spec.jacobian:
+        jacobian = tuple(
+            tuple((pi * ((1.0 if i == j else 0.0) - pj)) / t for j, pj in enumerate(probabilities))
+            for i, pi in enumerate(probabilities)
+        )
+    argmax = max(range(len(scaled)), key=lambda i: scaled[i])
+    return SoftmaxResult(
+        t,
+        shift,
+        total,
+        total_working,
+        tuple(rows),
+        argmax,
+        loss,
+        loss_working,
+        jacobian,
+        tuple(notes),
+    )
+
+
+def _power(scaled: float, shift: float, f) -> str:
+    exponent = f"{f(scaled)} − {f(shift)}" if shift else f(scaled)
+    return f"e^({exponent})" if (shift or scaled < 0) else f"e^{exponent}"
+
+
+def _cross_entropy(rows: list[ClassRow], f) -> tuple[float, str]:
+    """−Σ y·ln p (log p from log-softmax, so that p ≈ 0 gives a large loss, not ln 0)."""
+    terms = [row for row in rows if row.target]
+    loss = -sum(row.target * row.log_probability for row in terms)
+    if len(terms) == 1 and terms[0].target == 1:
+        row = terms[0]
+        return loss, f"−ln p{row.index} = −ln {f(row.probability)}"
+    parts = " + ".join(f"{f(row.target)}·ln {f(row.probability)}" for row in terms)
+    return loss, f"−({parts})"
