@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
+from dlcalc.solve.softmax import solve_softmax
+from dlcalc.spec.calculators import Number, SoftmaxSpec
 
 
 def softmax(*args: str) -> dict:
@@ -73,9 +75,6 @@ def test_jacobian() -> None:
     shift=st.floats(-100, 100),
 )
 def test_sums_to_one_and_is_shift_invariant(z: list[float], shift: float) -> None:
-    from dlcalc.solve.softmax import solve_softmax
-    from dlcalc.spec.calculators import Number, SoftmaxSpec
-
     def probabilities(values: list[float]) -> list[float]:
         spec = SoftmaxSpec(tuple(Number(repr(v), v, 0) for v in values), Number("1", 1.0, 1))
         return [row.probability for row in solve_softmax(spec).rows]
