@@ -188,6 +188,12 @@ KINKS = {
 }
 
 
+def hard_sigmoid_exact_slope(x: torch.Tensor) -> torch.Tensor:
+    """F.hardsigmoid with the same values and kink convention, but an exact float64 slope 1/6
+    (torch's backward kernel multiplies by a float32 constant 1/6)."""
+    return torch.where((x > -3) & (x < 3), (x + 3) / 6, F.hardsigmoid(x))
+
+
 def activation_specs() -> list[dict[str, Any]]:
     """name, params, torch function, Keras function (or None), note, extra x points."""
     ka = keras.activations
@@ -255,9 +261,14 @@ def activation_specs() -> list[dict[str, Any]]:
     add(
         "hard_sigmoid",
         {"convention": "pytorch"},
-        F.hardsigmoid,
+        hard_sigmoid_exact_slope,
         ka.hard_sigmoid,
-        note="torch.nn.functional.hardsigmoid = relu6(x + 3) / 6 = Keras 3 hard_sigmoid",
+        note=(
+            "torch.nn.functional.hardsigmoid = relu6(x + 3) / 6 = Keras 3 hard_sigmoid; the "
+            "derivative follows PyTorch (1/6 on the open interval (-3, 3), 0 at x = -3 and 3 and "
+            "outside), but is the exact float64 1/6: autograd of F.hardsigmoid returns "
+            "0.1666666716337204 (1/6 rounded to float32) even in float64"
+        ),
     )
     add(
         "hard_sigmoid",
@@ -280,27 +291,29 @@ def check_activation_mpmath(entry: dict, key: str) -> list[str]:
     if f is None:
         return []
     kinks = KINKS.get(key, KINKS.get(entry["function"], []))
-    worst_v = worst_d = 0.0
-    at_v = at_d = 0.0
+    bad, tiny = [], []
     with mp.workdps(40):
         for x, v, d in zip(entry["x"], entry["value"], entry["derivative"]):
-            ref = f(mp.mpf(x))
-            err = float(abs(mp.mpf(v) - ref) / max(abs(ref), mp.mpf("1e-300")))
-            if abs(ref) < mp.mpf("1e-300"):
-                err = float(abs(mp.mpf(v) - ref))
-            if err > worst_v:
-                worst_v, at_v = err, x
-            if any(abs(x - k) < 1e-6 for k in kinks):
-                continue
-            dref = mp.diff(f, mp.mpf(x))
-            derr = float(abs(mp.mpf(d) - dref) / max(abs(dref), mp.mpf(1)))
-            if derr > worst_d:
-                worst_d, at_d = derr, x
+            checks = [("value", v, f(mp.mpf(x)))]
+            if not any(abs(x - k) < 1e-6 for k in kinks):
+                checks.append(("derivative", d, mp.diff(f, mp.mpf(x))))
+            for what, got, ref in checks:
+                err = abs(mp.mpf(got) - ref)
+                if err <= 1e-14 * max(abs(ref), 1e-300):
+                    continue
+                item = f"{what} at x={x!r}: torch {got!r}, exact {mp.nstr(ref, 17)}"
+                if err > 1e-15 * max(abs(ref), 1):
+                    bad.append(item)
+                else:
+                    tiny.append(item)
     out = []
-    if worst_v > 1e-14:
-        out.append(f"value rel. error {worst_v:.2e} at x={at_v!r}")
-    if worst_d > 1e-14:
-        out.append(f"derivative error {worst_d:.2e} at x={at_d!r}")
+    if bad:
+        out.append("differs from the exact value: " + "; ".join(bad))
+    if tiny:
+        out.append(
+            "relative error > 1e-14 but absolute error < 1e-15 (underflow / cancellation, use an "
+            "absolute tolerance): " + "; ".join(tiny)
+        )
     return out
 
 
@@ -335,6 +348,16 @@ def make_activations(rng: random.Random) -> list[dict]:
                 if bad:
                     shown = ", ".join(f"x={xi!r}: keras {ai!r} torch {bi!r}" for xi, ai, bi in bad)
                     report(f"activation {label}: Keras 3 vs torch {what}: {shown}")
+        if spec["fn"] is hard_sigmoid_exact_slope:
+            tv, td = value_and_derivative(F.hardsigmoid, x)
+            if tv != value:
+                report("hard_sigmoid: the exact-slope version changes F.hardsigmoid's values")
+            odd = sorted({b for a, b in zip(deriv, td) if a != b})
+            if odd:
+                report(
+                    f"hard_sigmoid (pytorch): autograd of F.hardsigmoid gives {odd} on (-3, 3) "
+                    f"in float64 (1/6 rounded to float32); the oracle writes {1 / 6!r}"
+                )
         if spec["name"] == "softplus" and not spec["params"]:
             tv, td = value_and_derivative(lambda t: F.softplus(t, threshold=1e6), x)
             for xi, a, b, c, d in zip(x, tv, value, td, deriv):
@@ -601,10 +624,16 @@ def gen_hinge(labels01: bool):
     return gen
 
 
-def keras_reduce(per: torch.Tensor, reduction: str) -> torch.Tensor:
-    """Keras 'sum_over_batch_size' / 'sum' over per-example values (done here in float64: the
-    Loss classes return float32 for 'sum_over_batch_size' on the torch backend)."""
-    return per.mean() if reduction == "mean" else per.sum()
+KERAS_LOSS_TOL = 2e-6  # Keras 3 losses on the torch backend reduce (ops.mean) in float32
+
+
+def keras_float32_reduction_note() -> str:
+    return (
+        "on the torch backend Keras 3's ops.mean (used for the mean over the last axis) computes "
+        "in float32 even with floatx float64 (keras.src.backend.common.dtypes maps float64 to "
+        "float32 for every backend but TensorFlow), so keras.losses.* agree with float64 values "
+        "only to about 1e-7 relative"
+    )
 
 
 def loss_specs() -> list[dict[str, Any]]:
@@ -661,6 +690,7 @@ def loss_specs() -> list[dict[str, Any]]:
         reduced(lambda p, t: torch.log(torch.cosh(p - t))),
         kl.log_cosh,
         edge=[*mazur, ([[12.0, -12.0]], [[0.0, 0.0]])],
+        note="log(cosh(p - t)) computed with torch ops",
     )
     add(
         "bce",
@@ -682,15 +712,18 @@ def loss_specs() -> list[dict[str, Any]]:
         "bce",
         {},
         gen_bce_keras,
-        reduced(lambda p, t: kl.binary_crossentropy(t, p)),
+        reduced(lambda p, t: keras.ops.binary_crossentropy(t, p).mean(dim=-1)),
+        kl.binary_crossentropy,
         convention="keras",
         framework="keras",
         note=(
-            "keras.losses.binary_crossentropy (Keras 3, torch backend, floatx float64: computed "
-            "in float64): p clipped to [1e-7, 1 - 1e-7] before the logs; per example the mean over "
-            "the last axis; reduction mean = mean over examples of those per-example means (Keras "
-            "'sum_over_batch_size'), sum = their sum over examples (Keras 'sum'); gradient = torch "
-            "autograd through the Keras ops (0 where the clip is active)"
+            "Keras 3 binary cross-entropy, dtype float64: keras.ops.binary_crossentropy (torch "
+            "backend: p clipped to [1e-7, 1 - 1e-7], then BCE) per element, then the mean over the "
+            "last axis in float64; reduction mean = mean over examples of the per-example means "
+            "(Keras 'sum_over_batch_size'), sum = their sum over examples (Keras 'sum'); gradient "
+            "= torch autograd through the Keras op (0 where the clip is active). "
+            "keras.losses.binary_crossentropy gives the same to ~1e-7 relative: "
+            + keras_float32_reduction_note()
         ),
     )
     add(
@@ -699,6 +732,7 @@ def loss_specs() -> list[dict[str, Any]]:
         gen_cce,
         reduced(lambda p, t: -(t * torch.log(p)).sum(dim=-1)),
         kl.categorical_crossentropy,
+        note="-sum t ln p per example, computed with torch ops",
     )
     add(
         "cce",
@@ -709,9 +743,9 @@ def loss_specs() -> list[dict[str, Any]]:
         framework="keras",
         gradient=False,
         note=(
-            "keras.losses.categorical_crossentropy (float64) on preds that do not sum to 1: Keras "
-            "first renormalises each row p <- p / sum(p), then clips to [1e-7, 1 - 1e-7], then "
-            "-sum t ln p; reduction mean / sum over examples"
+            "keras.losses.categorical_crossentropy (float64 throughout on the torch backend) on "
+            "preds that do not sum to 1: Keras first renormalises each row p <- p / sum(p), then "
+            "clips to [1e-7, 1 - 1e-7], then -sum t ln p; reduction mean / sum over examples"
         ),
     )
     add(
@@ -720,7 +754,7 @@ def loss_specs() -> list[dict[str, Any]]:
         gen_sparse,
         lambda p, t, r: F.nll_loss(torch.log(p), t, reduction=r),
         kl.sparse_categorical_crossentropy,
-        note="target holds integer class labels; same as cce with one-hot targets",
+        note="target holds integer class labels; same as cce with one-hot targets (nll_loss)",
     )
     add(
         "kl",
@@ -740,27 +774,93 @@ def loss_specs() -> list[dict[str, Any]]:
                 kind,
                 {"labels": "01"} if labels01 else {},
                 gen_hinge(labels01),
-                reduced(lambda p, t, kf=kfun: kf(t, p)),
-                (lambda t, p, s=sq, l01=labels01: hinge_torch(p, t, s, l01)),
+                reduced(lambda p, t, s=sq, l01=labels01: hinge_torch(p, t, s, l01)),
+                kfun,
                 convention="keras" if labels01 else "exact",
                 framework="keras",
                 n=N_RANDOM_LOSS_01 if labels01 else N_RANDOM_LOSS,
                 note=(
                     f"keras.losses.{kind}: per example the mean over the last axis of "
                     f"max(1 - t p, 0){'^2' if sq else ''}; reduction mean = mean over examples, "
-                    "sum = sum over examples; gradient by autograd through the same formula in "
-                    "torch ops"
+                    "sum = sum over examples"
                     + ("; targets are 0/1 and Keras converts them to -1/+1" if labels01 else "")
+                    + "; value and gradient computed in float64 with the same formula in torch "
+                    "ops (autograd), checked against keras.losses: "
+                    + keras_float32_reduction_note()
                 ),
             )
     return specs
+
+
+def formula_loss(entry: dict) -> float:
+    """The loss from the definitions, in plain Python floats (math.fsum), as a cross-check."""
+    kind, params, conv = entry["kind"], entry["params"], entry["convention"]
+    pred, target = entry["pred"], entry["target"]
+    if kind == "sparse_cce":
+        target = [[1.0 if j == k else 0.0 for j in range(len(p))] for k, p in zip(target, pred)]
+    eps = 1e-7
+
+    def elem(p: float, t: float) -> float:
+        e = p - t
+        if kind == "mse":
+            return e * e
+        if kind == "mae":
+            return abs(e)
+        if kind == "huber":
+            d = params["delta"]
+            return 0.5 * e * e if abs(e) <= d else d * (abs(e) - 0.5 * d)
+        if kind == "log_cosh":
+            return math.log(math.cosh(e))
+        if params.get("from_logits"):
+            return max(p, 0.0) - p * t + math.log1p(math.exp(-abs(p)))
+        if conv == "keras":
+            p = min(max(p, eps), 1 - eps)
+        return -(t * math.log(p) + (1 - t) * math.log(1 - p))
+
+    def row(ps: list[float], ts: list[float]) -> float:
+        if kind in ("cce", "sparse_cce"):
+            if conv == "keras":
+                s = math.fsum(ps)
+                ps = [min(max(p / s, eps), 1 - eps) for p in ps]
+            return -math.fsum(t * math.log(p) for p, t in zip(ps, ts))
+        if kind == "kl":
+            return math.fsum(t * math.log(t / q) for q, t in zip(ps, ts) if t > 0)
+        if kind in ("hinge", "squared_hinge"):
+            if params.get("labels") == "01":
+                ts = [2 * t - 1 for t in ts]
+            h = [max(1 - t * p, 0.0) for p, t in zip(ps, ts)]
+            return math.fsum(v * v if kind == "squared_hinge" else v for v in h) / len(h)
+        return math.fsum(elem(p, t) for p, t in zip(ps, ts)) / len(ps)
+
+    rows = [row(p, t) for p, t in zip(pred, target)]
+    elementwise = kind in ("mse", "mae", "huber", "log_cosh") or (kind == "bce" and conv == "exact")
+    if elementwise:  # mean / sum over all elements
+        vals = [elem(p, t) for ps, ts in zip(pred, target) for p, t in zip(ps, ts)]
+        return math.fsum(vals) / (len(vals) if entry["reduction"] == "mean" else 1)
+    return math.fsum(rows) / (len(rows) if entry["reduction"] == "mean" else 1)
+
+
+# Cross-check statistics, per (label): max relative difference and number of cases.
+LOSS_STATS: dict[str, dict[str, Any]] = {}
+
+
+def stat(label: str, what: str, diff: float, example: str = "") -> None:
+    s = LOSS_STATS.setdefault(label, {})
+    cur = s.get(what)
+    if cur is None or diff > cur[0]:
+        s[what] = (diff, example)
+
+
+def rel(a: float, b: float) -> float:
+    return abs(a - b) / max(abs(b), 1e-300)
 
 
 def loss_entry(spec: dict, pred: list, target: list, reduction: str) -> dict:
     p = t64(pred, grad=True)
     sparse = spec["kind"] == "sparse_cce"
     t = torch.tensor(target, dtype=torch.long) if sparse else t64(target)
-    label = f"{spec['kind']} {json.dumps(spec['params'])} {spec['convention']} {reduction}"
+    label = f"{spec['kind']} {json.dumps(spec['params'])} convention={spec['convention']}"
+    label += f" reduction={reduction}"
     value = spec["torch"](p, t, reduction)
     entry: dict[str, Any] = {
         "kind": spec["kind"],
@@ -770,61 +870,71 @@ def loss_entry(spec: dict, pred: list, target: list, reduction: str) -> dict:
         "target": target,
         "value": value.item(),
     }
-    # spec["keras"] is the Keras per-example loss for framework="torch" entries (a cross-check),
-    # and the same formula in torch ops for the Keras hinge entries (their gradient comes from it).
-    other = spec["keras"]
-    ref = ref_grad = None
-    if other is not None:
-        q = t64(pred, grad=True)
-        ref = keras_reduce(other(t, q), reduction)
-        if spec["gradient"]:
-            ref_grad = as_list(torch.autograd.grad(ref, q)[0])
     if spec["gradient"]:
-        if spec["framework"] == "keras" and ref_grad is not None:
-            own_grad = as_list(torch.autograd.grad(value, p)[0])
-            entry["gradient"], ref_grad = ref_grad, own_grad
-        else:
-            entry["gradient"] = as_list(torch.autograd.grad(value, p)[0])
+        entry["gradient"] = as_list(torch.autograd.grad(value, p)[0])
     entry["framework"] = spec["framework"]
     entry["convention"] = spec["convention"]
     if spec["note"]:
         entry["note"] = spec["note"]
     if not math.isfinite(entry["value"]) or has_null(entry.get("gradient", [])):
         raise SystemExit(f"non-finite value in {label}: {entry}")
+    case = f"pred={pred} target={target}"
 
-    if ref is not None:
-        who = "torch formula" if spec["framework"] == "keras" else "Keras 3"
-        if not close(ref.item(), entry["value"]):
-            report(
-                f"loss {label}: {who} {ref.item()!r} vs {entry['value']!r} "
-                f"(pred={pred}, target={target})"
-            )
-        if ref_grad is not None and not all_close(ref_grad, entry["gradient"]):
-            report(f"loss {label}: gradient via {who} differs (pred={pred}, target={target})")
-    if spec["kind"] in ("mse", "mae", "huber", "log_cosh") and reduction == "sum":
-        per = other(t, t64(pred)).sum().item()  # Keras reduction='sum' of per-example means
+    # 1. The definitions in plain Python floats.
+    f = formula_loss(entry)
+    if not close(f, entry["value"]):
+        report(f"loss {label}: formula {f!r} != oracle {entry['value']!r} ({case})")
+    stat(label, "formula", rel(f, entry["value"]))
+
+    # 2. Keras 3 (per-example function; Keras reduction 'sum_over_batch_size' or 'sum').
+    kfun = spec["keras"]
+    if kfun is not None:
+        q = t64(pred, grad=True)
+        per = kfun(t, q)
+        kv = reduce(per, reduction)
         n_out = len(pred[0])
-        if n_out > 1:
-            report(
-                f"loss {label}: Keras reduction='sum' sums the per-example means over the last "
-                f"axis: {per!r} = torch sum {entry['value']!r} / {n_out}"
-            )
+        if reduction == "sum" and spec["kind"] in ("mse", "mae", "huber", "log_cosh", "bce"):
+            # Keras 'sum' adds the per-example means: 1 / n_outputs of the elementwise sum.
+            elementwise_sum = spec["convention"] == "exact"
+            scale = n_out if elementwise_sum else 1
+            d = rel(kv.item() * scale, entry["value"])
+            stat(label, "keras_sum_times_n_outputs" if elementwise_sum else "keras", d, case)
+            if elementwise_sum and n_out > 1:
+                stat(
+                    label, "keras_sum_example", 0.0, f"{kv.item()!r} vs {entry['value']!r}; {case}"
+                )
+            if d > KERAS_LOSS_TOL:
+                report(f"loss {label}: Keras {kv.item()!r} vs {entry['value']!r} ({case})")
+        else:
+            d = rel(kv.item(), entry["value"])
+            stat(label, "keras", d, case)
+            if d > KERAS_LOSS_TOL:
+                report(f"loss {label}: Keras {kv.item()!r} vs {entry['value']!r} ({case})")
+            if spec["gradient"]:
+                kg = as_list(torch.autograd.grad(kv, q)[0])
+                gd = max(
+                    abs(a - b) / max(abs(b), 1.0) for a, b in zip(flat(kg), flat(entry["gradient"]))
+                )
+                stat(label, "keras_gradient", gd, case)
+                if gd > KERAS_LOSS_TOL:
+                    report(f"loss {label}: Keras gradient {kg} vs {entry['gradient']} ({case})")
+
+    # 3. Keras-convention entries: what the exact formula would give.
     if spec["kind"] == "cce" and spec["convention"] == "keras":
-        naive = -(t * torch.log(t64(pred))).sum(dim=-1)
-        normed = -(t * torch.log(t64(pred) / t64(pred).sum(dim=-1, keepdim=True))).sum(dim=-1)
-        nv, rv = reduce(naive, reduction).item(), reduce(normed, reduction).item()
-        entry["note"] += f"; without renormalisation -sum t ln p would give {nv!r}"
-        if not close(rv, entry["value"]):
-            report(f"loss {label}: renormalised exact CCE {rv!r} != Keras {entry['value']!r}")
+        naive = reduce(-(t * torch.log(t64(pred))).sum(dim=-1), reduction).item()
+        entry["note"] += f"; without renormalisation -sum t ln p would give {naive!r}"
     if spec["kind"] == "bce" and spec["convention"] == "keras":
-        exact = F.binary_cross_entropy(t64(pred), t, reduction=reduction).item()
-        per32 = keras.losses.binary_crossentropy(
+        exact = F.binary_cross_entropy(t64(pred), t, reduction="none").mean(dim=-1)
+        per32 = keras.ops.binary_crossentropy(
             torch.tensor(target, dtype=torch.float32), torch.tensor(pred, dtype=torch.float32)
         )
-        v32 = keras_reduce(per32.double(), reduction).item()
-        report(
-            f"loss {label} pred={pred} target={target}: Keras float64 {entry['value']!r}, "
-            f"Keras float32 {v32!r}, torch BCELoss (logs clamped at -100) {exact!r}"
+        v32 = reduce(per32.double().mean(dim=-1), reduction).item()
+        stat(
+            label,
+            "bce_example",
+            0.0,
+            f"Keras float64 {entry['value']!r}, Keras float32 {v32!r}, torch BCELoss (each log "
+            f"clamped at -100) {reduce(exact, reduction).item()!r}; {case}",
         )
     return entry
 
@@ -838,12 +948,28 @@ def make_losses(rng: random.Random) -> list[dict]:
             for _ in range(spec["n"]):
                 pred, target = spec["gen"](rng)
                 entries.append(loss_entry(spec, pred, target, reduction))
+    for label, s in LOSS_STATS.items():
+        parts = [f"formula max rel diff {s['formula'][0]:.1e}"]
+        if "keras" in s:
+            parts.append(f"keras.losses max rel diff {s['keras'][0]:.1e}")
+        if "keras_gradient" in s:
+            parts.append(f"Keras gradient max diff {s['keras_gradient'][0]:.1e}")
+        if "keras_sum_times_n_outputs" in s:
+            parts.append(
+                "Keras reduction='sum' is the sum of per-example MEANS over the last axis = this "
+                "sum / n_outputs (max rel diff after x n_outputs "
+                f"{s['keras_sum_times_n_outputs'][0]:.1e}); e.g. Keras "
+                + s.get("keras_sum_example", (0, "(only 1-output cases)"))[1]
+            )
+        if "bce_example" in s:
+            parts.append(s["bce_example"][1])
+        report(f"loss {label}: " + "; ".join(parts))
     kl_keras_checks(entries)
     return entries
 
 
 def kl_keras_checks(entries: list[dict]) -> None:
-    """Report Keras kl_divergence (clips t and q to [1e-7, 1]) on rows with a 0 target."""
+    """Report Keras kl_divergence (clips t and q to [1e-7, 1]) on a row with a 0 target."""
     for e in entries:
         if e["kind"] != "kl" or e["reduction"] != "mean":
             continue
@@ -853,7 +979,7 @@ def kl_keras_checks(entries: list[dict]) -> None:
                 x = F.kl_div(torch.log(t64(q_row)), t64(t_row), reduction="sum").item()
                 report(
                     f"kl target={t_row} pred={q_row}: exact {x!r}, keras.losses.kl_divergence "
-                    f"{k!r} (0 clipped to 1e-7 contributes 1e-7 ln(1e-7 / q))"
+                    f"{k!r} (the 0 is clipped to 1e-7 and contributes 1e-7 ln(1e-7 / q))"
                 )
                 return
 
@@ -864,7 +990,7 @@ def keras_loss_class_dtype() -> None:
     report(
         "keras.losses.MeanSquaredError() (reduction 'sum_over_batch_size') returns "
         f"{v.dtype} {v.item()!r} for (1/3)^2 = {1 / 9!r} even with floatx float64 on the torch "
-        "backend (ops.divide_no_nan casts to float32); the oracle reduces the float64 "
+        "backend (its ops.divide_no_nan promotes to float32); the oracle reduces the float64 "
         "per-example losses itself"
     )
 

@@ -190,6 +190,10 @@ def _softsign(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
 
 def _hard_sigmoid(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     slope, edge, slope_text = (0.2, 2.5, "0.2") if p.convention == "keras2" else (1 / 6, 3.0, "1/6")
+    if p.convention == "keras2" and abs(x) == edge:
+        # Keras 2 clips 0.2x + ½, and a clip passes the gradient at its bounds
+        value = Worked(f"0.2·{_p(xt)} + ½", slope * x + 0.5)
+        return Evaluation(value, Worked("0.2 at the bound of the clip, as TensorFlow", slope))
     if x <= -edge:
         return Evaluation(
             Worked(f"0 since x ≤ −{f(edge)}", 0.0), Worked(f"0 since x ≤ −{f(edge)}", 0.0)
@@ -396,7 +400,7 @@ ACTIVATIONS: dict[str, Activation] = {
         variant=lambda p: (
             (
                 "hard_sigmoid(x) = clip(0.2·x + ½, 0, 1)",
-                "hard_sigmoid′(x) = 0.2 on (−2.5, 2.5), 0 elsewhere",
+                "hard_sigmoid′(x) = 0.2 on [−2.5, 2.5], 0 elsewhere",
             )
             if p.convention == "keras2"
             else None
@@ -428,19 +432,14 @@ assert tuple(ACTIVATIONS) == ACTIVATION_NAMES
 
 
 def _hard_sigmoid_branch(s: Any, x: Fraction, p: ActivationParams) -> Any:
+    """The branch at x; Keras 2's clip keeps its slope at the bounds themselves."""
     sympy = _sym()
-    slope, edge = (
-        (sympy.Rational(1, 5), Fraction(5, 2))
-        if p.convention == "keras2"
-        else (
-            sympy.Rational(1, 6),
-            Fraction(3),
-        )
-    )
-    if x <= -edge:
-        return sympy.Integer(0)
-    if x >= edge:
-        return sympy.Integer(1)
+    keras2 = p.convention == "keras2"
+    slope = sympy.Rational(1, 5) if keras2 else sympy.Rational(1, 6)
+    edge = Fraction(5, 2) if keras2 else Fraction(3)
+    outside = abs(x) > edge if keras2 else abs(x) >= edge
+    if outside:
+        return sympy.Integer(int(x > 0))
     return slope * s + sympy.Rational(1, 2)
 
 
