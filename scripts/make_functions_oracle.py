@@ -70,6 +70,15 @@ N_RANDOM_LOSS_01 = 3  # hinge / squared_hinge with 0/1 labels
 MAZUR = ([[0.75136507, 0.77292847]], [[0.01, 0.99]])  # Mazur's step-by-step backprop example
 
 DISAGREEMENTS: list[str] = []
+NOTES = [
+    "Every value is PyTorch float64 (autograd for derivatives and gradients) unless the entry says "
+    "otherwise in its note; entries with convention 'keras' follow Keras 3's definition.",
+    "Compare with a relative AND an absolute tolerance (e.g. rel 1e-12, abs 1e-15): where a "
+    "result is tiny, PyTorch's float64 formulas lose relative accuracy (sigmoid'(20) = "
+    "2.0611536879193953e-09 vs exact 2.0611536139e-09, gelu(-10) = -0.0 vs exact -7.62e-23); "
+    "'disagreements' lists every such point (checked against mpmath at 40 digits).",
+    "'disagreements' also lists where Keras 3 (torch backend) differs from these numbers.",
+]
 
 
 def report(msg: str) -> None:
@@ -346,8 +355,11 @@ def make_activations(rng: random.Random) -> list[dict]:
                     (xi, ai, bi) for xi, ai, bi in zip(x, a, b) if not close(ai, bi) and ai != bi
                 ]
                 if bad:
-                    shown = ", ".join(f"x={xi!r}: keras {ai!r} torch {bi!r}" for xi, ai, bi in bad)
-                    report(f"activation {label}: Keras 3 vs torch {what}: {shown}")
+                    shown = ", ".join(
+                        f"x={xi!r}: keras {ai!r} torch {bi!r}" for xi, ai, bi in bad[:4]
+                    )
+                    more = f" (and {len(bad) - 4} more points)" if len(bad) > 4 else ""
+                    report(f"activation {label}: Keras 3 vs oracle {what}: {shown}{more}")
         if spec["fn"] is hard_sigmoid_exact_slope:
             tv, td = value_and_derivative(F.hardsigmoid, x)
             if tv != value:
@@ -446,12 +458,11 @@ def softmax_entry(z: list[float], temperature: float, target: int) -> dict:
     if not close(klogits.item(), entry["loss"]):
         report(f"softmax z={z}: Keras CCE(from_logits=True) {klogits.item()!r} != {loss.item()!r}")
     if not close(kloss, entry["loss"]) and len(z) > 1:
-        report(
-            f"softmax z={z} T={temperature} target {target}: -log p_k = {entry['loss']!r}, but "
-            f"keras.losses.categorical_crossentropy on the probabilities gives {kloss!r} "
-            "(p clipped to [1e-7, 1 - 1e-7])"
-        )
+        SOFTMAX_CLIPPED.append(f"z={z} T={temperature} k={target}: {entry['loss']!r} vs {kloss!r}")
     return entry
+
+
+SOFTMAX_CLIPPED: list[str] = []
 
 
 def make_softmax(rng: random.Random) -> list[dict]:
@@ -473,6 +484,13 @@ def make_softmax(rng: random.Random) -> list[dict]:
         z = [round(rng.uniform(-10.0, 10.0), 4) for _ in range(n)]
         temperature = rng.choice([1.0, 1.0, 1.0, 0.5, 2.0, 3.0])
         entries.append(softmax_entry(z, temperature, rng.randrange(n)))
+    if SOFTMAX_CLIPPED:
+        report(
+            f"softmax: in {len(SOFTMAX_CLIPPED)} of {len(entries)} cases p_k < 1e-7, so -log p_k "
+            "differs from keras.losses.categorical_crossentropy on the probabilities (Keras clips "
+            "p to [1e-7, 1 - 1e-7]: at most -ln(1e-7) = 16.118...; from_logits=True agrees): "
+            + "; ".join(SOFTMAX_CLIPPED)
+        )
     return entries
 
 
@@ -815,7 +833,7 @@ def formula_loss(entry: dict) -> float:
             return max(p, 0.0) - p * t + math.log1p(math.exp(-abs(p)))
         if conv == "keras":
             p = min(max(p, eps), 1 - eps)
-        return -(t * math.log(p) + (1 - t) * math.log(1 - p))
+        return -(t * math.log(p) + (1 - t) * math.log1p(-p))
 
     def row(ps: list[float], ts: list[float]) -> float:
         if kind in ("cce", "sparse_cce"):
@@ -838,6 +856,15 @@ def formula_loss(entry: dict) -> float:
         vals = [elem(p, t) for ps, ts in zip(pred, target) for p, t in zip(ps, ts)]
         return math.fsum(vals) / (len(vals) if entry["reduction"] == "mean" else 1)
     return math.fsum(rows) / (len(rows) if entry["reduction"] == "mean" else 1)
+
+
+def keras_kl_formula(pred: list, target: list, reduction: str) -> float:
+    """Keras 3 kl_divergence: sum t ln(t / q) with t and q both clipped to [1e-7, 1]."""
+    rows = []
+    for qs, ts in zip(pred, target):
+        pairs = [(min(max(q, 1e-7), 1.0), min(max(t, 1e-7), 1.0)) for q, t in zip(qs, ts)]
+        rows.append(math.fsum(t * math.log(t / q) for q, t in pairs))
+    return math.fsum(rows) / (len(rows) if reduction == "mean" else 1)
 
 
 # Cross-check statistics, per (label): max relative difference and number of cases.
@@ -906,17 +933,45 @@ def loss_entry(spec: dict, pred: list, target: list, reduction: str) -> dict:
             if d > KERAS_LOSS_TOL:
                 report(f"loss {label}: Keras {kv.item()!r} vs {entry['value']!r} ({case})")
         else:
-            d = rel(kv.item(), entry["value"])
-            stat(label, "keras", d, case)
+            kind = spec["kind"]
+            kval = kv.item()
+            if kind == "kl":
+                # Keras clips t and q to [1e-7, 1]: compare with that formula, and with ours.
+                clipped = keras_kl_formula(pred, target, reduction)
+                stat(label, "keras_vs_clipped_formula", rel(kval, clipped), case)
+                stat(label, "keras_vs_exact", rel(kval, entry["value"]), case)
+                d = rel(kval, clipped)
+            else:
+                d = rel(kval, entry["value"])
+                stat(label, "keras", d, case)
             if d > KERAS_LOSS_TOL:
-                report(f"loss {label}: Keras {kv.item()!r} vs {entry['value']!r} ({case})")
+                report(f"loss {label}: Keras {kval!r} vs {entry['value']!r} ({case})")
             if spec["gradient"]:
                 kg = as_list(torch.autograd.grad(kv, q)[0])
-                gd = max(
-                    abs(a - b) / max(abs(b), 1.0) for a, b in zip(flat(kg), flat(entry["gradient"]))
-                )
+                expected = entry["gradient"]
+                if kind in ("cce", "sparse_cce"):
+                    # Keras renormalises p <- p / sum(p): d/dp_j gains sum(t) / sum(p) per row.
+                    tt = t64(target) if kind == "cce" else F.one_hot(t, len(pred[0])).to(F64)
+                    extra = tt.sum(dim=-1, keepdim=True) / t64(pred).sum(dim=-1, keepdim=True)
+                    if reduction == "mean":
+                        extra = extra / len(pred)
+                    expected = as_list(t64(entry["gradient"]) + extra.expand(len(pred), -1))
+                    stat(
+                        label,
+                        "keras_gradient_renorm",
+                        0.0,
+                        f"Keras {kg} vs torch {entry['gradient']}; {case}",
+                    )
+                gd = max(abs(a - b) / max(abs(b), 1.0) for a, b in zip(flat(kg), flat(expected)))
                 stat(label, "keras_gradient", gd, case)
-                if gd > KERAS_LOSS_TOL:
+                if kind == "kl":
+                    stat(
+                        label,
+                        "kl_gradient_example",
+                        0.0,
+                        f"Keras {kg} vs torch {entry['gradient']}; {case}",
+                    )
+                elif gd > KERAS_LOSS_TOL:
                     report(f"loss {label}: Keras gradient {kg} vs {entry['gradient']} ({case})")
 
     # 3. Keras-convention entries: what the exact formula would give.
@@ -952,7 +1007,27 @@ def make_losses(rng: random.Random) -> list[dict]:
         parts = [f"formula max rel diff {s['formula'][0]:.1e}"]
         if "keras" in s:
             parts.append(f"keras.losses max rel diff {s['keras'][0]:.1e}")
-        if "keras_gradient" in s:
+        if "keras_vs_clipped_formula" in s:
+            parts.append(
+                "keras.losses.kl_divergence clips t and q to [1e-7, 1], so a 0 in the target adds "
+                "1e-7 ln(1e-7 / q): max rel diff to this exact value "
+                f"{s['keras_vs_exact'][0]:.1e}, to the clipped formula "
+                f"{s['keras_vs_clipped_formula'][0]:.1e}"
+            )
+        if "keras_gradient_renorm" in s:
+            parts.append(
+                "Keras's GRADIENT w.r.t. p differs: it renormalises p <- p / sum(p) first, so "
+                "d/dp_j gains + sum(t) / sum(p) (= 1 per row, / batch for mean) even though the "
+                "values agree; max diff after adding that term "
+                f"{s['keras_gradient'][0]:.1e}; e.g. " + s["keras_gradient_renorm"][1]
+            )
+        elif "kl_gradient_example" in s:
+            parts.append(
+                "Keras gradient differs where t = 0 (clipped t = 1e-7 gives -1e-7 / q / batch "
+                f"instead of 0), max diff {s['keras_gradient'][0]:.1e}; e.g. "
+                + s["kl_gradient_example"][1]
+            )
+        elif "keras_gradient" in s:
             parts.append(f"Keras gradient max diff {s['keras_gradient'][0]:.1e}")
         if "keras_sum_times_n_outputs" in s:
             parts.append(
@@ -1011,7 +1086,7 @@ def dump(doc: dict) -> str:
     for i, key in enumerate(keys):
         comma = "," if i < len(keys) - 1 else ""
         val = doc[key]
-        if isinstance(val, list) and val:
+        if isinstance(val, list) and val and isinstance(val[0], (dict, str)):
             lines.append(f"  {one(key)}: [")
             lines += [
                 f"    {one(v)}" + ("," if j < len(val) - 1 else "") for j, v in enumerate(val)
@@ -1056,6 +1131,7 @@ def main(argv: list[str] | None = None) -> None:
         "seed": args.seed,
         "dtype": "float64",
         "x_grid": X_GRID,
+        "notes": NOTES,
         "activations": activations,
         "softmax": softmax,
         "losses": losses,

@@ -220,6 +220,70 @@ def softmax(
         emit(softmax_report(result, digits), fmt)
 
 
+class Reduction(str, Enum):
+    mean = "mean"
+    sum = "sum"
+
+
+class LossConvention(str, Enum):
+    exact = "exact"
+    keras = "keras"
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def loss(
+    kind: str = typer.Argument(
+        ...,
+        help="mse, sse, half_sse, mae, huber, log_cosh, bce, cce, sparse_cce, kl, hinge or "
+        "squared_hinge.",
+        show_default=False,
+    ),
+    pred: str = typer.Option(
+        ..., "--pred", help='Predictions, e.g. "0.9,0.2;0.1,0.8" (rows are examples).'
+    ),
+    target: str = typer.Option(
+        ..., "--target", help="Targets of the same shape (sparse_cce: one class per example)."
+    ),
+    reduction: Reduction | None = typer.Option(
+        None, "--reduction", help="mean or sum [default: sum for sse/half_sse, else mean]."
+    ),
+    delta: float = typer.Option(1.0, "--delta", help="Huber's δ."),
+    from_logits: bool = typer.Option(False, "--from-logits", help="bce on raw scores z."),
+    log2: bool = typer.Option(False, "--log2", help="Logarithms in base 2 (bits)."),
+    convention: LossConvention = typer.Option(
+        LossConvention.exact,
+        "--convention",
+        help="exact, or keras (clip p to [1e−7, 1 − 1e−7]; cce renormalises rows).",
+    ),
+    grad: bool = typer.Option(False, "--grad", help="Also ∂L/∂p for every prediction."),
+    digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
+    output_format: OutputFormat | None = FORMAT_OPTION,
+) -> None:
+    """A loss with every term written out, the reduction, and (--grad) its gradient."""
+    from dlcalc.parse.calculators import parse_loss
+    from dlcalc.render.formats import choose_format, emit, emit_json
+    from dlcalc.render.losses import loss_json, loss_report
+    from dlcalc.solve.losses import solve_loss
+
+    if delta <= 0:
+        raise DlcalcError("--delta must be positive", expected="a number > 0, such as 1")
+    options = {
+        "delta": delta,
+        "from_logits": from_logits,
+        "log2": log2,
+        "keras": convention is LossConvention.keras,
+        "gradient": grad,
+        "digits": digits,
+    }
+    spec = parse_loss(kind, pred, target, reduction.value if reduction else None, options)
+    result = solve_loss(spec)
+    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
+    if fmt == "json":
+        emit_json(loss_json(result, spec))
+    else:
+        emit(loss_report(result, spec), fmt)
+
+
 def main() -> None:
     """The console script: run the app, turning input errors into a message and exit status 2."""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.lines import Token, did_you_mean
@@ -12,8 +13,11 @@ from dlcalc.parse.source import read_source
 from dlcalc.spec.calculators import (
     ACTIVATION_ALIASES,
     ACTIVATION_NAMES,
+    LOSS_ALIASES,
+    LOSS_KINDS,
     ActivateSpec,
     ActivationParams,
+    LossSpec,
     Number,
     SoftmaxSpec,
 )
@@ -99,15 +103,7 @@ def _target(text: str, classes: int) -> tuple[Number, ...]:
                 f"the target must be a class index or a vector, not '{text}'",
                 expected=f"a class from 0 to {classes - 1}, or {classes} probabilities: 0,1,0",
             )
-        k = int(text)
-        if k >= classes:
-            raise token.error(
-                f"class {k} is out of range: there are {classes} classes, 0 to {classes - 1}",
-                expected=f"a class from 0 to {classes - 1} (classes count from 0, as PyTorch)",
-            )
-        return tuple(
-            Number(str(int(i == k)), float(i == k), Fraction(int(i == k))) for i in range(classes)
-        )
+        return _one_hot(_class_index(token, int(text), classes), classes)
     parts = [number(argument(p.strip(), "--target"), "each target") for p in text.split(",")]
     if len(parts) != classes:
         raise token.error(
@@ -133,3 +129,108 @@ def _check_digits(digits: int) -> None:
         raise argument(str(digits), "--digits").error(
             "--digits must be from 1 to 30", expected="a number of significant digits, such as 6"
         )
+
+
+def parse_loss(
+    kind: str,
+    pred: str,
+    target: str,
+    reduction: str | None,
+    options: dict[str, Any],
+) -> LossSpec:
+    """``--pred "0.9,0.2;0.1,0.8"`` (rows are examples) and a target of the same shape, or
+    integer labels (one per example) for sparse_cce."""
+    name = choice(kind, LOSS_KINDS, LOSS_ALIASES, "loss")
+    _check_digits(options["digits"])
+    predictions = _matrix(pred, "--pred")
+    if name == "sparse_cce":
+        targets = _labels(target, len(predictions), len(predictions[0]))
+    else:
+        targets = _matrix(target, "--target")
+        if [len(row) for row in targets] != [len(row) for row in predictions]:
+            raise argument(target, "--target").error(
+                f"the target's shape {_shape(targets)} differs from the prediction's "
+                f"{_shape(predictions)}",
+                expected="one target for each prediction, rows separated by ;",
+            )
+    if reduction is None:
+        reduction = "sum" if name in ("sse", "half_sse") else "mean"
+    elif name in ("sse", "half_sse") and reduction != "sum":
+        raise argument(reduction, "--reduction").error(
+            f"{name} is a sum by definition", expected="--reduction sum, or the loss mse for a mean"
+        )
+    labels01 = False
+    if name in ("hinge", "squared_hinge"):
+        values = {v.exact for row in targets for v in row}
+        if not values <= {-1, 1}:
+            if not values <= {0, 1}:
+                raise argument(target, "--target").error(
+                    "hinge targets must be −1 or +1 (or all 0 or 1)",
+                    expected="labels such as 1,-1,1",
+                )
+            labels01 = True
+            targets = tuple(tuple(_signed(v) for v in row) for row in targets)
+    return LossSpec(
+        name,
+        predictions,
+        targets,
+        reduction,
+        delta=options["delta"],
+        from_logits=options["from_logits"],
+        log2=options["log2"],
+        keras=options["keras"],
+        gradient=options["gradient"],
+        digits=options["digits"],
+        labels01=labels01,
+    )
+
+
+def _signed(label: Number) -> Number:
+    value = 1 if label.exact == 1 else -1
+    return Number(str(value), float(value), Fraction(value))
+
+
+def _matrix(text: str, name: str) -> tuple[tuple[Number, ...], ...]:
+    matrix = tuple(
+        tuple(
+            number(argument(value.strip(), f"{name} row {i}"), f"each {name[2:]} value")
+            for value in row.split(",")
+        )
+        for i, row in enumerate(text.split(";"), 1)
+    )
+    if len({len(row) for row in matrix}) != 1:
+        raise argument(text, name).error(
+            f"the rows of {name} have different lengths ({', '.join(str(len(r)) for r in matrix)})",
+            expected="rows of equal length: values separated by commas, rows by ;",
+        )
+    return matrix
+
+
+def _labels(text: str, examples: int, classes: int) -> tuple[tuple[Number, ...], ...]:
+    token = argument(text, "--target")
+    parts = [part.strip() for part in text.replace(";", ",").split(",")]
+    if len(parts) != examples or not all(part.isdigit() for part in parts):
+        raise token.error(
+            f"sparse_cce takes one class index per example ({examples} here), not '{text}'",
+            expected="class indices counted from 0, separated by ; or ,",
+        )
+    return tuple(_one_hot(_class_index(token, int(part), classes), classes) for part in parts)
+
+
+def _shape(matrix: tuple[tuple[Number, ...], ...]) -> str:
+    return f"{len(matrix)}×{len(matrix[0])}"
+
+
+def _class_index(token: Token, k: int, classes: int) -> int:
+    if k >= classes:
+        raise token.error(
+            f"class {k} is out of range: there are {classes} classes, 0 to {classes - 1}",
+            expected=f"a class from 0 to {classes - 1} (classes count from 0, as PyTorch)",
+        )
+    return k
+
+
+def _one_hot(k: int, classes: int) -> tuple[Number, ...]:
+    return tuple(
+        Number(str(int(i == k)), float(i == k), Fraction(int(i == k))) for i in range(classes)
+    )

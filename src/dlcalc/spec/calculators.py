@@ -67,3 +67,48 @@ class SoftmaxSpec(NamedTuple):
     """The target distribution (a one-hot vector for a class), if a loss is asked for."""
     jacobian: bool = False
     digits: int = 6
+
+
+LOSS_KINDS = (
+    "mse",
+    "sse",
+    "half_sse",
+    "mae",
+    "huber",
+    "log_cosh",
+    "bce",
+    "cce",
+    "sparse_cce",
+    "kl",
+    "hinge",
+    "squared_hinge",
+)
+LOSS_ALIASES = {
+    "l2": "mse",
+    "l1": "mae",
+    "binary_crossentropy": "bce",
+    "categorical_crossentropy": "cce",
+    "sparse_categorical_crossentropy": "sparse_cce",
+    "kld": "kl",
+    "kl_divergence": "kl",
+    "logcosh": "log_cosh",
+}
+
+
+class LossSpec(NamedTuple):
+    kind: str
+    pred: tuple[tuple[Number, ...], ...]
+    """One row per example."""
+    target: tuple[tuple[Number, ...], ...]
+    """The same shape as ``pred`` (integer labels are turned into one-hot rows)."""
+    reduction: str
+    """"mean" or "sum" (see the README for what each kind reduces over)."""
+    delta: float = 1.0
+    from_logits: bool = False
+    log2: bool = False
+    keras: bool = False
+    """Keras's clipping of probabilities to [1e−7, 1 − 1e−7] (and cce's renormalisation)."""
+    gradient: bool = False
+    digits: int = 6
+    labels01: bool = False
+    """hinge targets given as 0/1 and turned into −1/+1, as Keras does."""
