@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
+from dlcalc.parse.calculators import parse_loss
 from dlcalc.solve.activations import solve_activate
+from dlcalc.solve.losses import solve_loss
 from dlcalc.solve.softmax import solve_softmax
 from dlcalc.spec.calculators import ActivateSpec, ActivationParams, Number, SoftmaxSpec
 
@@ -90,3 +92,43 @@ def test_softmax(entry: dict[str, Any]) -> None:
     assert result.jacobian is not None
     for ours, theirs in zip(result.jacobian, entry["jacobian"]):
         assert all(close(a, b) for a, b in zip(ours, theirs))
+
+
+LOSSES = oracle()["losses"]
+
+
+def _text(matrix: list) -> str:
+    if matrix and not isinstance(matrix[0], list):
+        return ";".join(repr(v) for v in matrix)  # sparse labels
+    return ";".join(",".join(repr(float(v)) for v in row) for row in matrix)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    LOSSES,
+    ids=[
+        f"{e['kind']}{json.dumps(e['params'])}-{e['convention']}-{e['reduction']}-{i}"
+        for i, e in enumerate(LOSSES)
+    ],
+)
+def test_loss(entry: dict[str, Any]) -> None:
+    params = entry["params"]
+    options = {
+        "delta": params.get("delta", 1.0),
+        "from_logits": params.get("from_logits", False),
+        "log2": False,
+        "keras": entry["convention"] == "keras" and entry["kind"] in ("bce", "cce"),
+        "gradient": True,
+        "digits": 6,
+    }
+    spec = parse_loss(
+        entry["kind"], _text(entry["pred"]), _text(entry["target"]), entry["reduction"], options
+    )
+    result = solve_loss(spec)
+    assert abs(result.value - entry["value"]) <= 1e-12 * abs(entry["value"]) + 1e-15
+    if "gradient" in entry:
+        for ours, theirs in zip(result.gradient, entry["gradient"]):
+            assert all(abs(a - b) <= 1e-12 * abs(b) + 1e-15 for a, b in zip(ours, theirs)), (
+                ours,
+                theirs,
+            )

@@ -241,7 +241,8 @@ def solve_loss(spec: LossSpec) -> LossResult:
             ]
         rows.append(tuple(_scaled(term, per_log) for term in row))
     terms = tuple(rows)
-    value, working, factor, scale = _reduce(kind.grouping, spec, terms, f)
+    grouping = "example_mean" if spec.keras and kind.grouping == "element" else kind.grouping
+    value, working, factor, scale = _reduce(grouping, spec, terms, f)
     gradient = tuple(tuple(term.gradient * factor for term in row) for row in terms)
     formula, gradient_formula = (
         LOGITS_FORMULAS
@@ -323,10 +324,23 @@ def _check_domain(spec: LossSpec) -> None:
     """Probabilities must be probabilities, and ln 0 is reported, not returned as infinity."""
     kind = spec.kind
     probabilities = kind in ("cce", "sparse_cce", "kl") or (kind == "bce" and not spec.from_logits)
+    renormalised = spec.keras and kind in ("cce", "sparse_cce")
     for i, (prow, trow) in enumerate(zip(spec.pred, spec.target), start=1):
+        if renormalised and sum(p.value for p in prow) <= 0:
+            raise _error(
+                f"example {i}'s predictions add up to 0, so they cannot be renormalised",
+                "non-negative scores with a positive sum",
+                None,
+            )
         for j, (p, t) in enumerate(zip(prow, trow), start=1):
             where = f"example {i}, output {j}"
-            if probabilities and not 0 <= p.value <= 1:
+            if renormalised and p.value < 0:
+                raise _error(
+                    f"{kind} needs non-negative predictions, but the one at {where} is {p.text}",
+                    "non-negative scores (Keras divides each row by its sum)",
+                    None,
+                )
+            if probabilities and not renormalised and not 0 <= p.value <= 1:
                 raise _error(
                     f"{kind} needs probabilities, but the prediction at {where} is {p.text}",
                     "predictions from 0 to 1" + (" (or --from-logits)" if kind == "bce" else ""),
@@ -378,9 +392,11 @@ def _notes(spec: LossSpec, kind: LossKind) -> tuple[str, ...]:
         )
     if spec.labels01:
         notes.append("the 0/1 labels are turned into −1/+1, as Keras does")
-    if kind.grouping == "element":
+    if kind.grouping == "element" and spec.keras:
+        notes.append(f"Keras: each example's outputs are averaged, then the {spec.reduction}")
+    elif kind.grouping == "element":
         notes.append(
             f"{spec.reduction} over all elements, as PyTorch (Keras averages each example's "
-            "outputs first; the same for mean with equal rows)"
+            "outputs first: the same for mean, 1/outputs of it for sum)"
         )
     return tuple(notes)
