@@ -172,3 +172,13 @@ def test_sympy_is_imported_only_for_exact() -> None:
     )
     assert plain.stderr.endswith("False")
     assert exact.stderr.endswith("True")
+
+
+@pytest.mark.parametrize("function", ACTIVATION_NAMES)
+def test_extreme_inputs_give_numbers_or_a_clear_error(function: str) -> None:
+    for extra in ([], ["--approximate", "tanh"], ["--exact"]):
+        run = run_cli(
+            "activate", function, "-1e308", "1e308", "5e-324", "-745", "745", *extra, "-f", "json"
+        )
+        assert run.code in (0, 2), run.err
+        assert "nan" not in run.out.lower() and "infinity" not in run.out.lower()

@@ -104,3 +104,9 @@ def test_bad_input(args: list[str], message: str) -> None:
     assert run.code == 2, run.out
     assert message in run.err
     assert run.out == ""
+
+
+def test_overflow_is_an_error_not_infinity() -> None:
+    run = run_cli("loss", "mse", "--pred", "1e308", "--target", "-1e308")
+    assert run.code == 2
+    assert "the mse loss overflows a float64" in run.err

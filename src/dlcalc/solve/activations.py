@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dlcalc.solve.numbers import exp_text, num, stable_sigmoid, stable_softplus
+from dlcalc.solve.numbers import exp_text, finite, num, stable_sigmoid, stable_softplus
 from dlcalc.spec.calculators import ACTIVATION_NAMES, ActivateSpec, ActivationParams, Number
 
 if TYPE_CHECKING:
@@ -139,18 +139,19 @@ def _selu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
 
 def _gelu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     if p.approximate == "tanh":
-        u = GELU_C * (x + 0.044715 * x**3)
+        # beyond 1e100, x³ overflows; tanh(u) is ±1 long before
+        u = GELU_C * (x + 0.044715 * x**3) if abs(x) < 1e100 else math.copysign(math.inf, x)
         t = math.tanh(u)
         value = Worked(
             f"½·{_p(xt)}·(1 + tanh(u)), u = √(2/π)·({xt} + 0.044715·{_p(xt)}³) = {f(u)}: "
             f"½·{_p(xt)}·(1 {_plus(f(t))})",
             0.5 * x * (1 + t),
         )
-        slope = GELU_C * (1 + 3 * 0.044715 * x * x)
+        slope = GELU_C * (1 + 3 * 0.044715 * x * x) if abs(x) < 1e100 else math.inf
         derivative = Worked(
             f"½·(1 + tanh u) + ½·{_p(xt)}·(1 − tanh²u)·√(2/π)·(1 + 3·0.044715·{_p(xt)}²) = "
             f"½·(1 {_plus(f(t))}) + ½·{_p(xt)}·{f(1 - t * t)}·{f(slope)}",
-            0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope,
+            0.5 * (1 + t) + (0.5 * x * (1 - t * t) * slope if t * t < 1 else 0.0),
         )
         return Evaluation(value, derivative)
     cdf = 0.5 * math.erfc(-x / math.sqrt(2))
@@ -454,6 +455,7 @@ def solve_activate(spec: ActivateSpec) -> ActivateResult:
     for x in spec.xs:
         shown = x.text.replace("-", "−")
         evaluation = activation.evaluate(x.value, shown, spec.params, fmt)
+        finite(f"{spec.function}({x.text})", evaluation.value.value, evaluation.derivative.value)
         exact = _exact(activation, x.exact, spec.params) if spec.exact else (None, None)
         rows.append(
             ActivationRow(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.solve.numbers import num, stable_sigmoid
+from dlcalc.solve.numbers import finite, num, stable_sigmoid
 from dlcalc.spec.calculators import LossSpec
 
 KERAS_EPSILON = 1e-7
@@ -244,6 +244,7 @@ def solve_loss(spec: LossSpec) -> LossResult:
     grouping = "example_mean" if spec.keras and kind.grouping == "element" else kind.grouping
     value, working, factor, scale = _reduce(grouping, spec, terms, f)
     gradient = tuple(tuple(term.gradient * factor for term in row) for row in terms)
+    finite(f"the {spec.kind} loss", value, *(g for row in gradient for g in row))
     formula, gradient_formula = (
         LOGITS_FORMULAS
         if spec.kind == "bce" and spec.from_logits

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from dlcalc.errors import DlcalcError, Location
+
 LOG10_E = math.log10(math.e)
 
 
@@ -48,3 +50,13 @@ def stable_sigmoid(x: float) -> float:
 def stable_softplus(x: float) -> float:
     """ln(1 + e^x) = max(x, 0) + ln(1 + e^−|x|)."""
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def finite(what: str, *values: float) -> None:
+    """Stop with a clear message where a result no longer fits a float64."""
+    if not all(math.isfinite(v) for v in values):
+        raise DlcalcError(
+            f"{what} overflows a float64 (its size passes 1.8·10^308)",
+            location=Location("<command line>"),
+            expected="inputs whose results stay below 1.8·10^308 in size",
+        )
