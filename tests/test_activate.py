@@ -182,3 +182,22 @@ def test_extreme_inputs_give_numbers_or_a_clear_error(function: str) -> None:
         )
         assert run.code in (0, 2), run.err
         assert "nan" not in run.out.lower() and "infinity" not in run.out.lower()
+
+
+def test_plot_draws_the_curve_and_marks_the_points() -> None:
+    run = run_cli("activate", "relu", "-2", "0", "3", "--plot")
+    assert run.code == 0
+    assert "ReLU(x) (● the given x)" in run.out and "ReLU′(x) (● the given x)" in run.out
+    drawing = run.out[run.out.index("ReLU(x) (●") :]
+    assert drawing.count("●") >= 6  # three marks in each of the two plots (titles included)
+    assert "−2" in drawing and "3" in drawing
+    assert any(0x2800 < ord(ch) <= 0x28FF for ch in drawing)
+
+
+def test_braille_plot_of_a_line() -> None:
+    from dlcalc.render.plot import braille_plot
+
+    lines = braille_plot([0, 1, 2, 3], [0, 1, 2, 3], marks=[(3, 3)], width=4, height=2)
+    assert lines[0].startswith("3 ┤") and lines[0].endswith("●")  # top right: the mark
+    assert lines[1].startswith("0 ┤")
+    assert lines[-1].strip() == "0  3"

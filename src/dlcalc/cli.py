@@ -163,6 +163,9 @@ def activate(
     ),
     exact: bool = typer.Option(False, "--exact", help="Also give the closed forms (SymPy)."),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
+    plot: bool = typer.Option(
+        False, "--plot", help="Draw the function and its derivative over the values' span."
+    ),
     output_format: OutputFormat | None = FORMAT_OPTION,
 ) -> None:
     """Value and derivative of an activation function, with formulas and values substituted."""
@@ -179,7 +182,7 @@ def activate(
         grad_at_zero=grad_at_zero,
         step_at_zero=step_at_zero,
     )
-    spec = parse_activate(function, values or [], span, file, params, exact, digits)
+    spec = parse_activate(function, values or [], span, file, params, exact, digits, plot)
     result = solve_activate(spec)
     fmt = choose_format(output_format.value if output_format else None, sys.stdout)
     if fmt == "json":

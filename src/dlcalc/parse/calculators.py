@@ -68,10 +68,11 @@ def parse_activate(
     params: ActivationParams,
     exact: bool,
     digits: int,
+    plot: bool = False,
 ) -> ActivateSpec:
     name = choice(function, ACTIVATION_NAMES, ACTIVATION_ALIASES, "activation function")
     _check_digits(digits)
-    return ActivateSpec(name, xs(values, span, path), params, exact, digits)
+    return ActivateSpec(name, xs(values, span, path), params, exact, digits, 241 if plot else 0)
 
 
 def parse_softmax(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
+from dlcalc.render.plot import braille_plot
 from dlcalc.render.report import Column, NoteIndex, Report, Table
 from dlcalc.solve.activations import ActivateResult
 from dlcalc.solve.numbers import num
@@ -42,8 +43,24 @@ def activate_report(result: ActivateResult, digits: int = 6) -> Report:
     if result.convention:
         meta.append(f"convention: {result.convention}")
     return Report(
-        title=f"Activation: {result.function}", meta=meta, tables=[table], notes=notes.notes
+        title=f"Activation: {result.function}",
+        meta=meta,
+        tables=[table],
+        notes=notes.notes,
+        figures=_plots(result),
     )
+
+
+def _plots(result: ActivateResult) -> list[tuple[str, list[str]]]:
+    if not result.curve:
+        return []
+    xs = [x for x, _, _ in result.curve]
+    figures = []
+    for index, name in ((1, f"{result.symbol}(x)"), (2, f"{result.symbol}′(x)")):
+        ys = [point[index] for point in result.curve]
+        marks = [(row.x.value, (row.value, row.derivative)[index - 1].value) for row in result.rows]
+        figures.append((f"{name} (● the given x)", braille_plot(xs, ys, marks)))
+    return figures
 
 
 def activate_json(result: ActivateResult) -> dict[str, Any]:

@@ -65,6 +65,8 @@ def _plain(report: Report) -> str:
         if table.title:
             lines.append(table.title)
         lines += [text for text, _ in layout_table(table)]
+    for title, drawing in report.figures:
+        lines += ["", title, *drawing]
     lines += _plain_tail(report)
     return "\n".join(lines) + "\n"
 
@@ -153,6 +155,8 @@ def _markdown(report: Report) -> str:
             "| " + " | ".join(f"**{_md(cell)}**" if cell else "" for cell in row) + " |"
             for row in table.footer
         ]
+    for title, drawing in report.figures:
+        lines += ["", f"### {_md(title)}", "", "```text", *drawing, "```"]
     if report.notes:
         lines += ["", "Notes:", ""]
         lines += [f"{i}. {_md(note)}" for i, note in enumerate(report.notes, start=1)]
@@ -217,6 +221,9 @@ def _latex(report: Report) -> str:
                 " & ".join(latex_text(cell) for cell in row) + " \\\\" for row in table.footer
             ]
         lines += ["\\hline", "\\end{tabular}", ""]
+    for title, drawing in report.figures:
+        lines += [f"\\subsection*{{{latex_text(title)}}}", "\\begin{verbatim}", *drawing]
+        lines += ["\\end{verbatim}"]
     if report.notes:
         lines.append("\\begin{enumerate}")
         lines += [f"  \\item {latex_text(note)}" for note in report.notes]
@@ -271,6 +278,10 @@ def _rich(report: Report, stream: TextIO) -> None:
         for line, role in layout_table(table, console.width):
             text.append(line.replace("-", "─") if role == "rule" else line, style=_STYLES[role])
             text.append("\n")
+    for title, drawing in report.figures:
+        text.append("\n" + title + "\n", style="bold underline")
+        for line in drawing:
+            text.append(line + "\n", style="cyan")
     for line in _plain_tail(report):
         text.append(line + "\n", style="dim" if line.startswith("  [") else "")
     console.print(text, end="", no_wrap=True, overflow="ignore", crop=False, soft_wrap=True)

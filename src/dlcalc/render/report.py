@@ -35,6 +35,8 @@ class Report:
     summary: list[tuple[str, str]] = field(default_factory=list)
     records: Table | None = None
     """One flat table with every value, for CSV (defaults to the first table)."""
+    figures: list[tuple[str, list[str]]] = field(default_factory=list)
+    """Text drawings (plots) with their titles, printed after the tables."""
 
 
 class NoteIndex:

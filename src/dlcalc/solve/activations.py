@@ -71,6 +71,8 @@ class ActivateResult(NamedTuple):
     convention: str
     rows: tuple[ActivationRow, ...]
     params: ActivationParams
+    curve: tuple[tuple[float, float, float], ...] = ()
+    """(x, value, derivative) at evenly spaced points, for a plot."""
 
 
 # --- the functions ----------------------------------------------------------------------
@@ -462,6 +464,7 @@ def solve_activate(spec: ActivateSpec) -> ActivateResult:
                 x, evaluation.value, evaluation.derivative, *exact, notes=evaluation.notes
             )
         )
+    curve = _curve(activation, spec) if spec.plot_points else ()
     formula, derivative_formula = activation.variant(spec.params) or (
         activation.formula,
         activation.derivative_formula,
@@ -474,7 +477,23 @@ def solve_activate(spec: ActivateSpec) -> ActivateResult:
         activation.convention(spec.params),
         tuple(rows),
         spec.params,
+        curve,
     )
+
+
+def _curve(activation: Activation, spec: ActivateSpec) -> tuple[tuple[float, float, float], ...]:
+    """The function and its derivative over the span of the given x (at least −5 to 5 around a
+    single point), at ``spec.plot_points`` evenly spaced points."""
+    low = min(x.value for x in spec.xs)
+    high = max(x.value for x in spec.xs)
+    if high - low < 1e-9:
+        low, high = low - 5, high + 5
+    points = []
+    for i in range(spec.plot_points):
+        x = low + (high - low) * i / (spec.plot_points - 1)
+        evaluation = activation.evaluate(x, "x", spec.params, str)
+        points.append((x, evaluation.value.value, evaluation.derivative.value))
+    return tuple(points)
 
 
 def _exact(activation: Activation, x: Fraction, params: ActivationParams) -> tuple[str, str]:

@@ -58,6 +58,8 @@ class ActivateSpec(NamedTuple):
     params: ActivationParams
     exact: bool = False
     digits: int = 6
+    plot_points: int = 0
+    """How many points of the curve to sample for a plot (0: no plot)."""
 
 
 class SoftmaxSpec(NamedTuple):

@@ -1,0 +1,76 @@
+"""Plots in the terminal: a curve drawn with braille dots (2×4 dots a character)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from dlcalc.solve.numbers import num
+
+_DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+"""The bit of each dot of a braille cell, by (row, column)."""
+MARK = "●"
+
+
+def braille_plot(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    marks: Sequence[tuple[float, float]] = (),
+    width: int = 60,
+    height: int = 12,
+) -> list[str]:
+    """The curve through (xs, ys) on a width × height grid of characters, with the marked points
+    drawn as ●, the axes' ranges written at the edges, and y = 0 drawn where it is in view."""
+    points = [(x, y) for x, y in zip(xs, ys) if math.isfinite(y)]
+    if not points:
+        return ["(nothing to plot)"]
+    x_low, x_high = min(x for x, _ in points), max(x for x, _ in points)
+    y_low, y_high = min(y for _, y in points), max(y for _, y in points)
+    if y_high - y_low < 1e-12:
+        y_low, y_high = y_low - 1, y_high + 1
+    if x_high - x_low < 1e-12:
+        x_low, x_high = x_low - 1, x_high + 1
+    cells = [[0] * width for _ in range(height)]
+
+    def dot(x: float, y: float) -> tuple[int, int]:
+        column = round((x - x_low) / (x_high - x_low) * (2 * width - 1))
+        row = round((y_high - y) / (y_high - y_low) * (4 * height - 1))
+        return row, column
+
+    if y_low < 0 < y_high:
+        zero_row, _ = dot(x_low, 0.0)
+        for column in range(2 * width):
+            cells[zero_row // 4][column // 2] |= _DOTS[zero_row % 4][column % 2]
+    previous: tuple[int, int] | None = None
+    for x, y in points:
+        row, column = dot(x, y)
+        for r, c in _line(previous, (row, column)):
+            cells[r // 4][c // 2] |= _DOTS[r % 4][c % 2]
+        previous = (row, column)
+    text = [[chr(0x2800 + bits) for bits in line] for line in cells]
+    for x, y in marks:
+        if x_low <= x <= x_high and y_low <= y <= y_high:
+            row, column = dot(x, y)
+            text[row // 4][column // 2] = MARK
+    labels = [num(y_high, 4), num(y_low, 4)]
+    pad = max(len(label) for label in labels)
+    lines = []
+    for index, line in enumerate(text):
+        label = labels[0] if index == 0 else labels[1] if index == height - 1 else ""
+        lines.append(f"{label.rjust(pad)} ┤{''.join(line)}")
+    left, right = num(x_low, 4), num(x_high, 4)
+    lines.append(" " * pad + " └" + "─" * width)
+    lines.append(" " * (pad + 2) + left + right.rjust(width - len(left)))
+    return lines
+
+
+def _line(start: tuple[int, int] | None, end: tuple[int, int]) -> list[tuple[int, int]]:
+    """The dots from start to end (Bresenham), so that steep parts of a curve stay joined."""
+    if start is None:
+        return [end]
+    (r0, c0), (r1, c1) = start, end
+    steps = max(abs(r1 - r0), abs(c1 - c0), 1)
+    return [
+        (round(r0 + (r1 - r0) * i / steps), round(c0 + (c1 - c0) * i / steps))
+        for i in range(1, steps + 1)
+    ]
