@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
+from dlcalc.render.plot import braille_plot
 from dlcalc.solve.activations import solve_activate
 from dlcalc.spec.calculators import ACTIVATION_NAMES, ActivateSpec, ActivationParams, Number
 
@@ -195,8 +196,6 @@ def test_plot_draws_the_curve_and_marks_the_points() -> None:
 
 
 def test_braille_plot_of_a_line() -> None:
-    from dlcalc.render.plot import braille_plot
-
     lines = braille_plot([0, 1, 2, 3], [0, 1, 2, 3], marks=[(3, 3)], width=4, height=2)
     assert lines[0].startswith("3 ┤") and lines[0].endswith("●")  # top right: the mark
     assert lines[1].startswith("0 ┤")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 
 def loss(*args: str) -> dict:
@@ -110,3 +112,30 @@ def test_overflow_is_an_error_not_infinity() -> None:
     run = run_cli("loss", "mse", "--pred", "1e308", "--target", "-1e308")
     assert run.code == 2
     assert "the mse loss overflows a float64" in run.err
+
+
+def test_exact_closed_forms() -> None:
+    data = loss("half_sse", "--pred", "0.75,0.77", "--target", "0.01,0.99", "--exact")
+    assert data["exact_value"] == "149/500"
+    assert data["exact_terms"] == [["1369/5000", "121/5000"]]
+    data = loss("bce", "--pred", "0.9,0.2;0.5,0.5", "--target", "1,0;1,1", "--exact")
+    assert data["exact_value"] == "−ln(9/10)/4 − ln(4/5)/4 + ln(2)/2"
+    assert (
+        loss("cce", "--pred", "0.7,0.3", "--target", "1,0", "--exact", "--log2")["exact_value"]
+        == "−ln(7/10)/ln(2)"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["softmax", "1", "2", "--target", "0"], ["loss", "bce", "--pred", "0.5", "--target", "1"]],
+)
+def test_sympy_is_not_imported_without_exact(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom dlcalc.cli import main\n"
+        f"sys.argv = ['dlcalc', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(str('sympy' in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stderr.endswith("False")

@@ -100,3 +100,9 @@ def test_bad_input(args: list[str], message: str) -> None:
     run = run_cli("softmax", *args)
     assert run.code == 2
     assert message in run.err
+
+
+def test_exact_closed_forms() -> None:
+    data = softmax("1", "2", "--target", "0", "--exact")
+    assert data["exact_probabilities"] == ["e/(e + e^(2))", "e^(2)/(e + e^(2))"]
+    assert data["exact_loss"] == "−ln(e/(e + e^(2)))"

@@ -204,6 +204,7 @@ def softmax(
         "adds the cross-entropy loss and its gradient p − y.",
     ),
     jacobian: bool = typer.Option(False, "--jacobian", help="Also the Jacobian ∂p_i/∂z_j."),
+    exact: bool = typer.Option(False, "--exact", help="Also the closed forms (SymPy)."),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
     output_format: OutputFormat | None = FORMAT_OPTION,
 ) -> None:
@@ -214,7 +215,7 @@ def softmax(
     from dlcalc.render.softmax import softmax_json, softmax_report
     from dlcalc.solve.softmax import solve_softmax
 
-    spec = parse_softmax(scores or [], temperature, target, jacobian, digits)
+    spec = parse_softmax(scores or [], temperature, target, jacobian, digits, exact)
     result = solve_softmax(spec)
     fmt = choose_format(output_format.value if output_format else None, sys.stdout)
     if fmt == "json":
@@ -259,6 +260,7 @@ def loss(
         help="exact, or keras (clip p to [1e−7, 1 − 1e−7]; cce renormalises rows).",
     ),
     grad: bool = typer.Option(False, "--grad", help="Also ∂L/∂p for every prediction."),
+    exact: bool = typer.Option(False, "--exact", help="Also the closed forms (SymPy)."),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
     output_format: OutputFormat | None = FORMAT_OPTION,
 ) -> None:
@@ -277,6 +279,7 @@ def loss(
         "keras": convention is LossConvention.keras,
         "gradient": grad,
         "digits": digits,
+        "exact": exact,
     }
     spec = parse_loss(kind, pred, target, reduction.value if reduction else None, options)
     result = solve_loss(spec)

@@ -76,7 +76,12 @@ def parse_activate(
 
 
 def parse_softmax(
-    values: Sequence[str], temperature: str, target: str | None, jacobian: bool, digits: int
+    values: Sequence[str],
+    temperature: str,
+    target: str | None,
+    jacobian: bool,
+    digits: int,
+    exact: bool = False,
 ) -> SoftmaxSpec:
     z = tuple(number(argument(text, f"z {i}"), "each score") for i, text in enumerate(values, 1))
     if not z:
@@ -92,7 +97,7 @@ def parse_softmax(
             "the temperature must be positive", expected="a number > 0, such as 1 or 0.5"
         )
     _check_digits(digits)
-    return SoftmaxSpec(z, t, _target(target, len(z)) if target else None, jacobian, digits)
+    return SoftmaxSpec(z, t, _target(target, len(z)) if target else None, jacobian, digits, exact)
 
 
 def _target(text: str, classes: int) -> tuple[Number, ...]:
@@ -183,6 +188,7 @@ def parse_loss(
         gradient=options["gradient"],
         digits=options["digits"],
         labels01=labels01,
+        exact=options.get("exact", False),
     )
 
 

@@ -23,6 +23,8 @@ def loss_report(result: LossResult, spec: LossSpec) -> Report:
         Column("term (working)"),
         Column("term", "right"),
     ]
+    if result.exact_terms:
+        columns.append(Column("term (exact)"))
     if spec.gradient:
         columns += [Column("∂ℓ/∂p (working)"), Column(f"∂L/∂p = ∂ℓ/∂p·{result.scale}", "right")]
     table = Table(columns, title="Terms")
@@ -31,6 +33,8 @@ def loss_report(result: LossResult, spec: LossSpec) -> Report:
     ):
         for j, (p, t, term, g) in enumerate(zip(prow, trow, terms, grads), start=1):
             cells = [str(i), str(j), f(p.value), f(t.value), term.working, f(term.value)]
+            if result.exact_terms:
+                cells.append(result.exact_terms[i - 1][j - 1])
             if spec.gradient:
                 cells += [term.gradient_working, f(g)]
             table.rows.append(cells)
@@ -42,6 +46,7 @@ def loss_report(result: LossResult, spec: LossSpec) -> Report:
         summary=[
             ("reduction", result.reduction_working),
             ("loss", f(result.value)),
+            *([("exact", result.exact_value)] if result.exact_value else []),
         ],
     )
 
@@ -61,4 +66,7 @@ def loss_json(result: LossResult, spec: LossSpec) -> dict[str, Any]:
     }
     if spec.gradient:
         data["gradient"] = [list(row) for row in result.gradient]
+    if result.exact_value is not None:
+        data["exact_terms"] = [list(row) for row in result.exact_terms]
+        data["exact_value"] = result.exact_value
     return data

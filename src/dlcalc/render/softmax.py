@@ -28,6 +28,8 @@ def softmax_report(result: SoftmaxResult, digits: int = 6) -> Report:
     ]
     if with_target:
         columns += [Column("y", "right"), Column("∂L/∂z (working)"), Column("∂L/∂z", "right")]
+    if result.exact_probabilities:
+        columns.insert(columns.index(Column("p", "right")) + 1, Column("p exact"))
     table = Table(columns, title="Probabilities")
     for row in result.rows:
         cells = [str(row.index), f(row.z)]
@@ -37,6 +39,7 @@ def softmax_report(result: SoftmaxResult, digits: int = 6) -> Report:
             row.exponential,
             row.probability_working,
             f(row.probability),
+            *([result.exact_probabilities[row.index]] if result.exact_probabilities else []),
             f(row.log_probability),
             "1" if row.index == result.argmax else "0",
         ]
@@ -44,6 +47,7 @@ def softmax_report(result: SoftmaxResult, digits: int = 6) -> Report:
             cells += [f(row.target or 0.0), row.gradient_working or "", f(row.gradient or 0.0)]
         table.rows.append(cells)
     footer = ["Σ", "", *([""] if scaled else []), result.total_working, "", f(1.0)]
+    footer += ["1"] if result.exact_probabilities else []
     table.footer.append(footer + [""] * (len(columns) - len(footer)))
     tables = [table]
     if result.jacobian is not None:
@@ -61,6 +65,8 @@ def softmax_report(result: SoftmaxResult, digits: int = 6) -> Report:
             ("cross-entropy", f"L = −Σ y·ln p = {result.loss_working} = {f(result.loss)}")
         )
         summary.append(("gradient", "∂L/∂z = p − y" + (" (divided by T)" if scaled else "")))
+        if result.exact_loss:
+            summary.append(("exact", f"L = {result.exact_loss}"))
     return Report(
         title="Softmax",
         meta=["p_i = e^(z_i)/Σ_j e^(z_j)" + (", on z/T" if scaled else "")],
@@ -87,5 +93,9 @@ def softmax_json(result: SoftmaxResult) -> dict[str, Any]:
         data["gradient"] = [row.gradient for row in result.rows]
     if result.jacobian is not None:
         data["jacobian"] = [list(line) for line in result.jacobian]
+    if result.exact_probabilities:
+        data["exact_probabilities"] = list(result.exact_probabilities)
+        if result.exact_loss is not None:
+            data["exact_loss"] = result.exact_loss
     data["notes"] = list(result.notes)
     return data

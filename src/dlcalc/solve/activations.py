@@ -10,13 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
+from dlcalc.solve.exact import closed_form
+from dlcalc.solve.exact import sympy as exact_module
 from dlcalc.solve.numbers import exp_text, finite, num, stable_sigmoid, stable_softplus
 from dlcalc.spec.calculators import ACTIVATION_NAMES, ActivateSpec, ActivationParams, Number
-
-if TYPE_CHECKING:
-    import sympy
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -259,9 +258,7 @@ def _neg(text: str) -> str:
 
 
 def _sym() -> Any:
-    import sympy
-
-    return sympy
+    return exact_module()
 
 
 def _rational(value: float) -> Any:
@@ -507,19 +504,4 @@ def _exact(activation: Activation, x: Fraction, params: ActivationParams) -> tup
         derivative = sympy.Rational(kink.numerator, kink.denominator)
     else:
         derivative = sympy.diff(expression, symbol).subs(symbol, point)
-    return _closed_form(value), _closed_form(derivative)
-
-
-def _closed_form(expression: sympy.Expr) -> str:
-    text = _sym().sstr(expression)
-    for python, written in (
-        ("exp(", "e^("),
-        ("sqrt(", "√("),
-        ("log(", "ln("),
-        ("pi", "π"),
-        ("**", "^"),
-        ("*", "·"),
-        ("-", "−"),
-    ):
-        text = text.replace(python, written)
-    return text
+    return closed_form(value), closed_form(derivative)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import NamedTuple
+from fractions import Fraction
+from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.solve.exact import closed_form, rational
+from dlcalc.solve.exact import sympy as exact_sympy
 from dlcalc.solve.numbers import finite, num, stable_sigmoid
 from dlcalc.spec.calculators import LossSpec
 
@@ -52,6 +55,8 @@ class LossResult(NamedTuple):
     scale: str
     """How a term's gradient becomes the loss's: "1/6" for a mean over six elements."""
     notes: tuple[str, ...]
+    exact_terms: tuple[tuple[str, ...], ...] = ()
+    exact_value: str | None = None
 
 
 def _p(text: str) -> str:
@@ -250,6 +255,9 @@ def solve_loss(spec: LossSpec) -> LossResult:
         if spec.kind == "bce" and spec.from_logits
         else (kind.formula, kind.gradient_formula)
     )
+    exact: tuple[tuple[tuple[str, ...], ...], str | None] = (
+        _exact(spec, grouping) if spec.exact else ((), None)
+    )
     return LossResult(
         spec.kind,
         formula,
@@ -261,7 +269,67 @@ def solve_loss(spec: LossSpec) -> LossResult:
         gradient,
         scale,
         _notes(spec, kind),
+        *exact,
     )
+
+
+def _exact(spec: LossSpec, grouping: str) -> tuple[tuple[tuple[str, ...], ...], str | None]:
+    """Every term and the loss in closed form (SymPy), with the same reduction."""
+    sympy = exact_sympy()
+    rows = []
+    for prow, trow in zip(spec.pred, spec.target):
+        total = (
+            sum(p.exact for p in prow) if spec.keras and spec.kind in ("cce", "sparse_cce") else 1
+        )
+        rows.append([_exact_term(spec, p.exact / total, t.exact) for p, t in zip(prow, trow)])
+    if spec.log2 and KINDS[spec.kind].logarithmic:
+        rows = [[term / sympy.log(2) for term in row] for row in rows]
+    examples, outputs = len(rows), len(rows[0])
+    if grouping == "element":
+        value = sympy.Add(*(term for row in rows for term in row))
+        count = examples * outputs
+    else:
+        inner = sympy.Rational(1, outputs) if grouping == "example_mean" else 1
+        value = sympy.Add(*(inner * sympy.Add(*row) for row in rows))
+        count = examples
+    if spec.reduction == "mean":
+        value = value / count
+    return tuple(tuple(closed_form(term) for term in row) for row in rows), closed_form(value)
+
+
+def _exact_term(spec: LossSpec, p: Fraction, t: Fraction) -> Any:
+    sympy = exact_sympy()
+    if spec.keras and spec.kind in ("bce", "cce", "sparse_cce"):
+        p = min(max(p, Fraction(1, 10**7)), 1 - Fraction(1, 10**7))
+    P, T = rational(p), rational(t)
+    e = P - T
+    kind = spec.kind
+    if kind in ("mse", "sse"):
+        return e**2
+    if kind == "half_sse":
+        return e**2 / 2
+    if kind == "mae":
+        return abs(e)
+    if kind == "huber":
+        d = rational(Fraction(str(spec.delta)))
+        return e**2 / 2 if abs(e) <= d else d * (abs(e) - d / 2)
+    if kind == "log_cosh":
+        return sympy.log(sympy.cosh(e))
+    if kind == "bce" and spec.from_logits:
+        return sympy.Max(P, 0) - P * T + sympy.log(1 + sympy.exp(-abs(P)))
+    if kind == "bce":
+        return -(_xlog(T, P) + _xlog(1 - T, 1 - P))
+    if kind in ("cce", "sparse_cce"):
+        return -_xlog(T, P)
+    if kind == "kl":
+        return _xlog(T, T / P)
+    margin = sympy.Max(0, 1 - T * P)
+    return margin if kind == "hinge" else margin**2
+
+
+def _xlog(x: Any, y: Any) -> Any:
+    """x·ln y, and 0 where x = 0 (so that 0·ln 0 does not appear)."""
+    return 0 if x == 0 else x * exact_sympy().log(y)
 
 
 def _scaled(term: Term, factor: float) -> Term:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from dlcalc.solve.exact import closed_form, rational
+from dlcalc.solve.exact import sympy as exact_sympy
 from dlcalc.solve.numbers import num
 from dlcalc.spec.calculators import SoftmaxSpec
 
@@ -38,6 +40,8 @@ class SoftmaxResult(NamedTuple):
     loss_working: str | None
     jacobian: tuple[tuple[float, ...], ...] | None
     notes: tuple[str, ...]
+    exact_probabilities: tuple[str, ...] = ()
+    exact_loss: str | None = None
 
 
 def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
@@ -97,6 +101,7 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
             for i, pi in enumerate(probabilities)
         )
     argmax = max(range(len(scaled)), key=lambda i: scaled[i])
+    exact: tuple[tuple[str, ...], str | None] = _exact(spec) if spec.exact else ((), None)
     return SoftmaxResult(
         t,
         shift,
@@ -108,7 +113,24 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
         loss_working,
         jacobian,
         tuple(notes),
+        *exact,
     )
+
+
+def _exact(spec: SoftmaxSpec) -> tuple[tuple[str, ...], str | None]:
+    """p_i = e^(z_i/T)/Σ e^(z_j/T) and −Σ y·ln p in closed form."""
+    sympy = exact_sympy()
+    t = rational(spec.temperature.exact)
+    exponentials = [sympy.exp(rational(z.exact) / t) for z in spec.z]
+    total = sympy.Add(*exponentials)
+    probabilities = [e / total for e in exponentials]
+    loss = None
+    if spec.target:
+        terms = [
+            rational(y.exact) * sympy.log(p) for y, p in zip(spec.target, probabilities) if y.exact
+        ]
+        loss = closed_form(-sympy.Add(*terms))
+    return tuple(closed_form(p) for p in probabilities), loss
 
 
 def _power(scaled: float, shift: float, f) -> str:

@@ -69,6 +69,7 @@ class SoftmaxSpec(NamedTuple):
     """The target distribution (a one-hot vector for a class), if a loss is asked for."""
     jacobian: bool = False
     digits: int = 6
+    exact: bool = False
 
 
 LOSS_KINDS = (
@@ -114,3 +115,4 @@ class LossSpec(NamedTuple):
     digits: int = 6
     labels01: bool = False
     """hinge targets given as 0/1 and turned into −1/+1, as Keras does."""
+    exact: bool = False
