@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from dlcalc import __version__
 from dlcalc.errors import DlcalcError
+
+if TYPE_CHECKING:
+    from dlcalc.render.report import Report
 
 EXIT_INPUT = 2
 EXIT_OUTPUT = 74
@@ -50,6 +55,21 @@ FORMAT_OPTION = typer.Option(
     "json is a stable interface for scripts.",
     show_default=False,
 )
+
+
+def _show(
+    output_format: OutputFormat | None,
+    as_json: Callable[[], dict[str, Any]],
+    as_report: Callable[[], Report],
+) -> None:
+    """Print a result as JSON or as a report, in the chosen (or the terminal's) format."""
+    from dlcalc.render.formats import choose_format, emit, emit_json
+
+    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
+    if fmt == "json":
+        emit_json(as_json())
+    else:
+        emit(as_report(), fmt)
 
 
 def _version(value: bool) -> None:
@@ -101,7 +121,6 @@ def shapes(
     """
     from dlcalc.parse.architecture import parse_architecture
     from dlcalc.parse.source import read_source
-    from dlcalc.render.formats import choose_format, emit, emit_json
     from dlcalc.render.shapes import shapes_json, shapes_report
     from dlcalc.solve.shapes import ShapesOptions, solve_shapes
 
@@ -109,11 +128,11 @@ def shapes(
     chosen = convention.value if convention else spec.convention or "keras"
     options = ShapesOptions(convention=chosen, strict=strict, channels_first=channels_first)
     result = solve_shapes(spec, options)
-    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
-    if fmt == "json":
-        emit_json(shapes_json(result))
-    else:
-        emit(shapes_report(result, channels_first=channels_first), fmt)
+    _show(
+        output_format,
+        lambda: shapes_json(result),
+        lambda: shapes_report(result, channels_first=channels_first),
+    )
 
 
 class GeluApproximation(str, Enum):
@@ -171,7 +190,6 @@ def activate(
     """Value and derivative of an activation function, with formulas and values substituted."""
     from dlcalc.parse.calculators import parse_activate
     from dlcalc.render.activations import activate_json, activate_report
-    from dlcalc.render.formats import choose_format, emit, emit_json
     from dlcalc.solve.activations import solve_activate
     from dlcalc.spec.calculators import ActivationParams
 
@@ -184,11 +202,7 @@ def activate(
     )
     spec = parse_activate(function, values or [], span, file, params, exact, digits, plot)
     result = solve_activate(spec)
-    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
-    if fmt == "json":
-        emit_json(activate_json(result))
-    else:
-        emit(activate_report(result, digits), fmt)
+    _show(output_format, lambda: activate_json(result), lambda: activate_report(result, digits))
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -211,17 +225,12 @@ def softmax(
     """Softmax probabilities with every exponential shown, log-softmax, arg max, and with a
     target the cross-entropy loss and its gradient."""
     from dlcalc.parse.calculators import parse_softmax
-    from dlcalc.render.formats import choose_format, emit, emit_json
     from dlcalc.render.softmax import softmax_json, softmax_report
     from dlcalc.solve.softmax import solve_softmax
 
     spec = parse_softmax(scores or [], temperature, target, jacobian, digits, exact)
     result = solve_softmax(spec)
-    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
-    if fmt == "json":
-        emit_json(softmax_json(result))
-    else:
-        emit(softmax_report(result, digits), fmt)
+    _show(output_format, lambda: softmax_json(result), lambda: softmax_report(result, digits))
 
 
 class Reduction(str, Enum):
@@ -266,7 +275,6 @@ def loss(
 ) -> None:
     """A loss with every term written out, the reduction, and (--grad) its gradient."""
     from dlcalc.parse.calculators import parse_loss
-    from dlcalc.render.formats import choose_format, emit, emit_json
     from dlcalc.render.losses import loss_json, loss_report
     from dlcalc.solve.losses import solve_loss
 
@@ -283,11 +291,7 @@ def loss(
     }
     spec = parse_loss(kind, pred, target, reduction.value if reduction else None, options)
     result = solve_loss(spec)
-    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
-    if fmt == "json":
-        emit_json(loss_json(result, spec))
-    else:
-        emit(loss_report(result, spec), fmt)
+    _show(output_format, lambda: loss_json(result, spec), lambda: loss_report(result, spec))
 
 
 def main() -> None:

@@ -116,15 +116,12 @@ def _target(text: str, classes: int) -> tuple[Number, ...]:
             f"the target has {len(parts)} values but there are {classes} classes",
             expected=f"{classes} probabilities separated by commas",
         )
-    bad = [p.text for p in parts if not 0 <= p.exact <= 1]
-    if bad or abs(sum(p.exact for p in parts) - 1) > Fraction(1, 10**9):
+    bad = [p.text for p in parts if not Fraction(0) <= p.exact <= Fraction(1)]
+    total = sum((p.exact for p in parts), Fraction(0))
+    if bad or abs(total - 1) > Fraction(1, 10**9):
         raise token.error(
             "the target must be probabilities from 0 to 1 that add up to 1"
-            + (
-                f" ({', '.join(bad)} is not)"
-                if bad
-                else f" (they add up to {float(sum(p.exact for p in parts)):g})"
-            ),
+            + (f" ({', '.join(bad)} is not)" if bad else f" (they add up to {float(total):g})"),
             expected="a one-hot vector such as 0,1,0 or a distribution such as 0.1,0.9",
         )
     return tuple(parts)

@@ -32,16 +32,16 @@ def softmax_report(result: SoftmaxResult, digits: int = 6) -> Report:
         columns.insert(columns.index(Column("p", "right")) + 1, Column("p exact"))
     table = Table(columns, title="Probabilities")
     for row in result.rows:
-        cells = [str(row.index), f(row.z)]
+        cells = [str(row.position), f(row.z)]
         if scaled:
             cells.append(f(row.scaled))
         cells += [
             row.exponential,
             row.probability_working,
             f(row.probability),
-            *([result.exact_probabilities[row.index]] if result.exact_probabilities else []),
+            *([result.exact_probabilities[row.position]] if result.exact_probabilities else []),
             f(row.log_probability),
-            "1" if row.index == result.argmax else "0",
+            "1" if row.position == result.argmax else "0",
         ]
         if with_target:
             cells += [f(row.target or 0.0), row.gradient_working or "", f(row.gradient or 0.0)]

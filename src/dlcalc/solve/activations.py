@@ -81,7 +81,7 @@ def _sigmoid(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     s, t = stable_sigmoid(x), stable_sigmoid(-x)
     value = Worked(f"1/(1 + e^({_neg(xt)})) = 1/(1 + {exp_text(-x)})", s)
     derivative = Worked(f"σ({xt})·(1 − σ({xt})) = {f(s)}·{f(t)}", s * t)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if s == 0:
         notes = (f"the exact value is about {exp_text(x)}, below the smallest float64",)
     return Evaluation(value, derivative, notes)
@@ -176,7 +176,7 @@ def _silu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
 
 def _softplus(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     value = Worked(f"ln(1 + e^{xt}) = ln(1 + {exp_text(x)})", stable_softplus(x))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if x > 20:
         notes = ("PyTorch's Softplus returns x itself above its threshold of 20",)
     return Evaluation(value, Worked(f"σ({xt}) = 1/(1 + e^({_neg(xt)}))", stable_sigmoid(x)), notes)
@@ -458,7 +458,12 @@ def solve_activate(spec: ActivateSpec) -> ActivateResult:
         exact = _exact(activation, x.exact, spec.params) if spec.exact else (None, None)
         rows.append(
             ActivationRow(
-                x, evaluation.value, evaluation.derivative, *exact, notes=evaluation.notes
+                x,
+                evaluation.value,
+                evaluation.derivative,
+                exact_value=exact[0],
+                exact_derivative=exact[1],
+                notes=evaluation.notes,
             )
         )
     curve = _curve(activation, spec) if spec.plot_points else ()

@@ -16,7 +16,8 @@ OVERFLOW = 700.0
 
 
 class ClassRow(NamedTuple):
-    index: int
+    position: int
+    """The class, counted from 0."""
     z: float
     scaled: float
     exponential: str
@@ -140,10 +141,10 @@ def _power(scaled: float, shift: float, f) -> str:
 
 def _cross_entropy(rows: list[ClassRow], f) -> tuple[float, str]:
     """−Σ y·ln p (log p from log-softmax, so that p ≈ 0 gives a large loss, not ln 0)."""
-    terms = [row for row in rows if row.target]
-    loss = -sum(row.target * row.log_probability for row in terms)
-    if len(terms) == 1 and terms[0].target == 1:
-        row = terms[0]
-        return loss, f"−ln p{row.index} = −ln {f(row.probability)}"
-    parts = " + ".join(f"{f(row.target)}·ln {f(row.probability)}" for row in terms)
+    terms = [(row, row.target) for row in rows if row.target]
+    loss = -sum(y * row.log_probability for row, y in terms)
+    if len(terms) == 1 and terms[0][1] == 1:
+        row = terms[0][0]
+        return loss, f"−ln p{row.position} = −ln {f(row.probability)}"
+    parts = " + ".join(f"{f(y)}·ln {f(row.probability)}" for row, y in terms)
     return loss, f"−({parts})"
