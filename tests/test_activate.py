@@ -128,7 +128,7 @@ def test_range_and_file_inputs(tmp_path) -> None:
         (["sigmoid", "--range", "3:1:1"], "is empty"),
         (["sigmoid", "--range", "0:1e6:1e-6"], "more than 100,000"),
         (["sigmoid", "1e999"], "out of range"),
-        (["sigmoid", "1", "--digits", "0"], "--digits must be from 1 to 30"),
+        (["sigmoid", "1", "--digits", "0"], "--digits must be from 1 to 17"),
         (["sigmoid", "--file", "/nonexistent/file"], "no such file"),
     ],
 )

@@ -17,7 +17,13 @@ from dlcalc.parse.calculators import parse_loss
 from dlcalc.solve.activations import solve_activate
 from dlcalc.solve.losses import solve_loss
 from dlcalc.solve.softmax import solve_softmax
-from dlcalc.spec.calculators import ActivateSpec, ActivationParams, Number, SoftmaxSpec
+from dlcalc.spec.calculators import (
+    ActivateSpec,
+    ActivationParams,
+    LossOptions,
+    Number,
+    SoftmaxSpec,
+)
 
 DATA = ROOT / "tests" / "data" / "functions_oracle.json"
 TOLERANCE = 1e-12
@@ -113,14 +119,12 @@ def _text(matrix: list) -> str:
 )
 def test_loss(entry: dict[str, Any]) -> None:
     params = entry["params"]
-    options = {
-        "delta": params.get("delta", 1.0),
-        "from_logits": params.get("from_logits", False),
-        "log2": False,
-        "keras": entry["convention"] == "keras" and entry["kind"] in ("bce", "cce"),
-        "gradient": True,
-        "digits": 6,
-    }
+    options = LossOptions(
+        delta=params.get("delta"),
+        from_logits=params.get("from_logits", False),
+        keras=entry["convention"] == "keras" and entry["kind"] in ("bce", "cce"),
+        gradient=True,
+    )
     spec = parse_loss(
         entry["kind"], _text(entry["pred"]), _text(entry["target"]), entry["reduction"], options
     )

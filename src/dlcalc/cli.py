@@ -260,7 +260,7 @@ def loss(
     reduction: Reduction | None = typer.Option(
         None, "--reduction", help="mean or sum [default: sum for sse/half_sse, else mean]."
     ),
-    delta: float = typer.Option(1.0, "--delta", help="Huber's δ."),
+    delta: float | None = typer.Option(None, "--delta", help="Huber's δ [default: 1]."),
     from_logits: bool = typer.Option(False, "--from-logits", help="bce on raw scores z."),
     log2: bool = typer.Option(False, "--log2", help="Logarithms in base 2 (bits)."),
     convention: LossConvention = typer.Option(
@@ -277,18 +277,11 @@ def loss(
     from dlcalc.parse.calculators import parse_loss
     from dlcalc.render.losses import loss_json, loss_report
     from dlcalc.solve.losses import solve_loss
+    from dlcalc.spec.calculators import LossOptions
 
-    if delta <= 0:
-        raise DlcalcError("--delta must be positive", expected="a number > 0, such as 1")
-    options = {
-        "delta": delta,
-        "from_logits": from_logits,
-        "log2": log2,
-        "keras": convention is LossConvention.keras,
-        "gradient": grad,
-        "digits": digits,
-        "exact": exact,
-    }
+    options = LossOptions(
+        delta, from_logits, log2, convention is LossConvention.keras, grad, digits, exact
+    )
     spec = parse_loss(kind, pred, target, reduction.value if reduction else None, options)
     result = solve_loss(spec)
     _show(output_format, lambda: loss_json(result, spec), lambda: loss_report(result, spec))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -17,6 +18,7 @@ from dlcalc.spec.calculators import (
     LOSS_KINDS,
     ActivateSpec,
     ActivationParams,
+    LossOptions,
     LossSpec,
     Number,
     SoftmaxSpec,
@@ -72,6 +74,18 @@ def parse_activate(
 ) -> ActivateSpec:
     name = choice(function, ACTIVATION_NAMES, ACTIVATION_ALIASES, "activation function")
     _check_digits(digits)
+    _only_for(name, "--alpha", params.alpha is not None, ("leaky_relu", "elu"))
+    _only_for(
+        name, "--grad-at-zero", params.grad_at_zero is not None, ("relu", "leaky_relu", "elu")
+    )
+    _only_for(name, "--approximate", params.approximate != "none", ("gelu",))
+    _only_for(name, "--convention", params.convention != "pytorch", ("hard_sigmoid",))
+    _only_for(name, "--step-at-zero", params.step_at_zero != 1.0, ("step",))
+    params = params._replace(
+        alpha=_finite(params.alpha, "--alpha", None),
+        grad_at_zero=_finite(params.grad_at_zero, "--grad-at-zero", None),
+        step_at_zero=_finite(params.step_at_zero, "--step-at-zero", 1.0),
+    )
     return ActivateSpec(name, xs(values, span, path), params, exact, digits, 241 if plot else 0)
 
 
@@ -128,10 +142,32 @@ def _target(text: str, classes: int) -> tuple[Number, ...]:
 
 
 def _check_digits(digits: int) -> None:
-    if digits < 1 or digits > 30:
+    if digits < 1 or digits > 17:
         raise argument(str(digits), "--digits").error(
-            "--digits must be from 1 to 30", expected="a number of significant digits, such as 6"
+            "--digits must be from 1 to 17 (a float64 holds 17 significant digits)",
+            expected="a number of significant digits, such as 6",
         )
+
+
+def _only_for(name: str, option: str, given: bool, applies_to: Sequence[str]) -> None:
+    """An option that does not change ``name``'s numbers is an error, not silently ignored."""
+    if given and name not in applies_to:
+        raise argument(option, option).error(
+            f"{option} does not apply to {name}",
+            expected=f"{option} with {', '.join(applies_to)}",
+            suggestion=f"leave {option} out",
+        )
+
+
+def _finite(value: float | None, option: str, default: float | None) -> Any:
+    """An option's value, which must be a finite number."""
+    if value is None:
+        return default
+    if not math.isfinite(value):
+        raise argument(str(value), option).error(
+            f"{option} must be a finite number, not {value}", expected="a number such as 0.5"
+        )
+    return value
 
 
 def parse_loss(
@@ -139,12 +175,20 @@ def parse_loss(
     pred: str,
     target: str,
     reduction: str | None,
-    options: dict[str, Any],
+    options: LossOptions,
 ) -> LossSpec:
     """``--pred "0.9,0.2;0.1,0.8"`` (rows are examples) and a target of the same shape, or
     integer labels (one per example) for sparse_cce."""
     name = choice(kind, LOSS_KINDS, LOSS_ALIASES, "loss")
-    _check_digits(options["digits"])
+    _check_digits(options.digits)
+    _only_for(name, "--delta", options.delta is not None, ("huber",))
+    _only_for(name, "--from-logits", options.from_logits, ("bce", "cce", "sparse_cce"))
+    _only_for(name, "--log2", options.log2, ("bce", "cce", "sparse_cce", "kl"))
+    delta = _finite(options.delta, "--delta", 1.0)
+    if delta <= 0:
+        raise argument(str(delta), "--delta").error(
+            "--delta must be positive", expected="a number > 0, such as 1"
+        )
     predictions = _matrix(pred, "--pred")
     if name == "sparse_cce":
         targets = _labels(target, len(predictions), len(predictions[0]))
@@ -178,14 +222,14 @@ def parse_loss(
         predictions,
         targets,
         reduction,
-        delta=options["delta"],
-        from_logits=options["from_logits"],
-        log2=options["log2"],
-        keras=options["keras"],
-        gradient=options["gradient"],
-        digits=options["digits"],
+        delta=delta,
+        from_logits=options.from_logits,
+        log2=options.log2,
+        keras=options.keras,
+        gradient=options.gradient,
+        digits=options.digits,
         labels01=labels01,
-        exact=options.get("exact", False),
+        exact=options.exact,
     )
 
 

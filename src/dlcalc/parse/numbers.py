@@ -36,6 +36,11 @@ def number(token: Token, what: str = "a value") -> Number:
         exact /= int(denominator)
     try:
         value = float(exact)
+        if value == 0 and exact != 0:
+            raise token.error(
+                f"{what} is too small for a float64: {token.text} would be taken as 0",
+                expected="a number of size at least 5e-324, or 0",
+            )
     except OverflowError:
         raise token.error(
             f"{what} is too large for a float64: {token.text}",

@@ -14,13 +14,22 @@ from typing import Any, NamedTuple
 
 from dlcalc.solve.exact import closed_form
 from dlcalc.solve.exact import sympy as exact_module
-from dlcalc.solve.numbers import exp_text, finite, num, stable_sigmoid, stable_softplus
+from dlcalc.solve.numbers import (
+    Fmt,
+    exp_text,
+    factor,
+    finite,
+    num,
+    number_text,
+    plus,
+    stable_sigmoid,
+    stable_softplus,
+)
 from dlcalc.spec.calculators import ACTIVATION_NAMES, ActivateSpec, ActivationParams, Number
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 GELU_C = math.sqrt(2 / math.pi)
-Fmt = Callable[[float], str]
 
 
 class Worked(NamedTuple):
@@ -79,7 +88,7 @@ class ActivateResult(NamedTuple):
 
 def _sigmoid(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     s, t = stable_sigmoid(x), stable_sigmoid(-x)
-    value = Worked(f"1/(1 + e^({_neg(xt)})) = 1/(1 + {exp_text(-x)})", s)
+    value = Worked(f"1/(1 + e^{factor(_neg(xt))}) = 1/(1 + {exp_text(-x)})", s)
     derivative = Worked(f"σ({xt})·(1 − σ({xt})) = {f(s)}·{f(t)}", s * t)
     notes: tuple[str, ...] = ()
     if s == 0:
@@ -90,10 +99,18 @@ def _sigmoid(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
 def _tanh(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     t = math.tanh(x)
     a, b = exp_text(x), exp_text(-x)
-    value = Worked(
-        f"(e^{xt} − e^({_neg(xt)}))/(e^{xt} + e^({_neg(xt)})) = ({a} − {b})/({a} + {b})", t
-    )
-    return Evaluation(value, Worked(f"1 − tanh²({xt}) = 1 − {_p(f(t))}²", 1 - t * t))
+    up, down = f"e^{factor(xt)}", f"e^{factor(_neg(xt))}"
+    value = Worked(f"({up} − {down})/({up} + {down}) = ({a} − {b})/({a} + {b})", t)
+    return Evaluation(value, Worked(f"1 − tanh²({xt}) = 1 − {factor(f(t))}²", _sech2(x)))
+
+
+def _sech2(x: float) -> float:
+    """1 − tanh²(x), without the cancellation of 1 − t² where tanh(x) is close to ±1."""
+    if abs(x) < 1:
+        t = math.tanh(x)
+        return 1 - t * t
+    e = math.exp(-2 * abs(x))
+    return 4 * e / (1 + e) ** 2
 
 
 def _relu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
@@ -103,7 +120,7 @@ def _relu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
 
 def _leaky(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     a = _alpha(p, 0.01)
-    value = Worked(f"{xt} since x > 0", x) if x > 0 else Worked(f"{f(a)}·{_p(xt)}", a * x)
+    value = Worked(f"{xt} since x > 0", x) if x > 0 else Worked(f"{f(a)}·{factor(xt)}", a * x)
     return Evaluation(value, _piece_derivative(x, 1.0, a, p.grad_at_zero, a))
 
 
@@ -123,19 +140,21 @@ def _elu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     if x > 0:
         return Evaluation(Worked(f"{xt} since x > 0", x), Worked("1 since x > 0", 1.0))
     e = math.exp(x)
-    value = Worked(f"{f(a)}·(e^{xt} − 1) = {f(a)}·({f(e)} − 1)", a * math.expm1(x))
-    return Evaluation(value, Worked(f"{f(a)}·e^{xt} = {f(a)}·{f(e)}", a * e))
+    value = Worked(f"{f(a)}·(e^{factor(xt)} − 1) = {f(a)}·({f(e)} − 1)", a * math.expm1(x))
+    return Evaluation(value, Worked(f"{f(a)}·e^{factor(xt)} = {f(a)}·{f(e)}", a * e))
 
 
 def _selu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     lam, a = SELU_SCALE, SELU_ALPHA
     if x > 0:
         return Evaluation(
-            Worked(f"λ·{_p(xt)} = {f(lam)}·{_p(xt)}", lam * x), Worked(f"λ = {f(lam)}", lam)
+            Worked(f"λ·{factor(xt)} = {f(lam)}·{factor(xt)}", lam * x), Worked(f"λ = {f(lam)}", lam)
         )
     e = math.exp(x)
-    value = Worked(f"λ·α·(e^{xt} − 1) = {f(lam)}·{f(a)}·({f(e)} − 1)", lam * a * math.expm1(x))
-    return Evaluation(value, Worked(f"λ·α·e^{xt} = {f(lam)}·{f(a)}·{f(e)}", lam * a * e))
+    value = Worked(
+        f"λ·α·(e^{factor(xt)} − 1) = {f(lam)}·{f(a)}·({f(e)} − 1)", lam * a * math.expm1(x)
+    )
+    return Evaluation(value, Worked(f"λ·α·e^{factor(xt)} = {f(lam)}·{f(a)}·{f(e)}", lam * a * e))
 
 
 def _gelu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
@@ -144,23 +163,21 @@ def _gelu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
         u = GELU_C * (x + 0.044715 * x**3) if abs(x) < 1e100 else math.copysign(math.inf, x)
         t = math.tanh(u)
         value = Worked(
-            f"½·{_p(xt)}·(1 + tanh(u)), u = √(2/π)·({xt} + 0.044715·{_p(xt)}³) = {f(u)}: "
-            f"½·{_p(xt)}·(1 {_plus(f(t))})",
+            f"½·{factor(xt)}·(1 + tanh(u)), u = √(2/π)·({xt} + 0.044715·{factor(xt)}³) = {f(u)}: "
+            f"½·{factor(xt)}·(1 {plus(f(t))})",
             0.5 * x * (1 + t),
         )
         slope = GELU_C * (1 + 3 * 0.044715 * x * x) if abs(x) < 1e100 else math.inf
         derivative = Worked(
-            f"½·(1 + tanh u) + ½·{_p(xt)}·(1 − tanh²u)·√(2/π)·(1 + 3·0.044715·{_p(xt)}²) = "
-            f"½·(1 {_plus(f(t))}) + ½·{_p(xt)}·{f(1 - t * t)}·{f(slope)}",
+            f"½·(1 + tanh u) + ½·{factor(xt)}·(1 − tanh²u)·√(2/π)·(1 + 3·0.044715·{factor(xt)}²) = "
+            f"½·(1 {plus(f(t))}) + ½·{factor(xt)}·{f(1 - t * t)}·{f(slope)}",
             0.5 * (1 + t) + (0.5 * x * (1 - t * t) * slope if t * t < 1 else 0.0),
         )
         return Evaluation(value, derivative)
     cdf = 0.5 * math.erfc(-x / math.sqrt(2))
     pdf = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
     value = Worked(f"{xt}·Φ({xt}) = {xt}·½·(1 + erf({xt}/√2)) = {xt}·{f(cdf)}", x * cdf)
-    derivative = Worked(
-        f"Φ({xt}) {_plus(xt)}·φ({xt}) = {f(cdf)} {_plus(xt)}·{f(pdf)}", cdf + x * pdf
-    )
+    derivative = Worked(f"Φ({xt}) {plus(xt)}·φ({xt}) = {f(cdf)} {plus(xt)}·{f(pdf)}", cdf + x * pdf)
     return Evaluation(value, derivative)
 
 
@@ -168,18 +185,20 @@ def _silu(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     s = stable_sigmoid(x)
     value = Worked(f"{xt}·σ({xt}) = {xt}·{f(s)}", x * s)
     derivative = Worked(
-        f"σ({xt})·(1 {_plus(xt)}·(1 − σ({xt}))) = {f(s)}·(1 {_plus(xt)}·{f(1 - s)})",
+        f"σ({xt})·(1 {plus(xt)}·(1 − σ({xt}))) = {f(s)}·(1 {plus(xt)}·{f(1 - s)})",
         s * (1 + x * (1 - s)),
     )
     return Evaluation(value, derivative)
 
 
 def _softplus(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
-    value = Worked(f"ln(1 + e^{xt}) = ln(1 + {exp_text(x)})", stable_softplus(x))
+    value = Worked(f"ln(1 + e^{factor(xt)}) = ln(1 + {exp_text(x)})", stable_softplus(x))
     notes: tuple[str, ...] = ()
     if x > 20:
         notes = ("PyTorch's Softplus returns x itself above its threshold of 20",)
-    return Evaluation(value, Worked(f"σ({xt}) = 1/(1 + e^({_neg(xt)}))", stable_sigmoid(x)), notes)
+    return Evaluation(
+        value, Worked(f"σ({xt}) = 1/(1 + e^{factor(_neg(xt))})", stable_sigmoid(x)), notes
+    )
 
 
 def _softsign(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
@@ -194,7 +213,7 @@ def _hard_sigmoid(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     slope, edge, slope_text = (0.2, 2.5, "0.2") if p.convention == "keras2" else (1 / 6, 3.0, "1/6")
     if p.convention == "keras2" and abs(x) == edge:
         # Keras 2 clips 0.2x + ½, and a clip passes the gradient at its bounds
-        value = Worked(f"0.2·{_p(xt)} + ½", slope * x + 0.5)
+        value = Worked(f"0.2·{factor(xt)} + ½", slope * x + 0.5)
         return Evaluation(value, Worked("0.2 at the bound of the clip, as TensorFlow", slope))
     if x <= -edge:
         return Evaluation(
@@ -204,7 +223,7 @@ def _hard_sigmoid(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
         return Evaluation(
             Worked(f"1 since x ≥ {f(edge)}", 1.0), Worked(f"0 since x ≥ {f(edge)}", 0.0)
         )
-    value = Worked(f"{slope_text}·{_p(xt)} + ½", slope * x + 0.5)
+    value = Worked(f"{slope_text}·{factor(xt)} + ½", slope * x + 0.5)
     return Evaluation(value, Worked(f"{slope_text} inside (−{f(edge)}, {f(edge)})", slope))
 
 
@@ -226,8 +245,8 @@ def _mish(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
     t, s = math.tanh(sp), stable_sigmoid(x)
     value = Worked(f"{xt}·tanh(softplus({xt})) = {xt}·tanh({f(sp)}) = {xt}·{f(t)}", x * t)
     derivative = Worked(
-        f"tanh(ς) {_plus(xt)}·(1 − tanh²ς)·σ({xt}), ς = softplus({xt}): "
-        f"{f(t)} {_plus(xt)}·{f(1 - t * t)}·{f(s)}",
+        f"tanh(ς) {plus(xt)}·(1 − tanh²ς)·σ({xt}), ς = softplus({xt}): "
+        f"{f(t)} {plus(xt)}·{f(1 - t * t)}·{f(s)}",
         t + x * (1 - t * t) * s,
     )
     return Evaluation(value, derivative)
@@ -235,16 +254,6 @@ def _mish(x: float, xt: str, p: ActivationParams, f: Fmt) -> Evaluation:
 
 def _alpha(p: ActivationParams, default: float) -> float:
     return default if p.alpha is None else p.alpha
-
-
-def _p(text: str) -> str:
-    """A number as a factor: negative ones in parentheses, ``0.01·(−2)``."""
-    return f"({text})" if text.startswith(("-", "−")) else text
-
-
-def _plus(text: str) -> str:
-    """``+ 2`` or ``− 2``: a term added to what comes before it."""
-    return f"− {text[1:]}" if text.startswith(("-", "−")) else f"+ {text}"
 
 
 def _neg(text: str) -> str:
@@ -452,7 +461,7 @@ def solve_activate(spec: ActivateSpec) -> ActivateResult:
 
     rows = []
     for x in spec.xs:
-        shown = x.text.replace("-", "−")
+        shown = number_text(x, spec.digits)
         evaluation = activation.evaluate(x.value, shown, spec.params, fmt)
         finite(f"{spec.function}({x.text})", evaluation.value.value, evaluation.derivative.value)
         exact = _exact(activation, x.exact, spec.params) if spec.exact else (None, None)
@@ -492,7 +501,8 @@ def _curve(activation: Activation, spec: ActivateSpec) -> tuple[tuple[float, flo
         low, high = low - 5, high + 5
     points = []
     for i in range(spec.plot_points):
-        x = low + (high - low) * i / (spec.plot_points - 1)
+        share = i / (spec.plot_points - 1)
+        x = low * (1 - share) + high * share  # no overflow, even from −1e308 to 1e308
         evaluation = activation.evaluate(x, "x", spec.params, str)
         points.append((x, evaluation.value.value, evaluation.derivative.value))
     return tuple(points)

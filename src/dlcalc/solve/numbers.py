@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.spec.calculators import Number
 
 LOG10_E = math.log10(math.e)
+_PLAIN = re.compile(r"^-?(0|[1-9]\d*)(\.\d*[1-9])?$")
+Fmt = Callable[[float], str]
+"""Writes a number for the working (with the command's --digits)."""
+
+
+def factor(text: str) -> str:
+    """A number as a factor or a power's base: ``(−2)``, ``(1/3)``, ``(1.5·10^−8)``."""
+    if text.startswith(("-", "−")) or any(mark in text for mark in "/·^ "):
+        return f"({text})"
+    return text
+
+
+def number_text(number: Number, digits: int = 6) -> str:
+    """An input as the user wrote it when that is a plain decimal (``0.5``, ``-3``), otherwise
+    as a computed number (``1/3`` → ``0.333333``, ``+5`` → ``5``), with the unicode minus."""
+    if _PLAIN.match(number.text):
+        return number.text.replace("-", "−")
+    return num(number.value, digits)
+
+
+def plus(text: str) -> str:
+    """``+ 2`` or ``− 2``: a term added to what comes before it."""
+    return f"− {text[1:]}" if text.startswith(("-", "−")) else f"+ {text}"
 
 
 def num(value: float, digits: int = 6) -> str:
@@ -29,14 +55,11 @@ def exp_text(power: float, digits: int = 6) -> str:
     if abs(power) < 700:
         return num(math.exp(power), digits)
     decimal_power = power * LOG10_E
+    if abs(decimal_power) > 1e6:
+        return f"10^{factor(num(decimal_power, min(digits, 4)))}"
     exponent = math.floor(decimal_power)
     mantissa = 10 ** (decimal_power - exponent)
     return f"{num(mantissa, min(digits, 4))}·10^{exponent}".replace("-", "−")
-
-
-def safe_exp(power: float) -> float:
-    """e^power, as ``inf`` instead of an overflow error."""
-    return math.exp(power) if power < 709.7 else math.inf
 
 
 def stable_sigmoid(x: float) -> float:

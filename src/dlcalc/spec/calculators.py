@@ -98,6 +98,18 @@ LOSS_ALIASES = {
 }
 
 
+class LossOptions(NamedTuple):
+    """The command-line options of `loss`, before they are checked."""
+
+    delta: float | None = None
+    from_logits: bool = False
+    log2: bool = False
+    keras: bool = False
+    gradient: bool = False
+    digits: int = 6
+    exact: bool = False
+
+
 class LossSpec(NamedTuple):
     kind: str
     pred: tuple[tuple[Number, ...], ...]
