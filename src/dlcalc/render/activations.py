@@ -48,7 +48,39 @@ def activate_report(result: ActivateResult, digits: int = 6) -> Report:
         tables=[table],
         notes=notes.notes,
         figures=_plots(result),
+        records=_records(result),
     )
+
+
+def _records(result: ActivateResult) -> Table:
+    """Every row with plain numbers, for CSV."""
+    table = Table(
+        [
+            Column(name)
+            for name in (
+                "x",
+                "value",
+                "derivative",
+                "value_working",
+                "derivative_working",
+                "exact_value",
+                "exact_derivative",
+            )
+        ]
+    )
+    for row in result.rows:
+        table.rows.append(
+            [
+                repr(row.x.value),
+                repr(row.value.value),
+                repr(row.derivative.value),
+                row.value.worked,
+                row.derivative.worked,
+                row.exact_value or "",
+                row.exact_derivative or "",
+            ]
+        )
+    return table
 
 
 def _plots(result: ActivateResult) -> list[tuple[str, list[str]]]:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -36,6 +37,9 @@ def emit_json(data: dict[str, Any], stream: TextIO | None = None) -> None:
     (stream or sys.stdout).write(json_text(data))
 
 
+_NEGATIVE_ZERO = re.compile(r"-0\.0(?![\d.eE])")
+
+
 def json_text(data: dict[str, Any]) -> str:
     """JSON with one top-level key a line and one list item (a layer, a step) a line.
 
@@ -43,7 +47,7 @@ def json_text(data: dict[str, Any]) -> str:
     """
 
     def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+        return _NEGATIVE_ZERO.sub("0.0", json.dumps(value, ensure_ascii=False))
 
     def member(key: str, value: Any) -> str:
         if isinstance(value, list) and value and isinstance(value[0], dict):

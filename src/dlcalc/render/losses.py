@@ -15,10 +15,11 @@ def loss_report(result: LossResult, spec: LossSpec) -> Report:
     def f(value: float) -> str:
         return num(value, spec.digits)
 
+    var = "z" if spec.from_logits else "p"
     columns = [
         Column("example", "right"),
         Column("output", "right"),
-        Column("p", "right"),
+        Column(var, "right"),
         Column("y", "right"),
         Column("term (working)"),
         Column("term", "right"),
@@ -26,7 +27,8 @@ def loss_report(result: LossResult, spec: LossSpec) -> Report:
     if result.exact_terms:
         columns.append(Column("term (exact)"))
     if spec.gradient:
-        columns += [Column("∂ℓ/∂p (working)"), Column(f"∂L/∂p = ∂ℓ/∂p·{result.scale}", "right")]
+        total = f"∂L/∂{var}" + ("" if result.scale == "1" else f" = ∂ℓ/∂{var}·{result.scale}")
+        columns += [Column(f"∂ℓ/∂{var} (working)"), Column(total, "right")]
     table = Table(columns, title="Terms")
     for i, (prow, trow, terms, grads) in enumerate(
         zip(spec.pred, spec.target, result.terms, result.gradient), start=1
@@ -38,7 +40,18 @@ def loss_report(result: LossResult, spec: LossSpec) -> Report:
             if spec.gradient:
                 cells += [term.gradient_working, f(g)]
             table.rows.append(cells)
+    records = Table(
+        [Column(name) for name in ("example", "output", "prediction", "target", "term", "gradient")]
+    )
+    for i, (prow, trow, terms, grads) in enumerate(
+        zip(spec.pred, spec.target, result.terms, result.gradient), start=1
+    ):
+        for j, (pj, tj, term, g) in enumerate(zip(prow, trow, terms, grads), start=1):
+            records.rows.append(
+                [str(i), str(j), repr(pj.value), repr(tj.value), repr(term.value), repr(g)]
+            )
     return Report(
+        records=records,
         title=f"Loss: {result.kind} ({result.reduction})",
         meta=[result.formula] + ([result.gradient_formula] if spec.gradient else []),
         tables=[table],

@@ -26,16 +26,17 @@ def braille_plot(
         return ["(nothing to plot)"]
     x_low, x_high = min(x for x, _ in points), max(x for x, _ in points)
     y_low, y_high = min(y for _, y in points), max(y for _, y in points)
-    if y_high - y_low < 1e-12:
-        y_low, y_high = y_low - 1, y_high + 1
-    if x_high - x_low < 1e-12:
-        x_low, x_high = x_low - 1, x_high + 1
+    if y_high / 2 - y_low / 2 < 1e-12 * max(1.0, abs(y_high)):
+        y_low, y_high = y_low - max(1.0, abs(y_low)), y_high + max(1.0, abs(y_high))
+    if x_high / 2 - x_low / 2 < 1e-12 * max(1.0, abs(x_high)):
+        x_low, x_high = x_low - max(1.0, abs(x_low)), x_high + max(1.0, abs(x_high))
     cells = [[0] * width for _ in range(height)]
 
     def dot(x: float, y: float) -> tuple[int, int]:
-        column = round((x - x_low) / (x_high - x_low) * (2 * width - 1))
-        row = round((y_high - y) / (y_high - y_low) * (4 * height - 1))
-        return row, column
+        # halves, so that spans such as −1e308 … 1e308 do not overflow
+        across = (x / 2 - x_low / 2) / (x_high / 2 - x_low / 2)
+        down = (y_high / 2 - y / 2) / (y_high / 2 - y_low / 2)
+        return round(down * (4 * height - 1)), round(across * (2 * width - 1))
 
     if y_low < 0 < y_high:
         zero_row, _ = dot(x_low, 0.0)

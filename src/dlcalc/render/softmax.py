@@ -67,7 +67,25 @@ def softmax_report(result: SoftmaxResult, digits: int = 6) -> Report:
         summary.append(("gradient", "∂L/∂z = p − y" + (" (divided by T)" if scaled else "")))
         if result.exact_loss:
             summary.append(("exact", f"L = {result.exact_loss}"))
+    records = Table(
+        [
+            Column(name)
+            for name in ("class", "z", "probability", "log_probability", "target", "gradient")
+        ]
+    )
+    for row in result.rows:
+        records.rows.append(
+            [
+                str(row.position),
+                repr(row.z),
+                repr(row.probability),
+                repr(row.log_probability),
+                "" if row.target is None else repr(row.target),
+                "" if row.gradient is None else repr(row.gradient),
+            ]
+        )
     return Report(
+        records=records,
         title="Softmax",
         meta=["p_i = e^(z_i)/Σ_j e^(z_j)" + (", on z/T" if scaled else "")],
         tables=tables,

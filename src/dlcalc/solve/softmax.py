@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from dlcalc.solve.exact import closed_form, rational
 from dlcalc.solve.exact import sympy as exact_sympy
-from dlcalc.solve.numbers import num
+from dlcalc.solve.numbers import Fmt, factor, finite, num, plus
 from dlcalc.spec.calculators import SoftmaxSpec
 
 OVERFLOW = 700.0
@@ -33,7 +33,6 @@ class SoftmaxResult(NamedTuple):
     temperature: float
     shift: float
     """What was subtracted from every z/T before exponentiating (0 when nothing needed it)."""
-    total: float
     total_working: str
     rows: tuple[ClassRow, ...]
     argmax: int
@@ -49,7 +48,8 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
     t = spec.temperature.value
     scaled = [z.value / t for z in spec.z]
     largest = max(scaled)
-    shift = largest if largest > OVERFLOW or min(scaled) < -OVERFLOW else 0.0
+    # shift when e^z would overflow, or when every e^z would underflow to 0
+    shift = largest if abs(largest) > OVERFLOW else 0.0
 
     def f(value: float) -> str:
         return num(value, spec.digits)
@@ -63,8 +63,9 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
         notes.append(f"temperature T = {f(t)}: the scores are divided by T first, p = softmax(z/T)")
     if shift:
         notes.append(
-            f"e^z would overflow a float64, so the largest score {f(shift)} is subtracted first "
-            f"(softmax(z) = softmax(z − {f(shift)})); the exponentials shown are e^(z − {f(shift)})"
+            f"e^z would {'overflow' if shift > 0 else 'underflow'} a float64, so the largest score "
+            f"{f(shift)} is subtracted first (softmax(z) = softmax(z {plus(f(-shift))})); the "
+            f"exponentials shown are e^(z {plus(f(-shift))})"
         )
     exponent_texts = [_power(s, shift, f) for s in scaled]
     total_working = " + ".join(f(e) for e in exps) + f" = {f(total)}"
@@ -95,6 +96,8 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
             )
         )
     loss, loss_working = _cross_entropy(rows, f) if target else (None, None)
+    if loss is not None:
+        finite("the cross-entropy", loss)
     jacobian = None
     if spec.jacobian:
         jacobian = tuple(
@@ -106,7 +109,6 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
     return SoftmaxResult(
         t,
         shift,
-        total,
         total_working,
         tuple(rows),
         argmax,
@@ -134,17 +136,23 @@ def _exact(spec: SoftmaxSpec) -> tuple[tuple[str, ...], str | None]:
     return tuple(closed_form(p) for p in probabilities), loss
 
 
-def _power(scaled: float, shift: float, f) -> str:
-    exponent = f"{f(scaled)} − {f(shift)}" if shift else f(scaled)
-    return f"e^({exponent})" if (shift or scaled < 0) else f"e^{exponent}"
+def _power(scaled: float, shift: float, f: Fmt) -> str:
+    exponent = f"{f(scaled)} {plus(f(-shift))}" if shift else f(scaled)
+    return f"e^{exponent}" if not shift and _simple(exponent) else f"e^({exponent})"
 
 
-def _cross_entropy(rows: list[ClassRow], f) -> tuple[float, str]:
+def _simple(text: str) -> bool:
+    return factor(text) == text
+
+
+def _cross_entropy(rows: list[ClassRow], f: Fmt) -> tuple[float, str]:
     """−Σ y·ln p (log p from log-softmax, so that p ≈ 0 gives a large loss, not ln 0)."""
     terms = [(row, row.target) for row in rows if row.target]
     loss = -sum(y * row.log_probability for row, y in terms)
     if len(terms) == 1 and terms[0][1] == 1:
         row = terms[0][0]
-        return loss, f"−ln p{row.position} = −ln {f(row.probability)}"
-    parts = " + ".join(f"{f(y)}·ln {f(row.probability)}" for row, y in terms)
+        if row.probability == 0:  # p underflowed: ln p comes from log-softmax
+            return loss, f"−ln p{row.position} = −({f(row.log_probability)})"
+        return loss, f"−ln p{row.position} = −ln {factor(f(row.probability))}"
+    parts = " + ".join(f"{f(y)}·({f(row.log_probability)})" for row, y in terms)
     return loss, f"−({parts})"
