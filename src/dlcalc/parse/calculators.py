@@ -111,7 +111,15 @@ def parse_softmax(
             "the temperature must be positive", expected="a number > 0, such as 1 or 0.5"
         )
     _check_digits(digits)
-    return SoftmaxSpec(z, t, _target(target, len(z)) if target else None, jacobian, digits, exact)
+    for score in z:
+        if not math.isfinite(score.value / t.value):
+            raise argument(score.text, "z").error(
+                f"z/T = {score.text}/{t.text} passes 1.8·10^308, beyond a float64",
+                expected="scores and a temperature whose quotient fits a float64",
+                suggestion="use a larger temperature",
+            )
+    classes = None if target is None else _target(target, len(z))
+    return SoftmaxSpec(z, t, classes, jacobian, digits, exact)
 
 
 def _target(text: str, classes: int) -> tuple[Number, ...]:
