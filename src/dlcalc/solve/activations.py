@@ -344,8 +344,8 @@ ACTIVATIONS: dict[str, Activation] = {
         "SELU(x) = λ·x if x > 0, λ·α·(e^x − 1) otherwise",
         "SELU′(x) = λ if x > 0, λ·α·e^x otherwise",
         _selu,
-        lambda s, x, p: (
-            _rational(SELU_SCALE) * (s if x > 0 else _rational(SELU_ALPHA) * (_sym().exp(s) - 1))
+        lambda s, x, p: (  # λ and α stay named: their decimals are in the convention line
+            _sym().Symbol("λ") * (s if x > 0 else _sym().Symbol("α") * (_sym().exp(s) - 1))
         ),
         lambda p: f"λ = {SELU_SCALE}, α = {SELU_ALPHA} (PyTorch and Keras)",
     ),
