@@ -287,6 +287,35 @@ def loss(
     _show(output_format, lambda: loss_json(result, spec), lambda: loss_report(result, spec))
 
 
+@app.command()
+def backprop(
+    net_file: str = typer.Argument(
+        ..., help="Network file (- for standard input).", metavar="NET_FILE", show_default=False
+    ),
+    rate: str | None = typer.Option(None, "--rate", help="Override the file's learning rate."),
+    epochs: int | None = typer.Option(None, "--epochs", help="Override the file's epochs."),
+    relu_grad_at_zero: float | None = typer.Option(
+        None, "--relu-grad-at-zero", help="ReLU′(0) [default: 0, as PyTorch]; 1 for z ≥ 0."
+    ),
+    only: str | None = typer.Option(
+        None, "--only", help="Write the chain rule of these parameters only, e.g. w5,w1."
+    ),
+    digits: int = typer.Option(6, "--digits", help="Significant digits shown (1 to 17)."),
+    output_format: OutputFormat | None = FORMAT_OPTION,
+) -> None:
+    """Forward pass, loss, every chain-rule term and the weight updates of a small network."""
+    from dlcalc.parse.calculators import backprop_overrides
+    from dlcalc.parse.network import parse_network
+    from dlcalc.parse.source import read_source
+    from dlcalc.render.backprop import backprop_json, backprop_report
+    from dlcalc.solve.backprop import solve_backprop
+
+    spec = parse_network(read_source(net_file))
+    spec, options = backprop_overrides(spec, rate, epochs, relu_grad_at_zero, only, digits)
+    result = solve_backprop(spec, options)
+    _show(output_format, lambda: backprop_json(result), lambda: backprop_report(result, digits))
+
+
 def main() -> None:
     """The console script: run the app, turning input errors into a message and exit status 2."""
     try:

@@ -23,6 +23,7 @@ from dlcalc.spec.calculators import (
     Number,
     SoftmaxSpec,
 )
+from dlcalc.spec.network import BackpropOptions, NetworkSpec
 
 COMMAND_LINE = "<command line>"
 
@@ -290,3 +291,39 @@ def _one_hot(k: int, classes: int) -> tuple[Number, ...]:
     return tuple(
         Number(str(int(i == k)), float(i == k), Fraction(int(i == k))) for i in range(classes)
     )
+
+
+def backprop_overrides(
+    spec: NetworkSpec,
+    rate: str | None,
+    epochs: int | None,
+    relu_grad_at_zero: float | None,
+    only: str | None,
+    digits: int,
+) -> tuple[NetworkSpec, BackpropOptions]:
+    """The command line's --rate and --epochs over the file's, and the options of the solver."""
+    _check_digits(digits)
+    if rate is not None:
+        value = number(argument(rate, "--rate"), "the rate")
+        if value.exact <= 0:
+            raise argument(rate, "--rate").error(
+                "the rate must be positive", expected="a number > 0"
+            )
+        spec = spec._replace(rate=value)
+    if epochs is not None:
+        if epochs < 1:
+            raise argument(str(epochs), "--epochs").error(
+                "--epochs must be at least 1", expected="a whole number ≥ 1"
+            )
+        spec = spec._replace(epochs=epochs)
+    names = tuple(name.strip() for name in only.split(",")) if only else ()
+    known = [p.name for p in spec.parameters]
+    for name in names:
+        if name not in known:
+            raise argument(name, "--only").error(
+                f"no parameter is named '{name}'",
+                expected="names of weights and biases of the file",
+                suggestion=did_you_mean(name, known),
+            )
+    grad = _finite(relu_grad_at_zero, "--relu-grad-at-zero", None)
+    return spec, BackpropOptions(grad, digits, names)

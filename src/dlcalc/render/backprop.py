@@ -1,0 +1,188 @@
+"""``dlcalc backprop``: the result as a report (forward pass, loss, deltas, chain rule, updates)
+and as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dlcalc import __version__
+from dlcalc.render.report import Column, Report, Table
+from dlcalc.solve.backprop import BackpropResult, SamplePass, Step
+from dlcalc.solve.numbers import num
+
+
+def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
+    def f(value: float) -> str:
+        return num(value, digits)
+
+    spec = result.spec
+    tables: list[Table] = []
+    for step in result.steps:
+        tables += _step_tables(spec.samples[0].targets is not None, step, result, f)
+    meta = []
+    if spec.loss is not None:
+        meta.append(f"loss: {spec.loss}" + (f", rate η = {spec.rate.text}" if spec.rate else ""))
+    if spec.samples[0].targets is not None and (len(spec.samples) > 1 or spec.epochs > 1):
+        meta.append(f"{len(spec.samples)} samples, mode {spec.mode}, {spec.epochs} epoch(s)")
+    summary = []
+    losses = [step.loss for step in result.steps if step.loss is not None]
+    if losses:
+        summary.append(("E (first step)", f(losses[0])))
+        if len(losses) > 1:
+            summary.append(("E (last step)", f(losses[-1])))
+    return Report(
+        title=f"Backpropagation: {spec.source}" if losses else f"Forward pass: {spec.source}",
+        meta=meta,
+        tables=tables,
+        notes=list(result.notes),
+        summary=summary,
+    )
+
+
+def _label(step: Step, result: BackpropResult) -> str:
+    parts = []
+    if result.spec.epochs > 1:
+        parts.append(f"epoch {step.epoch}")
+    if step.sample is not None and len(result.spec.samples) > 1:
+        parts.append(f"sample {step.sample}")
+    if step.sample is None:
+        parts.append("batch")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _step_tables(training: bool, step: Step, result: BackpropResult, f: Any) -> list[Table]:
+    label = _label(step, result)
+    tables = []
+    for index, one in enumerate(step.passes, start=1):
+        suffix = label if len(step.passes) == 1 else f"{label[:-1]}, sample {index})"
+        tables.append(_forward_table(one, suffix, f))
+        if one.loss is not None:
+            tables.append(_loss_table(one, result, suffix, f))
+            tables.append(_delta_table(one, suffix, f))
+            tables.append(_chain_table(one, suffix, f))
+    if step.updates:
+        averaged = " (gradients averaged over the samples)" if len(step.passes) > 1 else ""
+        updates = Table(
+            [
+                Column("parameter"),
+                Column("old", "right"),
+                Column("∂E/∂p", "right"),
+                Column("−η·∂E/∂p", "right"),
+                Column("new", "right"),
+            ],
+            title=f"Updates{label}{averaged}",
+        )
+        rate = result.spec.rate.value if result.spec.rate else 0.0
+        for update in step.updates:
+            change = "frozen" if update.frozen else f(-rate * update.gradient)
+            updates.rows.append(
+                [update.parameter, f(update.old), f(update.gradient), change, f(update.new)]
+            )
+        tables.append(updates)
+    return tables
+
+
+def _forward_table(one: SamplePass, label: str, f: Any) -> Table:
+    table = Table(
+        [
+            Column("neuron"),
+            Column("net (working)"),
+            Column("out (working)"),
+            Column("out", "right"),
+        ],
+        title=f"Forward pass{label}",
+    )
+    for value in one.forward:
+        table.rows.append(
+            [
+                value.neuron,
+                f"net_{value.neuron} = {value.net_working}",
+                f"out_{value.neuron} = {value.out_working}",
+                f(value.out),
+            ]
+        )
+    return table
+
+
+def _loss_table(one: SamplePass, result: BackpropResult, label: str, f: Any) -> Table:
+    loss = one.loss
+    assert loss is not None
+    outputs = result.spec.layers[-1].neurons
+    table = Table(
+        [Column("output"), Column("term (working)"), Column("term", "right")],
+        title=f"Loss{label}: {loss.formula}",
+    )
+    for neuron, term in zip(outputs, loss.terms[0]):
+        table.rows.append([neuron, term.working, f(term.value)])
+    table.footer.append(["E", loss.reduction_working, f(loss.value)])
+    return table
+
+
+def _delta_table(one: SamplePass, label: str, f: Any) -> Table:
+    table = Table(
+        [
+            Column("neuron"),
+            Column("∂E/∂out"),
+            Column("∂out/∂net"),
+            Column("δ = ∂E/∂net"),
+            Column("δ", "right"),
+        ],
+        title=f"Deltas{label}",
+    )
+    for delta in one.deltas:
+        table.rows.append(
+            [
+                delta.neuron,
+                delta.d_out_working,
+                delta.d_act_working,
+                delta.delta_working,
+                f(delta.delta),
+            ]
+        )
+    return table
+
+
+def _chain_table(one: SamplePass, label: str, f: Any) -> Table:
+    table = Table(
+        [Column("parameter"), Column("chain rule"), Column("values"), Column("∂E/∂p", "right")],
+        title=f"Chain rule{label}",
+    )
+    for chain in one.chains:
+        table.rows.append([chain.parameter, chain.symbolic, chain.worked, f(chain.value)])
+    return table
+
+
+def backprop_json(result: BackpropResult) -> dict[str, Any]:
+    spec = result.spec
+    return {
+        "dlcalc": __version__,
+        "command": "backprop",
+        "source": spec.source,
+        "loss": spec.loss,
+        "rate": spec.rate.value if spec.rate else None,
+        "mode": spec.mode,
+        "epochs": spec.epochs,
+        "parameters": {p.name: p.value.value for p in spec.parameters},
+        "steps": [_step_json(step) for step in result.steps],
+        "notes": list(result.notes),
+    }
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    samples = [
+        {
+            "forward": {v.neuron: {"net": v.net, "out": v.out} for v in one.forward},
+            "loss": one.loss.value if one.loss else None,
+        }
+        for one in step.passes
+    ]
+    data: dict[str, Any] = {"epoch": step.epoch, "sample": step.sample, "loss": step.loss}
+    if len(samples) == 1:
+        data["forward"] = samples[0]["forward"]
+    data["samples"] = samples
+    if step.loss is not None:
+        data["gradients"] = dict(step.gradients)
+        data["deltas"] = {d.neuron: d.delta for one in step.passes[:1] for d in one.deltas}
+    if step.updates:
+        data["updated"] = {u.parameter: u.new for u in step.updates}
+    return data
