@@ -335,7 +335,7 @@ def loss_of(kind: str, o: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 
 
 def num(x: torch.Tensor | float) -> float:
-    v = float(x)
+    v = float(x.detach()) if isinstance(x, torch.Tensor) else float(x)
     assert math.isfinite(v)
     return v + 0.0  # no -0.0
 
@@ -379,11 +379,11 @@ def train(net: Net) -> tuple[list[dict[str, Any]], Margins]:
             out = activate(z, layer.act)
             for k, n in enumerate(layer.neurons):
                 record[n] = {"net": num(z[k]), "out": num(out[k])}
-                m.size = max(m.size, abs(float(z[k])))
+                m.size = max(m.size, abs(record[n]["net"]))
                 if layer.act.startswith("relu") or layer.act.startswith("leaky_relu"):
-                    m.kink = min(m.kink, abs(float(z[k])))
+                    m.kink = min(m.kink, abs(record[n]["net"]))
             if li == last and net.loss == "bce":
-                m.bce = min(m.bce, float(out.min()), float(1 - out.max()))
+                m.bce = min(m.bce, float(out.detach().min()), float(1 - out.detach().max()))
             prev = out
         return record, prev
 
@@ -398,7 +398,7 @@ def train(net: Net) -> tuple[list[dict[str, Any]], Margins]:
                 record, o = forward(x)
                 t = torch.tensor(target, dtype=F64)
                 if net.loss == "mae":
-                    m.mae = min(m.mae, float((t - o).abs().min()))
+                    m.mae = min(m.mae, float((t - o).detach().abs().min()))
                 loss = loss_of(net.loss, o, t)
                 losses.append(loss)
                 records.append({"forward": record, "loss": num(loss)})
@@ -414,7 +414,9 @@ def train(net: Net) -> tuple[list[dict[str, Any]], Margins]:
                         leaves[leaf][index] -= net.rate * grads[name]
             updated = {name: num(leaves[leaf][index]) for name, (leaf, index) in net.refs.items()}
             m.size = max(m.size, *(abs(v) for v in updated.values()))
-            steps.append({"loss": num(e), "samples": records, "gradients": grads, "updated": updated})
+            steps.append(
+                {"loss": num(e), "samples": records, "gradients": grads, "updated": updated}
+            )
     return steps, m
 
 
@@ -575,14 +577,20 @@ def draw(rng: random.Random, form: str, hidden_first: str, out_act: str, loss: s
                     value = rnd(rng, -1, 1, decimals)
                     lines.append(f"bias c{named_biases} {' '.join(group)} {value}{frozen}")
     else:
-        scheme = "classic" if form == "matrix_unnamed" else rng.choice(["classic"] * 3 + ["numbered", "letters"])
+        scheme = (
+            "classic"
+            if form == "matrix_unnamed"
+            else rng.choice(["classic"] * 3 + ["numbered", "letters"])
+        )
         names = names_for(scheme, sizes)
         if single:
             lines.append("inputs " + " ".join(f"{n}={v}" for n, v in zip(names[0], samples[0][0])))
         for neurons, act in zip(names[1:], acts):
             lines.append(f"layer {' '.join(neurons)} {act}")
         if single:
-            lines.append("targets " + " ".join(f"{n}={v}" for n, v in zip(names[-1], samples[0][1])))
+            lines.append(
+                "targets " + " ".join(f"{n}={v}" for n, v in zip(names[-1], samples[0][1]))
+            )
         else:
             for xs, ts in samples:
                 left = " ".join(f"{n}={v}" for n, v in zip(names[0], xs))
@@ -598,7 +606,9 @@ def draw(rng: random.Random, form: str, hidden_first: str, out_act: str, loss: s
             if form == "matrix_unnamed":
                 rows = [[rnd(rng, -1, 1, decimals) for _ in src_names] for _ in dst_names]
                 src = "input" if li == 1 else f"layer{li - 1}"
-                weight_lines.append(f"weights layer{li} <- {src} [{', '.join(_row(r) for r in rows)}]")
+                weight_lines.append(
+                    f"weights layer{li} <- {src} [{', '.join(_row(r) for r in rows)}]"
+                )
             else:
                 conn = connections(rng, len(src_names), len(dst_names), sparse)
                 for d, dst in enumerate(dst_names):
@@ -632,3 +642,208 @@ def draw(rng: random.Random, form: str, hidden_first: str, out_act: str, loss: s
 
 def _row(values: list[str]) -> str:
     return "[" + ", ".join(values) + "]"
+
+
+# --------------------------------------------------------------------------------------------
+# Cases, checks, output
+# --------------------------------------------------------------------------------------------
+
+
+def features(net: Net, text: str) -> dict[str, Any]:
+    named_layers = any(line.split()[1].endswith(":") for line in _lines(text, "layer"))
+    if not (net.matrix or net.bias_vec):
+        form = "named"
+    else:
+        form = "matrix" if named_layers else "matrix_unnamed"
+    sizes = [len(net.inputs), *(len(layer.neurons) for layer in net.layers)]
+    with_bias = set()
+    for li, groups in net.shared.items():
+        for _leaf, dsts in groups:
+            with_bias |= {(li, d) for d in dsts}
+    for li in net.bias_vec:
+        with_bias |= {(li, d) for d in range(sizes[li + 1])}
+    missing = sum(
+        sizes[li] * sizes[li + 1] - len(net.edges.get(li, []))
+        for li in range(len(net.layers))
+        if li not in net.matrix
+    )
+    return {
+        "form": form,
+        "sizes": sizes,
+        "hidden": [layer.act for layer in net.layers[:-1]],
+        "output": net.layers[-1].act,
+        "loss": net.loss,
+        "samples": len(net.samples),
+        "single": net.single,
+        "mode": net.mode,
+        "epochs": net.epochs,
+        "shared_bias": any(len(d) > 1 for groups in net.shared.values() for _, d in groups),
+        "frozen_bias": bool(net.frozen),
+        "neurons_without_bias": sum(sizes[1:]) - len(with_bias),
+        "missing_weights": missing,
+        "bias_lines_in_matrix": form == "matrix" and net.bias_lines > 0,
+    }
+
+
+def _lines(text: str, keyword: str) -> list[str]:
+    out = []
+    for line in text.splitlines():
+        tok = line.split("#", 1)[0].split()
+        if tok and tok[0] == keyword:
+            out.append(" ".join(tok))
+    return out
+
+
+def acceptable(steps: list[dict[str, Any]], m: Margins) -> bool:
+    if m.kink < KINK or m.mae < KINK or m.bce < 1e-6 or m.size > 1e3:
+        return False
+    return max(abs(g) for g in steps[0]["gradients"].values()) > 1e-6
+
+
+def close(a: float, b: float, tol: float, what: str) -> None:
+    assert abs(a - b) <= tol, f"{what}: {a!r} vs published {b!r} (tolerance {tol})"
+
+
+def check_published(classic: list[dict[str, Any]], textbook: list[dict[str, Any]]) -> None:
+    """Issue 3's published numbers (the classic one to 1e-8; the textbook rounds to 3 digits)."""
+    (s,) = classic
+    close(s["loss"], 0.298371109, 1e-8, "classic E")
+    close(s["updated"]["w5"], 0.35891648, 1e-8, "classic w5")
+    close(s["updated"]["w1"], 0.149780716, 1e-8, "classic w1")
+    fwd = s["samples"][0]["forward"]
+    close(fwd["h1"]["net"], 0.3775, 1e-12, "classic net_h1")
+    close(fwd["h1"]["out"], 0.593269992, 1e-8, "classic out_h1")
+    close(fwd["o1"]["out"], 0.75136507, 1e-8, "classic out_o1")
+    close(s["updated"]["b1"], 0.35, 0, "classic b1 (frozen)")
+    (s,) = textbook
+    fwd = s["samples"][0]["forward"]
+    published_out = {"4": 0.332, "5": 0.525, "6": 0.474}
+    for n, v in published_out.items():
+        close(fwd[n]["out"], v, 5e-4, f"textbook O{n}")
+    close(-s["gradients"]["θ6"], 0.1311, 1e-4, "textbook Err6")
+    published = {"w46": -0.261, "w56": -0.138, "w14": 0.192, "w15": -0.306, "w24": 0.4}
+    published |= {"w25": 0.1, "w34": -0.508, "w35": 0.194, "θ6": 0.218, "θ5": 0.194}
+    published |= {"θ4": -0.408}
+    for n, v in published.items():
+        close(s["updated"][n], v, 1e-3, f"textbook {n}")
+
+
+def make_cases(seed: int) -> tuple[list[dict[str, Any]], int]:
+    rng = random.Random(seed)
+    cases: list[dict[str, Any]] = []
+    for text in (CLASSIC, TEXTBOOK):
+        net = parse(text)
+        steps, _m = train(net)
+        cases.append({"id": f"net-{len(cases) + 1:03d}", "net": text, "steps": steps})
+        cases[-1]["features"] = features(net, text)
+    check_published(cases[0]["steps"], cases[1]["steps"])
+
+    n_named = N_RANDOM - N_MATRIX - N_MATRIX_UNNAMED
+    forms = ["matrix"] * N_MATRIX + ["matrix_unnamed"] * N_MATRIX_UNNAMED + ["named"] * n_named
+    hidden = [HIDDEN_ACTS[k % len(HIDDEN_ACTS)] for k in range(N_RANDOM)]
+    pairs = [OUT_LOSSES[k % len(OUT_LOSSES)] for k in range(N_RANDOM)]
+    for lst in (forms, hidden, pairs):
+        rng.shuffle(lst)
+    redraws = 0
+    for form, hidden_first, (out_act, loss) in zip(forms, hidden, pairs):
+        case_id = f"net-{len(cases) + 1:03d}"
+        for _attempt in range(10_000):
+            text = draw(rng, form, hidden_first, out_act, loss)
+            text = f"# {case_id}: {text[2:]}"
+            net = parse(text)
+            steps, m = train(net)
+            if acceptable(steps, m):
+                break
+            redraws += 1
+        else:
+            raise RuntimeError(f"{case_id}: no acceptable draw")
+        cases.append({"id": case_id, "net": text, "steps": steps, "features": features(net, text)})
+    return cases, redraws
+
+
+def dump(doc: dict[str, Any]) -> str:
+    """Compact JSON, one case per line (so that the file diffs well)."""
+
+    def one(o: Any) -> str:
+        return json.dumps(o, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+    head = {k: v for k, v in doc.items() if k != "cases"}
+    lines = ["{"] + [f"{one(k)}:{one(v)}," for k, v in head.items()] + ['"cases":[']
+    lines += [
+        one(c) + ("," if i < len(doc["cases"]) - 1 else "") for i, c in enumerate(doc["cases"])
+    ]
+    lines.append("]}")
+    text = "\n".join(lines) + "\n"
+    assert json.loads(text) == json.loads(json.dumps(doc))
+    return text
+
+
+def summary(cases: list[dict[str, Any]], redraws: int, size: int) -> list[str]:
+    feats = [c["features"] for c in cases]
+    n_steps = sum(len(c["steps"]) for c in cases)
+
+    def count(values: list[Any]) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(Counter(values).items(), key=str))
+
+    out = [
+        f"{len(cases)} cases ({N_RANDOM} random, {redraws} draws rejected), {n_steps} steps, "
+        f"{size} bytes",
+        "form: " + count([f["form"] for f in feats]),
+        "hidden layers: " + count([len(f["hidden"]) for f in feats]),
+        "hidden activations (per layer): " + count([a for f in feats for a in f["hidden"]]),
+        "output activation: " + count([f["output"] for f in feats]),
+        "loss: " + count([f["loss"] for f in feats]),
+        "output/loss: " + count([f"{f['output']}/{f['loss']}" for f in feats]),
+        "inputs: " + count([f["sizes"][0] for f in feats]),
+        "outputs: " + count([f["sizes"][-1] for f in feats]),
+        "samples: "
+        + count([f["samples"] for f in feats])
+        + f" (single inputs/targets {sum(f['single'] for f in feats)})",
+        "mode: "
+        + count([f["mode"] for f in feats])
+        + f"; multi-sample: {count([f['mode'] for f in feats if f['samples'] > 1])}",
+        "epochs: " + count([f["epochs"] for f in feats]),
+        f"shared bias: {sum(f['shared_bias'] for f in feats)}, "
+        f"frozen bias: {sum(f['frozen_bias'] for f in feats)}, "
+        f"neurons without bias: {sum(f['neurons_without_bias'] > 0 for f in feats)}, "
+        f"missing weights: {sum(f['missing_weights'] > 0 for f in feats)}, "
+        f"bias lines in matrix form: {sum(f['bias_lines_in_matrix'] for f in feats)}",
+    ]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--check", action="store_true", help="only compare with the existing file")
+    args = ap.parse_args(argv)
+    torch.manual_seed(args.seed)  # nothing here is random in torch; set for good measure
+
+    cases, redraws = make_cases(args.seed)
+    doc = {
+        "generated_by": "scripts/make_backprop_oracle.py",
+        "regenerate": REGENERATE,
+        "versions": {"torch": torch.__version__, "python": platform.python_version()},
+        "seed": args.seed,
+        "dtype": "float64",
+        "notes": NOTES,
+        "cases": cases,
+    }
+    text = dump(doc)
+    for line in summary(cases, redraws, len(text.encode())):
+        print(line)
+    print(f"versions: torch {torch.__version__}, python {platform.python_version()}")
+    print("published examples: net-001 (2-2-2) and net-002 (3-2-1) match issue 3")
+    if args.check:
+        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
+        print(f"{args.out}: {'up to date' if same else 'DIFFERS'}")
+        return 0 if same else 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""`dlcalc backprop`: the published examples, every kind of line, the working and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from conftest import run_cli
+
+CLASSIC = """\
+# A classic step-by-step example: 2-2-2, sigmoid, E = 1/2 Σ (t − o)², learning rate 0.5
+inputs   i1=0.05 i2=0.10
+layer    h1 h2  sigmoid
+layer    o1 o2  sigmoid
+targets  o1=0.01 o2=0.99
+weight   w1  i1 -> h1  0.15
+weight   w2  i2 -> h1  0.20
+weight   w3  i1 -> h2  0.25
+weight   w4  i2 -> h2  0.30
+weight   w5  h1 -> o1  0.40
+weight   w6  h2 -> o1  0.45
+weight   w7  h1 -> o2  0.50
+weight   w8  h2 -> o2  0.55
+bias     b1  h1 h2  0.35  frozen   # one bias shared by h1 and h2, not updated
+bias     b2  o1 o2  0.60  frozen
+loss     half_sse
+rate     0.5
+"""
+
+TEXTBOOK = """\
+# The textbook 3-2-1 example, x = (1, 0, 1), class 1, learning rate 0.9
+inputs   x1=1 x2=0 x3=1
+layer    4 5  sigmoid
+layer    6    sigmoid
+targets  6=1
+weight   w14 x1 -> 4  0.2
+weight   w15 x1 -> 5 -0.3
+weight   w24 x2 -> 4  0.4
+weight   w25 x2 -> 5  0.1
+weight   w34 x3 -> 4 -0.5
+weight   w35 x3 -> 5  0.2
+weight   w46 4 -> 6  -0.3
+weight   w56 5 -> 6  -0.2
+bias     θ4  4  -0.4
+bias     θ5  5   0.2
+bias     θ6  6   0.1
+loss     half_sse
+rate     0.9
+"""
+
+
+def backprop(arch_file, text: str, *args: str) -> dict:
+    run = run_cli("backprop", arch_file(text, "net.net"), *args, "-f", "json")
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+def test_the_classic_example_gives_the_published_results(arch_file) -> None:
+    (step,) = backprop(arch_file, CLASSIC)["steps"]
+    assert step["loss"] == pytest.approx(0.298371109, abs=5e-10)
+    assert step["updated"]["w5"] == pytest.approx(0.35891648, abs=5e-9)
+    assert step["updated"]["w1"] == pytest.approx(0.149780716, abs=5e-10)
+    assert step["forward"]["h1"] == {
+        "net": pytest.approx(0.3775),
+        "out": pytest.approx(0.593269992, abs=1e-9),
+    }
+    assert step["updated"]["b1"] == 0.35  # frozen
+    assert step["gradients"]["b1"] == pytest.approx(step["deltas"]["h1"] + step["deltas"]["h2"])
+
+
+def test_the_textbook_example_gives_the_books_results(arch_file) -> None:
+    (step,) = backprop(arch_file, TEXTBOOK)["steps"]
+    updated = {k: round(v, 3) for k, v in step["updated"].items()}
+    assert updated == {
+        "w14": 0.192,
+        "w15": -0.306,
+        "w24": 0.4,
+        "w25": 0.1,
+        "w34": -0.508,
+        "w35": 0.194,
+        "w46": -0.261,
+        "w56": -0.138,
+        "θ4": -0.408,
+        "θ5": 0.194,
+        "θ6": 0.218,
+    }
+
+
+def test_the_working_shows_every_chain_rule_term(arch_file) -> None:
+    run = run_cli("backprop", arch_file(CLASSIC, "net.net"))
+    assert "net_h1 = 0.15·0.05 + 0.2·0.1 + 0.35·1 = 0.3775" in run.out
+    assert "out_h1 = σ(0.3775) = 1/(1 + e^(−0.3775))" in run.out
+    assert "∂E/∂w5 = ∂E/∂out_o1·∂out_o1/∂net_o1·∂net_o1/∂w5" in run.out
+    assert "0.741365·0.186816·0.59327 = 0.082167" in run.out
+    # the hidden weight's gradient sums the paths through both outputs
+    assert "∂E/∂out_h1 = Σ δ_o1·w5 + δ_o2·w7 = 0.138499·0.4 + (−0.0380982)·0.5" in run.out
+    assert "Δw = η·δ·o" in run.out
+
+
+def test_only_limits_the_chain_rule(arch_file) -> None:
+    run = run_cli("backprop", arch_file(CLASSIC, "net.net"), "--only", "w5,w1")
+    chain = run.out[run.out.index("Chain rule") : run.out.index("Updates")]
+    assert "∂E/∂w5" in chain and "∂E/∂w1" in chain and "∂E/∂w2" not in chain
+
+
+def test_rate_and_epochs_overrides(arch_file) -> None:
+    data = backprop(arch_file, CLASSIC, "--rate", "1", "--epochs", "3")
+    assert len(data["steps"]) == 3
+    assert data["steps"][0]["updated"]["w5"] == pytest.approx(0.4 - 0.0821670406, abs=1e-9)
+    assert data["steps"][2]["loss"] < data["steps"][1]["loss"] < data["steps"][0]["loss"]
+
+
+SAMPLES = """\
+layer h: 2 sigmoid
+layer o: 1 sigmoid
+sample x1=0 x2=1 -> o1=1
+sample x1=1 x2=0 -> o1=0
+weights h <- input [[0.1, -0.2], [0.3, 0.4]]
+biases h [0.1, 0.2]
+weights o <- h [[0.5, -0.6]]
+loss sse
+rate 0.5
+"""
+
+
+def test_matrix_form_and_stochastic_samples(arch_file) -> None:
+    data = backprop(arch_file, SAMPLES)
+    assert [(s["epoch"], s["sample"]) for s in data["steps"]] == [(1, 1), (1, 2)]
+    first, second = data["steps"]
+    # the second sample sees the weights the first one updated
+    assert second["samples"][0]["forward"]["h1"]["net"] == pytest.approx(
+        first["updated"]["W_h[1,1]"] * 1 + first["updated"]["b_h[1]"]
+    )
+    assert set(first["gradients"]) == {
+        "W_h[1,1]",
+        "W_h[1,2]",
+        "W_h[2,1]",
+        "W_h[2,2]",
+        "W_o[1,1]",
+        "W_o[1,2]",
+        "b_h[1]",
+        "b_h[2]",
+    }
+
+
+def test_batch_mode_averages_the_gradients(arch_file) -> None:
+    stochastic = backprop(arch_file, SAMPLES)
+    batch = backprop(arch_file, SAMPLES + "mode batch\n")
+    (step,) = batch["steps"]
+    assert step["sample"] is None and len(step["samples"]) == 2
+    assert step["loss"] == pytest.approx(
+        (step["samples"][0]["loss"] + step["samples"][1]["loss"]) / 2
+    )
+    # each sample's gradient at the initial weights: run each one first, stochastically
+    first = stochastic["steps"][0]["gradients"]
+    lines = SAMPLES.splitlines()
+    swapped = "\n".join(lines[:2] + [lines[3], lines[2]] + lines[4:]) + "\n"
+    second = backprop(arch_file, swapped)["steps"][0]["gradients"]
+    for name, value in step["gradients"].items():
+        assert value == pytest.approx((first[name] + second[name]) / 2)
+
+
+SOFTMAX = """\
+inputs x1=1 x2=2
+layer h1 h2 relu
+layer o1 o2 o3 softmax
+targets o1=0 o2=1 o3=0
+weight a x1 -> h1 0.5
+weight b x2 -> h1 -0.1
+weight c x1 -> h2 0.3
+weight d x2 -> h2 0.2
+weight e h1 -> o1 0.1
+weight f h1 -> o2 0.2
+weight g h1 -> o3 0.3
+weight h h2 -> o1 -0.1
+weight i h2 -> o2 0.4
+weight j h2 -> o3 0.2
+loss cce
+rate 0.1
+"""
+
+
+def test_softmax_with_cross_entropy_uses_out_minus_t(arch_file) -> None:
+    (step,) = backprop(arch_file, SOFTMAX)["steps"]
+    out = {k: v["out"] for k, v in step["forward"].items()}
+    assert out["o1"] + out["o2"] + out["o3"] == pytest.approx(1.0)
+    assert step["deltas"]["o2"] == pytest.approx(out["o2"] - 1)
+    assert step["gradients"]["f"] == pytest.approx((out["o2"] - 1) * out["h1"])
+    run = run_cli("backprop", arch_file(SOFTMAX, "net.net"))
+    assert "(softmax with cross-entropy)" in run.out
+
+
+def test_forward_pass_only(arch_file) -> None:
+    text = "inputs a=1 b=2\nlayer y linear\nweight w1 a -> y 3\nweight w2 b -> y -1\n"
+    data = backprop(arch_file, text)
+    (step,) = data["steps"]
+    assert step["forward"]["y"]["out"] == 1.0
+    assert "gradients" not in step
+    run = run_cli("backprop", arch_file(text, "net.net"))
+    assert run.out.startswith("Forward pass:")
+
+
+def test_step_works_forward_only(arch_file) -> None:
+    text = "inputs a=1 b=-2\nlayer y step\nweight w1 a -> y 1\nweight w2 b -> y 1\n"
+    assert backprop(arch_file, text)["steps"][0]["forward"]["y"]["out"] == 0.0
+    run = run_cli("backprop", arch_file(text + "targets y=1\nloss sse\nrate 1\n", "net.net"))
+    assert run.code == 2 and "cannot pass through the step function" in run.err
+
+
+def test_relu_gradient_at_zero(arch_file) -> None:
+    text = "inputs a=1\nlayer h relu\nlayer y linear\nweight w1 a -> h 0\nweight w2 h -> y 1\ntargets y=1\nloss half_sse\nrate 1\n"
+    assert backprop(arch_file, text)["steps"][0]["gradients"]["w1"] == 0.0
+    assert (
+        backprop(arch_file, text, "--relu-grad-at-zero", "1")["steps"][0]["gradients"]["w1"] == -1.0
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("inputs a=1\nlayer y sigmoid\nweight w1 a -> z 1\n", "no neuron is named 'z'"),
+        (
+            "inputs a=1\nlayer h sigmoid\nlayer y sigmoid\nweight w1 a -> y 1\nweight w2 a -> h 1\n",
+            "goes past a layer",
+        ),
+        (
+            "inputs a=1 b=2\nlayer y sigmoid\nweight w1 a -> y 1\nweight w1 b -> y 1\n",
+            "named twice",
+        ),
+        ("inputs a=1\nlayer h1 h2 sigmoid\nweight w1 a -> h1 1\n", "h2 has no incoming weights"),
+        (
+            "inputs a=1\nlayer y1 y2 sigmoid\nweight w1 a -> y1 1\nweight w2 a -> y2 1\ntargets y1=1\nloss sse\n",
+            "no value for y2",
+        ),
+        (
+            "inputs a=1\nlayer h softmax\nlayer y sigmoid\nweight w1 a -> h 1\nweight w2 h -> y 1\n",
+            "softmax is on the hidden layer",
+        ),
+        (
+            "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 1\ntargets y=2\nloss bce\n",
+            "bce needs targets from 0 to 1",
+        ),
+        ("inputs a=x\nlayer y sigmoid\nweight w1 a -> y 1\n", "must be a number, not 'x'"),
+        (
+            "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 40\ntargets y=0\nloss bce\nrate 1\n",
+            "out_y saturated to exactly 1 in float64",
+        ),
+        (
+            "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 1\ntargets y=1\n",
+            "there are targets but no loss",
+        ),
+        ("inputs a=1\nlayer y sigmid\n", "did you mean 'sigmoid'?"),
+        ("inputs a=1\nlayer y sigmoid\nwieght w1 a -> y 1\n", "did you mean 'weight'?"),
+    ],
+)
+def test_bad_input(arch_file, text: str, message: str) -> None:
+    run = run_cli("backprop", arch_file(text, "net.net"))
+    assert run.code == 2, run.out
+    assert message in run.err
+    assert "Traceback" not in run.err
+
+
+def test_gradients_agree_with_finite_differences(arch_file) -> None:
+    data = backprop(arch_file, CLASSIC.replace("frozen", ""))
+    (step,) = data["steps"]
+    h = 1e-6
+    for name in ("w1", "w5", "b1"):
+        value = {"w1": "0.15", "w5": "0.40", "b1": "0.35"}[name]
+        losses = []
+        for shift in (h, -h):
+            changed = CLASSIC.replace(f"{name}  ", f"{name}  ", 1)
+            line = next(
+                line
+                for line in changed.splitlines()
+                if line.split()[:2] in (["weight", name], ["bias", name])
+            )
+            moved = line.replace(value, repr(float(value) + shift))
+            losses.append(backprop(arch_file, changed.replace(line, moved))["steps"][0]["loss"])
+        assert step["gradients"][name] == pytest.approx((losses[0] - losses[1]) / (2 * h), rel=1e-6)
+    assert math.isfinite(step["loss"])
