@@ -102,6 +102,8 @@ OUT_LOSSES = [
     *(("linear", loss) for loss in ("half_sse", "sse", "mse", "mae")),
     *(("relu", loss) for loss in ("half_sse", "sse", "mse", "mae")),
     *(("softmax", loss) for loss in ("cce", "mse", "half_sse")),
+    ("sigmoid", "bce"),  # the two cross-entropies twice as often as the other pairs
+    ("softmax", "cce"),
 ]
 N_MATRIX = 30  # dense matrix form with named layers (`layer h: 3`, `inputs x: ...`)
 N_MATRIX_UNNAMED = 8  # `weights layer1 <- input [[...]]` with neurons named one by one
