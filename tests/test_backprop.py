@@ -156,7 +156,7 @@ def test_batch_mode_averages_the_gradients(arch_file) -> None:
     # each sample's gradient at the initial weights: run each one first, stochastically
     first = stochastic["steps"][0]["gradients"]
     lines = SAMPLES.splitlines()
-    swapped = "\n".join(lines[:2] + [lines[3], lines[2]] + lines[4:]) + "\n"
+    swapped = "\n".join([*lines[:2], lines[3], lines[2], *lines[4:]]) + "\n"
     second = backprop(arch_file, swapped)["steps"][0]["gradients"]
     for name, value in step["gradients"].items():
         assert value == pytest.approx((first[name] + second[name]) / 2)

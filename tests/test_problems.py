@@ -10,10 +10,14 @@ import pytest
 from conftest import PROBLEMS, run_cli
 from dlcalc.parse.answers import parse_answers, parse_whole_answer
 from dlcalc.parse.architecture import parse_architecture
+from dlcalc.parse.network import parse_network
 from dlcalc.parse.source import read_source
+from dlcalc.solve.backprop import answer_values as backprop_answers
+from dlcalc.solve.backprop import solve_backprop
 from dlcalc.solve.shapes import ShapesOptions, answer_values, solve_shapes
 
 ARCH_FILES = sorted(PROBLEMS.rglob("*.arch"))
+NET_FILES = sorted(PROBLEMS.rglob("*.net"))
 
 
 def test_the_library_has_the_required_problems() -> None:
@@ -74,3 +78,29 @@ def test_standard_models_match_published_counts(
         non_trainable,
     )
     assert data["layers"][-1]["output_shape"] == [1000]
+
+
+def _precision(text: str) -> float:
+    """The size of the last digit written: 0.3589 → 1e−4 (rounded or truncated answers pass)."""
+    mantissa = text.lower().split("e")[0]
+    exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return 10.0 ** (exponent - decimals)
+
+
+def test_the_library_has_the_published_backprop_examples() -> None:
+    assert {"classic-2-2-2", "textbook-3-2-1"} <= {path.stem for path in NET_FILES}
+
+
+@pytest.mark.parametrize("path", NET_FILES, ids=lambda p: str(p.relative_to(PROBLEMS)))
+def test_backprop_problem_expected_answers(path: Path) -> None:
+    source = read_source(str(path))
+    answers = parse_answers(source)
+    assert answers, f"{path.name} records no expected answers"
+    values = backprop_answers(solve_backprop(parse_network(source)))
+    for answer in answers:
+        assert answer.name in values, f"{path.name}: no answer is named {answer.name}"
+        expected = float(answer.value.replace("−", "-"))
+        assert abs(values[answer.name] - expected) <= _precision(answer.value), (
+            f"{path.name}: {answer.name} = {values[answer.name]}, expected {answer.value}"
+        )

@@ -410,3 +410,28 @@ def _notes(spec: NetworkSpec, options: BackpropOptions) -> tuple[str, ...]:
     if any(len(b.neurons) > 1 for b in spec.biases):
         notes.append("a bias shared by several neurons is one parameter: its gradient is the sum")
     return tuple(notes)
+
+
+def answer_values(result: BackpropResult) -> dict[str, float]:
+    """Every answerable name of a backprop problem and its value.
+
+    Of the first step: ``net_N``, ``out_N``, ``delta_N`` of every neuron, ``dE/dP`` of every
+    parameter and ``E`` (the loss); and ``P``, every parameter's value after the last update.
+    """
+    first = result.steps[0]
+    one = first.passes[0]
+    values: dict[str, float] = {}
+    for value in one.forward:
+        values[f"net_{value.neuron}"] = value.net
+        values[f"out_{value.neuron}"] = value.out
+    for delta in one.deltas:
+        values[f"delta_{delta.neuron}"] = delta.delta
+    for name, gradient in first.gradients.items():
+        values[f"dE/d{name}"] = gradient
+    if first.loss is not None:
+        values["E"] = first.loss
+    final = {p.name: p.value.value for p in result.spec.parameters}
+    for step in result.steps:
+        final.update({update.parameter: update.new for update in step.updates})
+    values.update(final)
+    return values
