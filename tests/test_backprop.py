@@ -280,3 +280,20 @@ def test_gradients_agree_with_finite_differences(arch_file) -> None:
             losses.append(backprop(arch_file, changed.replace(line, moved))["steps"][0]["loss"])
         assert step["gradients"][name] == pytest.approx((losses[0] - losses[1]) / (2 * h), rel=1e-6)
     assert math.isfinite(step["loss"])
+
+
+def test_set_compares_the_change_with_the_first_order_prediction(arch_file) -> None:
+    data = backprop(arch_file, CLASSIC, "--set", "w5=0.5", "--set", "w7=0.45")
+    what = data["what_if"]
+    assert what["changes"] == {"w5": 0.5, "w7": 0.45}
+    gradients = data["steps"][0]["gradients"]
+    assert what["predicted_change"] == pytest.approx(gradients["w5"] * 0.1 - gradients["w7"] * 0.05)
+    assert what["loss_before"] == pytest.approx(0.298371109, abs=1e-9)
+    assert what["loss_after"] - what["loss_before"] == pytest.approx(
+        what["predicted_change"], rel=0.1
+    )
+    assert what["outputs"]["o2"]["after"] < what["outputs"]["o2"]["before"]
+    run = run_cli("backprop", arch_file(CLASSIC, "net.net"), "--set", "w5=0.5")
+    assert "the prediction gets     less accurate (the loss rises)" in run.out
+    bad = run_cli("backprop", arch_file(CLASSIC, "net.net"), "--set", "w9=1")
+    assert bad.code == 2 and "--set needs NAME=VALUE with a parameter of the file" in bad.err

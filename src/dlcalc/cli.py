@@ -301,6 +301,12 @@ def backprop(
         None, "--only", help="Write the chain rule of these parameters only, e.g. w5,w1."
     ),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown (1 to 17)."),
+    change: list[str] = typer.Option(
+        None,
+        "--set",
+        help="Re-evaluate with a parameter changed (NAME=VALUE, repeatable): the change in "
+        "output and loss beside the gradient's first-order prediction.",
+    ),
     output_format: OutputFormat | None = FORMAT_OPTION,
 ) -> None:
     """Forward pass, loss, every chain-rule term and the weight updates of a small network."""
@@ -311,7 +317,9 @@ def backprop(
     from dlcalc.solve.backprop import solve_backprop
 
     spec = parse_network(read_source(net_file))
-    spec, options = backprop_overrides(spec, rate, epochs, relu_grad_at_zero, only, digits)
+    spec, options = backprop_overrides(
+        spec, rate, epochs, relu_grad_at_zero, only, digits, change or ()
+    )
     result = solve_backprop(spec, options)
     _show(output_format, lambda: backprop_json(result), lambda: backprop_report(result, digits))
 

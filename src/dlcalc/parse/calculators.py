@@ -300,6 +300,7 @@ def backprop_overrides(
     relu_grad_at_zero: float | None,
     only: str | None,
     digits: int,
+    changes: Sequence[str] = (),
 ) -> tuple[NetworkSpec, BackpropOptions]:
     """The command line's --rate and --epochs over the file's, and the options of the solver."""
     _check_digits(digits)
@@ -326,4 +327,14 @@ def backprop_overrides(
                 suggestion=did_you_mean(name, known),
             )
     grad = _finite(relu_grad_at_zero, "--relu-grad-at-zero", None)
-    return spec, BackpropOptions(grad, digits, names)
+    settings = []
+    for text in changes:
+        name, sep, new = text.partition("=")
+        if not sep or name.strip() not in known:
+            raise argument(text, "--set").error(
+                f"--set needs NAME=VALUE with a parameter of the file, not '{text}'",
+                expected="such as --set w46=2.01",
+                suggestion=did_you_mean(name.strip(), known) if sep else None,
+            )
+        settings.append((name.strip(), number(argument(new, "--set"), "the new value").value))
+    return spec, BackpropOptions(grad, digits, names, tuple(settings))

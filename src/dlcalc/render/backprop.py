@@ -30,6 +30,19 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
         summary.append(("E (first step)", f(losses[0])))
         if len(losses) > 1:
             summary.append(("E (last step)", f(losses[-1])))
+    what = result.what_if
+    if what is not None:
+        tables.append(_what_if_table(result, f))
+    if what is not None and what.loss_after is not None and what.loss_before is not None:
+        change = what.loss_after - what.loss_before
+        verdict = (
+            "more accurate (the loss falls)" if change < 0 else "less accurate (the loss rises)"
+        )
+        summary += [
+            ("E with the change", f"{f(what.loss_after)}: ΔE = {f(change)}"),
+            ("first-order prediction", what.predicted_working),
+            ("the prediction gets", verdict),
+        ]
     return Report(
         title=f"Backpropagation: {spec.source}" if losses else f"Forward pass: {spec.source}",
         meta=meta,
@@ -164,7 +177,20 @@ def backprop_json(result: BackpropResult) -> dict[str, Any]:
         "epochs": spec.epochs,
         "parameters": {p.name: p.value.value for p in spec.parameters},
         "steps": [_step_json(step) for step in result.steps],
+        **({"what_if": _what_if_json(result)} if result.what_if else {}),
         "notes": list(result.notes),
+    }
+
+
+def _what_if_json(result: BackpropResult) -> dict[str, Any]:
+    what = result.what_if
+    assert what is not None
+    return {
+        "changes": {name: new for name, _, new in what.changes},
+        "outputs": {neuron: {"before": b, "after": a} for neuron, b, a in what.outputs},
+        "loss_before": what.loss_before,
+        "loss_after": what.loss_after,
+        "predicted_change": what.predicted,
     }
 
 
@@ -186,3 +212,21 @@ def _step_json(step: Step) -> dict[str, Any]:
     if step.updates:
         data["updated"] = {u.parameter: u.new for u in step.updates}
     return data
+
+
+def _what_if_table(result: BackpropResult, f: Any) -> Table:
+    what = result.what_if
+    assert what is not None
+    changes = ", ".join(f"{name} = {f(new)} (was {f(old)})" for name, old, new in what.changes)
+    table = Table(
+        [
+            Column("output"),
+            Column("out", "right"),
+            Column("out with the change", "right"),
+            Column("change", "right"),
+        ],
+        title=f"With {changes}",
+    )
+    for neuron, before, after in what.outputs:
+        table.rows.append([neuron, f(before), f(after), f(after - before)])
+    return table

@@ -82,10 +82,25 @@ class Step(NamedTuple):
     updates: tuple[Update, ...]
 
 
+class WhatIf(NamedTuple):
+    """The first sample again with some parameters changed (``--set``)."""
+
+    changes: tuple[tuple[str, float, float], ...]
+    """(parameter, old value, new value)."""
+    outputs: tuple[tuple[str, float, float], ...]
+    """(output neuron, out before, out after)."""
+    loss_before: float | None
+    loss_after: float | None
+    predicted: float | None
+    """The first-order prediction of the change in loss: Σ ∂E/∂p·Δp."""
+    predicted_working: str
+
+
 class BackpropResult(NamedTuple):
     spec: NetworkSpec
     steps: tuple[Step, ...]
     notes: tuple[str, ...]
+    what_if: WhatIf | None = None
 
 
 def solve_backprop(spec: NetworkSpec, options: BackpropOptions | None = None) -> BackpropResult:
@@ -112,7 +127,39 @@ def solve_backprop(spec: NetworkSpec, options: BackpropOptions | None = None) ->
             steps.append(
                 _step(spec, epoch, index, (one,), loss_value, one.gradients, values, frozen)
             )
-    return BackpropResult(spec, tuple(steps), _notes(spec, options))
+    what_if = _what_if(spec, options, steps[0]) if options.changes else None
+    return BackpropResult(spec, tuple(steps), _notes(spec, options), what_if)
+
+
+def _what_if(spec: NetworkSpec, options: BackpropOptions, first: Step) -> WhatIf:
+    """The first sample with the changed parameters, beside the gradient's prediction."""
+    initial = {p.name: p.value.value for p in spec.parameters}
+    changed = dict(initial)
+    changed.update(options.changes)
+    sample = spec.samples[0]
+    before, after = first.passes[0], _pass(spec, sample, changed, options)
+    outputs = spec.layers[-1].neurons
+    out_before = {v.neuron: v.out for v in before.forward}
+    out_after = {v.neuron: v.out for v in after.forward}
+    predicted, working = None, ""
+    if before.loss is not None:
+        predicted = sum(
+            before.gradients[name] * (value - initial[name]) for name, value in options.changes
+        )
+        terms = " + ".join(
+            f"{factor(num(before.gradients[name], options.digits))}·"
+            f"{factor(num(value - initial[name], options.digits))}"
+            for name, value in options.changes
+        )
+        working = f"Σ ∂E/∂p·Δp = {terms} = {num(predicted, options.digits)}"
+    return WhatIf(
+        tuple((name, initial[name], value) for name, value in options.changes),
+        tuple((n, out_before[n], out_after[n]) for n in outputs),
+        before.loss.value if before.loss else None,
+        after.loss.value if after.loss else None,
+        predicted,
+        working,
+    )
 
 
 def _step(

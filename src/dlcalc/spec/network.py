@@ -71,3 +71,5 @@ class BackpropOptions(NamedTuple):
     digits: int = 6
     only: tuple[str, ...] = ()
     """The parameters whose chain rule is written out (all when empty)."""
+    changes: tuple[tuple[str, float], ...] = ()
+    """``--set``: parameters to change, to compare the effect with the gradient's prediction."""
