@@ -8,7 +8,7 @@ from typing import Any
 from dlcalc import __version__
 from dlcalc.render.report import Column, Report, Table
 from dlcalc.solve.backprop import BackpropResult, SamplePass, Step
-from dlcalc.solve.numbers import num
+from dlcalc.solve.numbers import factor, num
 
 
 def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
@@ -47,6 +47,7 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
         title=f"Backpropagation: {spec.source}" if losses else f"Forward pass: {spec.source}",
         meta=meta,
         tables=tables,
+        latex=_equations(result, f),
         notes=list(result.notes),
         summary=summary,
     )
@@ -230,3 +231,25 @@ def _what_if_table(result: BackpropResult, f: Any) -> Table:
     for neuron, before, after in what.outputs:
         table.rows.append([neuron, f(before), f(after), f(after - before)])
     return table
+
+
+def _equations(result: BackpropResult, f: Any) -> list[str]:
+    """The derivation as equations (for LaTeX's align*): forward pass, loss, chain rule, updates."""
+    lines = []
+    rate = result.spec.rate.value if result.spec.rate else 0.0
+    for step in result.steps:
+        for one in step.passes:
+            for value in one.forward:
+                lines += [f"net_{value.neuron} = {value.net_working}"]
+                lines += [f"out_{value.neuron} = {value.out_working}"]
+            if one.loss is not None:
+                lines.append(f"E = {one.loss.reduction_working}")
+                lines += [delta.delta_working for delta in one.deltas]
+                lines += [f"{chain.symbolic} = {chain.worked}" for chain in one.chains]
+        for update in step.updates:
+            if not update.frozen:
+                lines.append(
+                    f"{update.parameter} ← {f(update.old)} − {f(rate)}·{factor(f(update.gradient))}"
+                    f" = {f(update.new)}"
+                )
+    return lines

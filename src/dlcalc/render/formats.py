@@ -209,10 +209,45 @@ def latex_text(text: str) -> str:
     return text.translate(_LATEX_TABLE).replace("--", "-{}-")
 
 
+_MATH_SYMBOLS = {
+    "·": r" \cdot ",
+    "−": "-",
+    "σ": r"\sigma ",
+    "∂": r"\partial ",
+    "δ": r"\delta ",
+    "Σ": r"\sum ",
+    "η": r"\eta ",
+    "θ": r"\theta ",
+    "½": r"\tfrac{1}{2}",
+    "²": "^2",
+    "′": "'",
+    "…": r"\ldots ",
+    "←": r"\leftarrow ",
+}
+_MATH_TABLE = str.maketrans(_MATH_SYMBOLS)
+
+
+def latex_math(text: str) -> str:
+    """Working text as LaTeX math (``∂E/∂w5`` as a fraction, ``out_h1`` as out with subscript
+    h1, ``e^(x)`` as a power); the first top-level `` = `` becomes the alignment point ``&=``."""
+    text = re.sub(r"\b(out|net)_([^\s·,=(){}/]+)", r"\\mathrm{\1}_{\2}", text)
+    text = re.sub(r"([δb])_([^\s·,=(){}/]+)", r"\1_{\2}", text)
+    text = re.sub(r"∂([^\s/·]+)/∂([^\s·=]+)", r"\\frac{∂\1}{∂\2}", text)
+    text = re.sub(r"e\^\(([^()]*)\)", r"e^{\1}", text)
+    text = re.sub(r"\^(−?[\d.]+)", r"^{\1}", text)
+    text = text.translate(_MATH_TABLE)
+    left, sep, right = text.partition(" = ")
+    return f"{left} &= {right}" if sep else text
+
+
 def _latex(report: Report) -> str:
     lines = [f"\\section*{{{latex_text(report.title)}}}"]
     lines += [f"{latex_text(meta)}\\\\" for meta in report.meta]
-    for table in report.tables:
+    if report.latex:
+        lines.append("\\begin{align*}")
+        lines += [f"{latex_math(line)} \\\\" for line in report.latex[:-1]]
+        lines += [latex_math(report.latex[-1]), "\\end{align*}"]
+    for table in [] if report.latex else report.tables:
         spec = "".join("r" if c.align == "right" else "l" for c in table.columns)
         if table.title:
             lines.append(f"\\subsection*{{{latex_text(table.title)}}}")

@@ -37,6 +37,8 @@ class Report:
     """One flat table with every value, for CSV (defaults to the first table)."""
     figures: list[tuple[str, list[str]]] = field(default_factory=list)
     """Text drawings (plots) with their titles, printed after the tables."""
+    latex: list[str] = field(default_factory=list)
+    """Equations for LaTeX's align* (left side, right side), printed instead of the tables."""
 
 
 class NoteIndex:
