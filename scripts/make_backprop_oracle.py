@@ -2,7 +2,7 @@
 """Independent oracle for `dlcalc backprop`: PyTorch autograd (float64) on small networks.
 
 This script does NOT import dlcalc.  It writes tests/data/backprop_oracle.json: for each case a
-network file (the format of docs/network-format.md) and, computed by PyTorch autograd in
+network file (see the README's network-file reference) and, computed by PyTorch autograd in
 float64, every step of gradient descent on it: per sample the net input and output of every
 non-input neuron and the loss, the step's loss, dE/dp of every parameter (frozen ones too) and
 every parameter's value after the update (p <- p - rate * dE/dp unless frozen).
