@@ -313,3 +313,10 @@ def test_latex_is_an_align_derivation(arch_file) -> None:
     assert all(line.count("&=") == 1 for line in body)
     assert all(line.count("{") == line.count("}") for line in body)
     assert "\\begin{tabular}" not in run.out
+
+
+def test_only_takes_matrix_names(arch_file) -> None:
+    run = run_cli("backprop", arch_file(SAMPLES, "net.net"), "--only", "W_o[1,1],b_h[2]")
+    assert run.code == 0, run.err
+    chain = run.out[run.out.index("Chain rule") : run.out.index("Updates")]
+    assert "∂E/∂W_o[1,1]" in chain and "∂E/∂b_h[2]" in chain and "∂E/∂W_o[1,2]" not in chain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -317,7 +318,8 @@ def backprop_overrides(
                 "--epochs must be at least 1", expected="a whole number ≥ 1"
             )
         spec = spec._replace(epochs=epochs)
-    names = tuple(name.strip() for name in only.split(",")) if only else ()
+    # commas inside brackets belong to a name: W_h[1,2]
+    names = tuple(name.strip() for name in re.split(r",(?![^\[]*\])", only)) if only else ()
     known = [p.name for p in spec.parameters]
     for name in names:
         if name not in known:

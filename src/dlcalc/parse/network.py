@@ -69,6 +69,8 @@ class _NetworkBuilder:
         self.edges: list[Edge] = []
         self.biases: list[Bias] = []
         self.declared: dict[str, Location] = {}
+        self.connections: dict[tuple[str, str], str] = {}
+        """(source, target) → the weight on that connection."""
 
     def build(self) -> NetworkSpec:
         for line in _lines(self.source):
@@ -252,14 +254,13 @@ class _NetworkBuilder:
                 suggestion="list the layers from input to output (skip connections are not "
                 "supported)",
             )
-        duplicate = next(
-            (e for e in self.edges if e.source == source.text and e.target == target.text), None
-        )
+        duplicate = self.connections.get((source.text, target.text))
         if duplicate is not None:
             raise name.error(
-                f"{source.text} -> {target.text} already has the weight {duplicate.parameter}",
+                f"{source.text} -> {target.text} already has the weight {duplicate}",
                 expected="one weight per connection",
             )
+        self.connections[(source.text, target.text)] = name.text
         self.edges.append(Edge(name.text, source.text, target.text))
 
     def _layer_named(self, token: Token) -> Layer:

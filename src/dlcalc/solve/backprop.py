@@ -16,7 +16,7 @@ from dlcalc.solve.activations import ACTIVATIONS
 from dlcalc.solve.losses import LossResult, solve_loss
 from dlcalc.solve.numbers import Fmt, factor, finite, num, plus
 from dlcalc.spec.calculators import ActivationParams, LossSpec, Number
-from dlcalc.spec.network import BackpropOptions, Layer, NetworkSpec, Sample
+from dlcalc.spec.network import BackpropOptions, Edge, Layer, NetworkSpec, Sample
 
 LOSS_REDUCTION = {
     "half_sse": "sum",
@@ -103,8 +103,30 @@ class BackpropResult(NamedTuple):
     what_if: WhatIf | None = None
 
 
+class Wiring(NamedTuple):
+    """The edges and biases of each neuron, found once (not by a search per neuron)."""
+
+    incoming: dict[str, list[Edge]]
+    outgoing: dict[str, list[Edge]]
+    biases: dict[str, list[str]]
+
+
+def _wiring(spec: NetworkSpec) -> Wiring:
+    incoming: dict[str, list[Edge]] = {}
+    outgoing: dict[str, list[Edge]] = {}
+    biases: dict[str, list[str]] = {}
+    for edge in spec.edges:
+        incoming.setdefault(edge.target, []).append(edge)
+        outgoing.setdefault(edge.source, []).append(edge)
+    for bias in spec.biases:
+        for neuron in bias.neurons:
+            biases.setdefault(neuron, []).append(bias.parameter)
+    return Wiring(incoming, outgoing, biases)
+
+
 def solve_backprop(spec: NetworkSpec, options: BackpropOptions | None = None) -> BackpropResult:
     options = options or BackpropOptions()
+    wiring = _wiring(spec)
     values = {p.name: p.value.value for p in spec.parameters}
     frozen = {p.name for p in spec.parameters if p.frozen}
     training = spec.samples[0].targets is not None
@@ -114,7 +136,7 @@ def solve_backprop(spec: NetworkSpec, options: BackpropOptions | None = None) ->
     epochs = spec.epochs if training else 1
     for epoch in range(1, epochs + 1):
         if spec.mode == "batch" and training and len(spec.samples) > 1:
-            passes = tuple(_pass(spec, sample, values, options) for sample in spec.samples)
+            passes = tuple(_pass(spec, wiring, sample, values, options) for sample in spec.samples)
             gradients = {
                 name: sum(p.gradients[name] for p in passes) / len(passes) for name in values
             }
@@ -122,7 +144,7 @@ def solve_backprop(spec: NetworkSpec, options: BackpropOptions | None = None) ->
             steps.append(_step(spec, epoch, None, passes, loss, gradients, values, frozen))
             continue
         for index, sample in enumerate(spec.samples, start=1):
-            one = _pass(spec, sample, values, options)
+            one = _pass(spec, wiring, sample, values, options)
             loss_value = one.loss.value if one.loss else None
             steps.append(
                 _step(spec, epoch, index, (one,), loss_value, one.gradients, values, frozen)
@@ -137,7 +159,7 @@ def _what_if(spec: NetworkSpec, options: BackpropOptions, first: Step) -> WhatIf
     changed = dict(initial)
     changed.update(options.changes)
     sample = spec.samples[0]
-    before, after = first.passes[0], _pass(spec, sample, changed, options)
+    before, after = first.passes[0], _pass(spec, _wiring(spec), sample, changed, options)
     outputs = spec.layers[-1].neurons
     out_before = {v.neuron: v.out for v in before.forward}
     out_after = {v.neuron: v.out for v in after.forward}
@@ -201,7 +223,11 @@ def _check_differentiable(spec: NetworkSpec) -> None:
 
 
 def _pass(
-    spec: NetworkSpec, sample: Sample, values: dict[str, float], options: BackpropOptions
+    spec: NetworkSpec,
+    wiring: Wiring,
+    sample: Sample,
+    values: dict[str, float],
+    options: BackpropOptions,
 ) -> SamplePass:
     def f(value: float) -> str:
         return num(value, options.digits)
@@ -210,7 +236,7 @@ def _pass(
     forward: list[NeuronValue] = []
     derivatives: dict[str, tuple[float, str]] = {}
     for layer in spec.layers[1:]:
-        nets = {n: _net(spec, n, outs, values, f) for n in layer.neurons}
+        nets = {n: _net(wiring, n, outs, values, f) for n in layer.neurons}
         for neuron, (net, _) in nets.items():
             finite(f"net_{neuron}", net)
         layer_values = _activate(layer, {n: v for n, (v, _) in nets.items()}, options, f)
@@ -223,16 +249,16 @@ def _pass(
         return SamplePass(tuple(forward), None, (), (), {})
     output_layer = spec.layers[-1]
     loss = _loss(spec, output_layer, outs, sample, options)
-    deltas = _deltas(spec, outs, derivatives, loss, sample, values, f)
+    deltas = _deltas(spec, wiring, outs, derivatives, loss, sample, values, f)
     gradients, chains = _gradients(spec, outs, deltas, options, f)
     return SamplePass(tuple(forward), loss, tuple(deltas.values()), chains, gradients)
 
 
 def _net(
-    spec: NetworkSpec, neuron: str, outs: dict[str, float], values: dict[str, float], f: Fmt
+    wiring: Wiring, neuron: str, outs: dict[str, float], values: dict[str, float], f: Fmt
 ) -> tuple[float, str]:
-    terms = [(values[e.parameter], outs[e.source]) for e in spec.edges if e.target == neuron]
-    biases = [values[b.parameter] for b in spec.biases if neuron in b.neurons]
+    terms = [(values[e.parameter], outs[e.source]) for e in wiring.incoming.get(neuron, [])]
+    biases = [values[name] for name in wiring.biases.get(neuron, [])]
     net = sum(w * o for w, o in terms) + sum(biases)
     parts = [f"{factor(f(w))}·{factor(f(o))}" for w, o in terms] + [
         f"{factor(f(b))}·1" for b in biases
@@ -318,6 +344,7 @@ def _check_log(loss: str, layer: Layer, neuron: str, out: float, target: float) 
 
 def _deltas(
     spec: NetworkSpec,
+    wiring: Wiring,
     outs: dict[str, float],
     derivatives: dict[str, tuple[float, str]],
     loss: LossResult,
@@ -339,7 +366,7 @@ def _deltas(
         deltas.update(_softmax_deltas(output_layer, outs, loss, sample, f))
     for index in range(len(spec.layers) - 2, 0, -1):
         for neuron in spec.layers[index].neurons:
-            paths = [e for e in spec.edges if e.source == neuron]
+            paths = wiring.outgoing.get(neuron, [])
             d_out = sum(values[e.parameter] * deltas[e.target].delta for e in paths)
             symbols = " + ".join(f"δ_{e.target}·{e.parameter}" for e in paths)
             numbers = " + ".join(

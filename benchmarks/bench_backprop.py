@@ -1,0 +1,98 @@
+"""Benchmark `dlcalc backprop`: whole processes, run alternately, medians and peak memory.
+
+Measures the classic 2-2-2 example and generated dense networks given as matrices (16-8-4 up to
+128-64-10, cross-entropy on a softmax output), as a table, as JSON and with the chain rule of one
+parameter only (--only); a straight line fitted to the time against the number of weights shows
+whether the cost is linear.
+
+    python benchmarks/bench_backprop.py [--rounds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import tempfile
+from pathlib import Path
+
+from bench_shapes import dlcalc_command, measure  # beside this file
+
+ROOT = Path(__file__).resolve().parent.parent
+CLASSIC = ROOT / "problems" / "backprop" / "classic-2-2-2.net"
+SIZES = ((16, 8, 4), (32, 16, 8), (64, 32, 10), (128, 64, 10))
+
+
+def dense_network(inputs: int, hidden: int, outputs: int, seed: int = 1) -> str:
+    """A network file with every weight given as a matrix."""
+    rng = random.Random(seed)
+
+    def matrix(rows: int, columns: int) -> str:
+        return repr(
+            [[round(rng.uniform(-0.5, 0.5), 3) for _ in range(columns)] for _ in range(rows)]
+        )
+
+    lines = [
+        "inputs x: " + " ".join(f"{rng.random():.3f}" for _ in range(inputs)),
+        f"layer h: {hidden} sigmoid",
+        f"layer o: {outputs} softmax",
+        f"weights h <- x {matrix(hidden, inputs)}",
+        f"biases h {[0.1] * hidden}",
+        f"weights o <- h {matrix(outputs, hidden)}",
+        f"biases o {[0.0] * outputs}",
+        "targets: " + " ".join("1" if i == 0 else "0" for i in range(outputs)),
+        "loss cce",
+        "rate 0.1",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="dlcalc-bench-"))
+    dlcalc = dlcalc_command()
+    cases: dict[str, list[str]] = {"classic 2-2-2 (table)": [*dlcalc, "backprop", str(CLASSIC)]}
+    weights: dict[str, int] = {}
+    for size in SIZES:
+        path = work / ("net" + "-".join(map(str, size)) + ".net")
+        path.write_text(dense_network(*size))
+        label = "-".join(map(str, size))
+        cases[f"{label} (table)"] = [*dlcalc, "backprop", str(path)]
+        cases[f"{label} (json)"] = [*dlcalc, "backprop", str(path), "-f", "json"]
+        cases[f"{label} (--only W_o[1,1])"] = [*dlcalc, "backprop", str(path), "--only", "W_o[1,1]"]
+        weights[label] = size[0] * size[1] + size[1] * size[2]
+    for command in cases.values():
+        measure(command)
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    peaks: dict[str, int] = dict.fromkeys(cases, 0)
+    for _ in range(args.rounds):
+        for name, command in cases.items():
+            elapsed, peak = measure(command)
+            times[name].append(elapsed)
+            peaks[name] = max(peaks[name], peak)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"rounds: {args.rounds} (whole processes, alternating)\n")
+    width = max(len(name) for name in cases)
+    print(f"{'case'.ljust(width)}  median s     min s  peak MiB")
+    for name in cases:
+        median, fastest = statistics.median(times[name]), min(times[name])
+        print(f"{name.ljust(width)}  {median:8.3f}  {fastest:8.3f}  {peaks[name] / 1024:8.1f}")
+    for form in ("table", "json"):
+        counts = [weights[label] for label in weights]
+        medians = [statistics.median(times[f"{label} ({form})"]) for label in weights]
+        fit = statistics.linear_regression(counts, medians)
+        worst = max(abs(t - (fit.intercept + fit.slope * n)) / t for n, t in zip(counts, medians))
+        print(
+            f"{form}: t = {fit.intercept:.3f} s + {fit.slope * 1e6:.1f} µs per weight "
+            f"(worst deviation from the line {worst:.0%})"
+        )
+
+
+if __name__ == "__main__":
+    main()
