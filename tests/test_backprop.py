@@ -320,3 +320,41 @@ def test_only_takes_matrix_names(arch_file) -> None:
     assert run.code == 0, run.err
     chain = run.out[run.out.index("Chain rule") : run.out.index("Updates")]
     assert "∂E/∂W_o[1,1]" in chain and "∂E/∂b_h[2]" in chain and "∂E/∂W_o[1,2]" not in chain
+
+
+def _evaluate(form: str) -> float:
+    import sympy
+
+    python = form.replace("e^(", "exp(").replace("·", "*").replace("−", "-").replace("^", "**")
+    return float(sympy.sympify(python))
+
+
+def test_exact_closed_forms_agree_with_the_numbers(arch_file) -> None:
+    data = backprop(arch_file, CLASSIC, "--exact")
+    exact, (step,) = data["exact"], data["steps"]
+    assert _evaluate(exact["loss"]) == pytest.approx(step["loss"], rel=1e-12)
+    for name, gradient in step["gradients"].items():
+        assert _evaluate(exact["gradients"][name]) == pytest.approx(gradient, rel=1e-10, abs=1e-15)
+        assert _evaluate(exact["updated"][name]) == pytest.approx(step["updated"][name], rel=1e-12)
+    assert _evaluate(exact["outputs"]["o1"]) == pytest.approx(
+        step["forward"]["o1"]["out"], rel=1e-12
+    )
+    assert exact["updated"]["b1"] == "7/20"  # frozen
+
+
+def test_exact_with_softmax_and_relu(arch_file) -> None:
+    data = backprop(arch_file, SOFTMAX, "--exact")
+    exact, (step,) = data["exact"], data["steps"]
+    for name, gradient in step["gradients"].items():
+        assert _evaluate(exact["gradients"][name]) == pytest.approx(gradient, rel=1e-10, abs=1e-15)
+
+
+def test_exact_computes_a_loss_that_is_infinite_in_float64(arch_file) -> None:
+    text = "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 40\ntargets y=0\nloss bce\nrate 1\n"
+    run = run_cli("backprop", arch_file(text, "net.net"))
+    assert run.code == 2 and "--exact computes the loss" in run.err
+    data = backprop(arch_file, text, "--exact")
+    assert data["steps"] == []
+    assert _evaluate(data["exact"]["loss"]) == pytest.approx(40.0, rel=1e-12)
+    assert _evaluate(data["exact"]["gradients"]["w1"]) == pytest.approx(1.0, rel=1e-12)
+    assert any("saturated to exactly 1" in note for note in data["notes"])

@@ -307,6 +307,9 @@ def backprop(
         help="Re-evaluate with a parameter changed (NAME=VALUE, repeatable): the change in "
         "output and loss beside the gradient's first-order prediction.",
     ),
+    exact: bool = typer.Option(
+        False, "--exact", help="Also the first step's closed forms (SymPy): outputs, E, ∂E/∂p."
+    ),
     output_format: OutputFormat | None = FORMAT_OPTION,
 ) -> None:
     """Forward pass, loss, every chain-rule term and the weight updates of a small network."""
@@ -318,7 +321,7 @@ def backprop(
 
     spec = parse_network(read_source(net_file))
     spec, options = backprop_overrides(
-        spec, rate, epochs, relu_grad_at_zero, only, digits, change or ()
+        spec, rate, epochs, relu_grad_at_zero, only, digits, change or (), exact
     )
     result = solve_backprop(spec, options)
     _show(output_format, lambda: backprop_json(result), lambda: backprop_report(result, digits))

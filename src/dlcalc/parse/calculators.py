@@ -302,6 +302,7 @@ def backprop_overrides(
     only: str | None,
     digits: int,
     changes: Sequence[str] = (),
+    exact: bool = False,
 ) -> tuple[NetworkSpec, BackpropOptions]:
     """The command line's --rate and --epochs over the file's, and the options of the solver."""
     _check_digits(digits)
@@ -339,4 +340,4 @@ def backprop_overrides(
                 suggestion=did_you_mean(name.strip(), known) if sep else None,
             )
         settings.append((name.strip(), number(argument(new, "--set"), "the new value").value))
-    return spec, BackpropOptions(grad, digits, names, tuple(settings))
+    return spec, BackpropOptions(grad, digits, names, tuple(settings), exact)

@@ -33,6 +33,8 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
     what = result.what_if
     if what is not None:
         tables.append(_what_if_table(result, f))
+    if result.exact is not None:
+        tables.append(_exact_table(result))
     if what is not None and what.loss_after is not None and what.loss_before is not None:
         change = what.loss_after - what.loss_before
         verdict = (
@@ -44,7 +46,9 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
             ("the prediction gets", verdict),
         ]
     return Report(
-        title=f"Backpropagation: {spec.source}" if losses else f"Forward pass: {spec.source}",
+        title=f"Backpropagation: {spec.source}"
+        if losses or result.exact
+        else f"Forward pass: {spec.source}",
         meta=meta,
         tables=tables,
         latex=_equations(result, f),
@@ -179,6 +183,7 @@ def backprop_json(result: BackpropResult) -> dict[str, Any]:
         "parameters": {p.name: p.value.value for p in spec.parameters},
         "steps": [_step_json(step) for step in result.steps],
         **({"what_if": _what_if_json(result)} if result.what_if else {}),
+        **({"exact": result.exact._asdict()} if result.exact else {}),
         "notes": list(result.notes),
     }
 
@@ -253,3 +258,15 @@ def _equations(result: BackpropResult, f: Any) -> list[str]:
                     f" = {f(update.new)}"
                 )
     return lines
+
+
+def _exact_table(result: BackpropResult) -> Table:
+    exact = result.exact
+    assert exact is not None
+    table = Table([Column("value"), Column("closed form")], title="Closed forms (first step)")
+    table.rows += [[f"out_{name}", form] for name, form in exact.outputs.items()]
+    if exact.loss is not None:
+        table.rows.append(["E", exact.loss])
+    table.rows += [[f"∂E/∂{name}", form] for name, form in exact.gradients.items()]
+    table.rows += [[f"{name} (new)", form] for name, form in exact.updated.items()]
+    return table

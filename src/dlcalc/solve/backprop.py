@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError
 from dlcalc.solve.activations import ACTIVATIONS
-from dlcalc.solve.losses import LossResult, solve_loss
+from dlcalc.solve.exact import closed_form, rational
+from dlcalc.solve.exact import sympy as exact_sympy
+from dlcalc.solve.losses import LossResult, exact_loss, solve_loss
 from dlcalc.solve.numbers import Fmt, factor, finite, num, plus
 from dlcalc.spec.calculators import ActivationParams, LossSpec, Number
 from dlcalc.spec.network import BackpropOptions, Edge, Layer, NetworkSpec, Sample
+
+
+class SaturatedError(DlcalcError):
+    """A loss that is infinite in float64 because an output saturated to exactly 0 or 1."""
+
 
 LOSS_REDUCTION = {
     "half_sse": "sum",
@@ -101,6 +108,7 @@ class BackpropResult(NamedTuple):
     steps: tuple[Step, ...]
     notes: tuple[str, ...]
     what_if: WhatIf | None = None
+    exact: ExactForms | None = None
 
 
 class Wiring(NamedTuple):
@@ -132,25 +140,17 @@ def solve_backprop(spec: NetworkSpec, options: BackpropOptions | None = None) ->
     training = spec.samples[0].targets is not None
     if training:
         _check_differentiable(spec)
-    steps: list[Step] = []
-    epochs = spec.epochs if training else 1
-    for epoch in range(1, epochs + 1):
-        if spec.mode == "batch" and training and len(spec.samples) > 1:
-            passes = tuple(_pass(spec, wiring, sample, values, options) for sample in spec.samples)
-            gradients = {
-                name: sum(p.gradients[name] for p in passes) / len(passes) for name in values
-            }
-            loss = sum(p.loss.value for p in passes if p.loss) / len(passes)
-            steps.append(_step(spec, epoch, None, passes, loss, gradients, values, frozen))
-            continue
-        for index, sample in enumerate(spec.samples, start=1):
-            one = _pass(spec, wiring, sample, values, options)
-            loss_value = one.loss.value if one.loss else None
-            steps.append(
-                _step(spec, epoch, index, (one,), loss_value, one.gradients, values, frozen)
-            )
+    try:
+        steps = _steps(spec, wiring, values, frozen, options, training)
+    except SaturatedError as error:
+        if not options.exact:
+            raise
+        note = f"{error.message}; the closed forms below are exact"
+        forms = exact_forms(spec, options)
+        return BackpropResult(spec, (), (*_notes(spec, options), note), None, forms)
     what_if = _what_if(spec, options, steps[0]) if options.changes else None
-    return BackpropResult(spec, tuple(steps), _notes(spec, options), what_if)
+    exact = exact_forms(spec, options) if options.exact else None
+    return BackpropResult(spec, tuple(steps), _notes(spec, options), what_if, exact)
 
 
 def _what_if(spec: NetworkSpec, options: BackpropOptions, first: Step) -> WhatIf:
@@ -182,6 +182,34 @@ def _what_if(spec: NetworkSpec, options: BackpropOptions, first: Step) -> WhatIf
         predicted,
         working,
     )
+
+
+def _steps(
+    spec: NetworkSpec,
+    wiring: Wiring,
+    values: dict[str, float],
+    frozen: set[str],
+    options: BackpropOptions,
+    training: bool,
+) -> list[Step]:
+    steps: list[Step] = []
+    epochs = spec.epochs if training else 1
+    for epoch in range(1, epochs + 1):
+        if spec.mode == "batch" and training and len(spec.samples) > 1:
+            passes = tuple(_pass(spec, wiring, sample, values, options) for sample in spec.samples)
+            gradients = {
+                name: sum(p.gradients[name] for p in passes) / len(passes) for name in values
+            }
+            loss = sum(p.loss.value for p in passes if p.loss) / len(passes)
+            steps.append(_step(spec, epoch, None, passes, loss, gradients, values, frozen))
+            continue
+        for index, sample in enumerate(spec.samples, start=1):
+            one = _pass(spec, wiring, sample, values, options)
+            loss_value = one.loss.value if one.loss else None
+            steps.append(
+                _step(spec, epoch, index, (one,), loss_value, one.gradients, values, frozen)
+            )
+    return steps
 
 
 def _step(
@@ -333,12 +361,12 @@ def _check_log(loss: str, layer: Layer, neuron: str, out: float, target: float) 
     zero = (out == 0 and target > 0) or (loss == "bce" and out == 1 and target < 1)
     if zero:
         why = "saturated" if layer.activation in ("sigmoid", "softmax") else "is"
-        raise DlcalcError(
+        raise SaturatedError(
             f"the {loss} loss is infinite: out_{neuron} {why} to exactly {num(out)} in float64, "
             f"so ln({'out' if out == 0 else '1 − out'}) = ln 0 with the target {num(target)}",
             location=layer.location,
             expected="outputs strictly between 0 and 1 where they are logged",
-            suggestion="smaller weights or inputs keep the output away from 0 and 1",
+            suggestion="--exact computes the loss and its gradients exactly instead",
         )
 
 
@@ -509,3 +537,80 @@ def answer_values(result: BackpropResult) -> dict[str, float]:
         final.update({update.parameter: update.new for update in step.updates})
     values.update(final)
     return values
+
+
+class ExactForms(NamedTuple):
+    """Closed forms of the first step (SymPy): E of every parameter, differentiated."""
+
+    outputs: dict[str, str]
+    loss: str | None
+    gradients: dict[str, str]
+    updated: dict[str, str]
+
+
+def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
+    """The first sample's outputs, loss, gradients and updates in closed form.
+
+    Inputs, targets and parameters are the exact rationals written in the file; E is built as an
+    expression of the parameters and differentiated by SymPy, independently of the numeric chain
+    rule. A ReLU's branch is the one the numeric pass takes.
+    """
+    sympy = exact_sympy()
+    symbols = {p.name: sympy.Symbol(f"p_{i}") for i, p in enumerate(spec.parameters)}
+    point = {symbols[p.name]: rational(p.value.exact) for p in spec.parameters}
+    wiring = _wiring(spec)
+    sample = spec.samples[0]
+    values = {p.name: p.value.value for p in spec.parameters}
+    numeric = _pass(spec, wiring, sample._replace(targets=None), values, options)
+    nets = {value.neuron: value.net for value in numeric.forward}
+    outs: dict[str, Any] = {
+        n: rational(v.exact) for n, v in zip(spec.layers[0].neurons, sample.inputs)
+    }
+    for layer in spec.layers[1:]:
+        layer_nets = {}
+        for neuron in layer.neurons:
+            terms = [symbols[e.parameter] * outs[e.source] for e in wiring.incoming.get(neuron, [])]
+            terms += [symbols[name] for name in wiring.biases.get(neuron, [])]
+            layer_nets[neuron] = sympy.Add(*terms)
+        outs.update(_exact_layer(layer, layer_nets, nets, options))
+    output_neurons = spec.layers[-1].neurons
+    outputs = {n: closed_form(outs[n].subs(point)) for n in output_neurons}
+    if sample.targets is None or spec.loss is None:
+        return ExactForms(outputs, None, {}, {})
+    loss = exact_loss(
+        spec.loss, [outs[n] for n in output_neurons], [t.exact for t in sample.targets]
+    )
+    frozen = {p.name for p in spec.parameters if p.frozen}
+    rate = rational(spec.rate.exact) if spec.rate else None
+    gradients, updated = {}, {}
+    for p in spec.parameters:
+        gradient = sympy.diff(loss, symbols[p.name]).subs(point)
+        gradients[p.name] = closed_form(gradient)
+        if rate is not None:
+            value = point[symbols[p.name]]
+            updated[p.name] = closed_form(value if p.name in frozen else value - rate * gradient)
+    return ExactForms(outputs, closed_form(loss.subs(point)), gradients, updated)
+
+
+def _exact_layer(
+    layer: Layer, nets: dict[str, Any], numeric: dict[str, float], options: BackpropOptions
+) -> dict[str, Any]:
+    sympy = exact_sympy()
+    if layer.activation == "softmax":
+        total = sympy.Add(*(sympy.exp(net) for net in nets.values()))
+        return {n: sympy.exp(net) / total for n, net in nets.items()}
+    outs = {}
+    for neuron, net in nets.items():
+        positive = numeric[neuron] > 0 or (numeric[neuron] == 0 and options.relu_grad_at_zero == 1)
+        if layer.activation == "sigmoid":
+            outs[neuron] = 1 / (1 + sympy.exp(-net))
+        elif layer.activation == "tanh":
+            outs[neuron] = sympy.tanh(net)
+        elif layer.activation == "relu":
+            outs[neuron] = net if positive else sympy.Integer(0)
+        elif layer.activation == "leaky_relu":
+            slope = sympy.Rational(str(layer.slope if layer.slope is not None else 0.01))
+            outs[neuron] = net if positive else slope * net
+        else:
+            outs[neuron] = net
+    return outs

@@ -413,6 +413,18 @@ def _exact(spec: LossSpec, grouping: str) -> tuple[tuple[tuple[str, ...], ...], 
     return tuple(tuple(closed_form(term) for term in row) for row in rows), closed_form(value)
 
 
+def exact_loss(kind: str, outputs: list[Any], targets: list[Fraction]) -> Any:
+    """A network's loss over one example's outputs (SymPy expressions), in closed form: the
+    terms of `dlcalc loss`, summed, or averaged for mse and mae."""
+    sympy = exact_sympy()
+    spec = LossSpec(kind, (), (), "sum")
+    terms = [_exact_term(spec, o, t) for o, t in zip(outputs, targets)]
+    if kind == "cce":
+        terms = [-_xlog(rational(t), o, sympy.log) for o, t in zip(outputs, targets)]
+    total = sympy.Add(*terms)
+    return total / len(outputs) if kind in ("mse", "mae") else total
+
+
 def _exact_row(spec: LossSpec, p: list[Fraction], t: list[Fraction]) -> list[Any]:
     sympy = exact_sympy()
     if spec.from_logits and spec.kind in ("cce", "sparse_cce"):
@@ -425,9 +437,11 @@ def _exact_row(spec: LossSpec, p: list[Fraction], t: list[Fraction]) -> list[Any
     ]
 
 
-def _exact_term(spec: LossSpec, p: Fraction, t: Fraction) -> Any:
+def _exact_term(spec: LossSpec, p: Any, t: Fraction) -> Any:
+    """One term in closed form; ``p`` is a number, or a SymPy expression (for backprop)."""
     sympy = exact_sympy()
-    P, T = rational(p), rational(t)
+    P = rational(p) if isinstance(p, Fraction) else p
+    T = rational(t)
     e = P - T
     kind = spec.kind
     if kind in ("mse", "sse"):
