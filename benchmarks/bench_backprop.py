@@ -1,7 +1,7 @@
 """Benchmark `dlcalc backprop`: whole processes, run alternately, medians and peak memory.
 
-Measures the classic 2-2-2 example and generated dense networks given as matrices (16-8-4 up to
-128-64-10, cross-entropy on a softmax output), as a table, as JSON and with the chain rule of one
+Measures the classic 2-2-2 example (with and without --exact) and generated dense networks
+given as matrices (16-8-4 up to 128-64-10, cross-entropy on a softmax output), as a table, as JSON and with the chain rule of one
 parameter only (--only); a straight line fitted to the time against the number of weights shows
 whether the cost is linear.
 
@@ -55,7 +55,10 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dlcalc-bench-"))
     dlcalc = dlcalc_command()
-    cases: dict[str, list[str]] = {"classic 2-2-2 (table)": [*dlcalc, "backprop", str(CLASSIC)]}
+    cases: dict[str, list[str]] = {
+        "classic 2-2-2 (table)": [*dlcalc, "backprop", str(CLASSIC)],
+        "classic 2-2-2 (--exact)": [*dlcalc, "backprop", str(CLASSIC), "--exact"],
+    }
     weights: dict[str, int] = {}
     for size in SIZES:
         path = work / ("net" + "-".join(map(str, size)) + ".net")
