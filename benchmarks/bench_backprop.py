@@ -1,9 +1,9 @@
 """Benchmark `dlcalc backprop`: whole processes, run alternately, medians and peak memory.
 
 Measures the classic 2-2-2 example (with and without --exact) and generated dense networks
-given as matrices (16-8-4 up to 128-64-10, cross-entropy on a softmax output), as a table, as JSON and with the chain rule of one
-parameter only (--only); a straight line fitted to the time against the number of weights shows
-whether the cost is linear.
+given as matrices (16-8-4 up to 128-64-10, cross-entropy on a softmax output), as a table, as
+JSON and with the chain rule of one parameter only (--only); a straight line fitted to the time
+against the number of weights shows whether the cost is linear.
 
     python benchmarks/bench_backprop.py [--rounds 15]
 """
