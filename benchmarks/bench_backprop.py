@@ -11,14 +11,12 @@ against the number of weights shows whether the cost is linear.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import tempfile
 from pathlib import Path
 
-from bench_shapes import dlcalc_command, measure  # beside this file
+from bench_shapes import dlcalc_command, run_and_print  # beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIC = ROOT / "problems" / "backprop" / "classic-2-2-2.net"
@@ -68,29 +66,12 @@ def main() -> None:
         cases[f"{label} (json)"] = [*dlcalc, "backprop", str(path), "-f", "json"]
         cases[f"{label} (--only W_o[1,1])"] = [*dlcalc, "backprop", str(path), "--only", "W_o[1,1]"]
         weights[label] = size[0] * size[1] + size[1] * size[2]
-    for command in cases.values():
-        measure(command)
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    peaks: dict[str, int] = dict.fromkeys(cases, 0)
-    for _ in range(args.rounds):
-        for name, command in cases.items():
-            elapsed, peak = measure(command)
-            times[name].append(elapsed)
-            peaks[name] = max(peaks[name], peak)
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print(f"rounds: {args.rounds} (whole processes, alternating)\n")
-    width = max(len(name) for name in cases)
-    print(f"{'case'.ljust(width)}  median s     min s  peak MiB")
-    for name in cases:
-        median, fastest = statistics.median(times[name]), min(times[name])
-        print(f"{name.ljust(width)}  {median:8.3f}  {fastest:8.3f}  {peaks[name] / 1024:8.1f}")
+    medians = run_and_print(cases, args.rounds)
     for form in ("table", "json"):
         counts = [weights[label] for label in weights]
-        medians = [statistics.median(times[f"{label} ({form})"]) for label in weights]
-        fit = statistics.linear_regression(counts, medians)
-        worst = max(abs(t - (fit.intercept + fit.slope * n)) / t for n, t in zip(counts, medians))
+        values = [medians[f"{label} ({form})"] for label in weights]
+        fit = statistics.linear_regression(counts, values)
+        worst = max(abs(t - (fit.intercept + fit.slope * n)) / t for n, t in zip(counts, values))
         print(
             f"{form}: t = {fit.intercept:.3f} s + {fit.slope * 1e6:.1f} µs per weight "
             f"(worst deviation from the line {worst:.0%})"

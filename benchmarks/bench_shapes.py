@@ -117,6 +117,31 @@ def measure(command: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+def run_and_print(cases: dict[str, list[str]], rounds: int) -> dict[str, float]:
+    """Run every case once to warm up, then ``rounds`` times alternately; print the medians,
+    minimums and peak memory; give the medians."""
+    for command in cases.values():  # warm up: bytecode caches written, files in the page cache
+        measure(command)
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    peaks: dict[str, int] = dict.fromkeys(cases, 0)
+    for _ in range(rounds):
+        for name, command in cases.items():  # alternate: one run of each per round
+            elapsed, peak = measure(command)
+            times[name].append(elapsed)
+            peaks[name] = max(peaks[name], peak)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"rounds: {rounds} (whole processes, alternating)\n")
+    width = max(len(name) for name in cases)
+    print(f"{'case'.ljust(width)}  median s     min s  peak MiB")
+    for name in cases:
+        fastest, peak = min(times[name]), peaks[name] / 1024
+        print(f"{name.ljust(width)}  {medians[name]:8.3f}  {fastest:8.3f}  {peak:8.1f}")
+    return medians
+
+
 def dlcalc_command() -> list[str]:
     script = Path(sys.executable).with_name("dlcalc")
     return [str(script)] if script.exists() else [sys.executable, "-m", "dlcalc"]
@@ -154,28 +179,7 @@ def main() -> None:
             str(work / "torchinfo_resnet50.py"),
         ]
 
-    for command in cases.values():  # warm up: bytecode caches written, files in the page cache
-        measure(command)
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    peaks: dict[str, int] = dict.fromkeys(cases, 0)
-    for _ in range(args.rounds):
-        for name, command in cases.items():  # alternate: one run of each per round
-            elapsed, peak = measure(command)
-            times[name].append(elapsed)
-            peaks[name] = max(peaks[name], peak)
-
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print(f"rounds: {args.rounds} (whole processes, alternating)\n")
-    width = max(len(name) for name in cases)
-    print(f"{'case'.ljust(width)}  median s     min s  peak MiB")
-    for name in cases:
-        print(
-            f"{name.ljust(width)}  {medians[name]:8.3f}  {min(times[name]):8.3f}"
-            f"  {peaks[name] / 1024:8.1f}"
-        )
+    medians = run_and_print(cases, args.rounds)
 
     bare = medians["bare Typer app, one Rich table"]
     torchinfo = medians.get("torchinfo summary of ResNet-50")
