@@ -332,21 +332,56 @@ def _evaluate(form: str) -> float:
 def test_exact_closed_forms_agree_with_the_numbers(arch_file) -> None:
     data = backprop(arch_file, CLASSIC, "--exact")
     exact, (step,) = data["exact"], data["steps"]
-    assert _evaluate(exact["loss"]) == pytest.approx(step["loss"], rel=1e-12)
+    assert _evaluate(exact["loss"]["form"]) == pytest.approx(step["loss"], rel=1e-12)
+    assert exact["loss"]["value"] == pytest.approx(step["loss"], rel=1e-12)
     for name, gradient in step["gradients"].items():
-        assert _evaluate(exact["gradients"][name]) == pytest.approx(gradient, rel=1e-10, abs=1e-15)
-        assert _evaluate(exact["updated"][name]) == pytest.approx(step["updated"][name], rel=1e-12)
-    assert _evaluate(exact["outputs"]["o1"]) == pytest.approx(
-        step["forward"]["o1"]["out"], rel=1e-12
-    )
-    assert exact["updated"]["b1"] == "7/20"  # frozen
+        form = exact["gradients"][name]["form"]
+        assert _evaluate(form) == pytest.approx(gradient, rel=1e-10, abs=1e-15)
+        assert exact["updated"][name]["value"] == pytest.approx(step["updated"][name], rel=1e-12)
+    out = step["forward"]["o1"]["out"]
+    assert exact["outputs"]["o1"]["value"] == pytest.approx(out, rel=1e-12)
+    assert exact["updated"]["b1"]["form"] == "7/20"  # frozen
 
 
 def test_exact_with_softmax_and_relu(arch_file) -> None:
     data = backprop(arch_file, SOFTMAX, "--exact")
     exact, (step,) = data["exact"], data["steps"]
     for name, gradient in step["gradients"].items():
-        assert _evaluate(exact["gradients"][name]) == pytest.approx(gradient, rel=1e-10, abs=1e-15)
+        assert exact["gradients"][name]["value"] == pytest.approx(gradient, rel=1e-10, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        (SAMPLES + "mode batch\n", ()),  # the batch loss, averaged over the samples
+        ("inputs a=1 b=-2\nlayer y step\nweight w1 a -> y 1\nweight w2 b -> y 1\n", ()),
+        (
+            "inputs a=3 b=2\nlayer h relu\nlayer y linear\nweight w1 a -> h 1\nweight w2 b -> h -1.5\nweight w3 h -> y 2\ntargets y=1\nloss mae\nrate 1\n",
+            ("--relu-grad-at-zero", "0.5"),
+        ),
+    ],
+    ids=["batch", "step", "mae-and-kink"],
+)
+def test_exact_agrees_with_the_numbers(arch_file, text: str, args: tuple[str, ...]) -> None:
+    data = backprop(arch_file, text, "--exact", *args)
+    exact, step = data["exact"], data["steps"][0]
+    for neuron, pair in exact["outputs"].items():
+        forward = step.get("forward") or step["samples"][0]["forward"]
+        assert pair["value"] == pytest.approx(forward[neuron]["out"], rel=1e-12, abs=1e-15)
+    if "gradients" in step:
+        assert exact["loss"]["value"] == pytest.approx(step["loss"], rel=1e-12)
+        for name, gradient in step["gradients"].items():
+            assert exact["gradients"][name]["value"] == pytest.approx(
+                gradient, rel=1e-10, abs=1e-15
+            )
+            assert "Subs" not in exact["gradients"][name]["form"]
+
+
+def test_exact_refuses_large_networks(arch_file) -> None:
+    lines = ["inputs x: " + " ".join(["0.5"] * 8), "layer h: 6 sigmoid", "layer o: 1 sigmoid"]
+    lines += ["weights h <- x " + repr([[0.1] * 8] * 6), "weights o <- h " + repr([[0.1] * 6])]
+    run = run_cli("backprop", arch_file("\n".join(lines) + "\n", "net.net"), "--exact")
+    assert run.code == 2 and "--exact is for small networks" in run.err
 
 
 def test_exact_computes_a_loss_that_is_infinite_in_float64(arch_file) -> None:
@@ -355,6 +390,6 @@ def test_exact_computes_a_loss_that_is_infinite_in_float64(arch_file) -> None:
     assert run.code == 2 and "--exact computes the loss" in run.err
     data = backprop(arch_file, text, "--exact")
     assert data["steps"] == []
-    assert _evaluate(data["exact"]["loss"]) == pytest.approx(40.0, rel=1e-12)
-    assert _evaluate(data["exact"]["gradients"]["w1"]) == pytest.approx(1.0, rel=1e-12)
+    assert data["exact"]["loss"]["value"] == pytest.approx(40.0, rel=1e-12)
+    assert _evaluate(data["exact"]["gradients"]["w1"]["form"]) == pytest.approx(1.0, rel=1e-12)
     assert any("saturated to exactly 1" in note for note in data["notes"])

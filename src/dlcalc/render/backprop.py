@@ -8,7 +8,7 @@ from typing import Any
 from dlcalc import __version__
 from dlcalc.render.report import Column, Report, Table
 from dlcalc.solve.backprop import BackpropResult, SamplePass, Step
-from dlcalc.solve.numbers import factor, num
+from dlcalc.solve.numbers import Fmt, factor, num
 
 
 def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
@@ -34,7 +34,7 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
     if what is not None:
         tables.append(_what_if_table(result, f))
     if result.exact is not None:
-        tables.append(_exact_table(result))
+        tables.append(_exact_table(result, f))
     if what is not None and what.loss_after is not None and what.loss_before is not None:
         change = what.loss_after - what.loss_before
         verdict = (
@@ -183,8 +183,23 @@ def backprop_json(result: BackpropResult) -> dict[str, Any]:
         "parameters": {p.name: p.value.value for p in spec.parameters},
         "steps": [_step_json(step) for step in result.steps],
         **({"what_if": _what_if_json(result)} if result.what_if else {}),
-        **({"exact": result.exact._asdict()} if result.exact else {}),
+        **({"exact": _exact_json(result)} if result.exact else {}),
         "notes": list(result.notes),
+    }
+
+
+def _exact_json(result: BackpropResult) -> dict[str, Any]:
+    exact = result.exact
+    assert exact is not None
+
+    def pairs(forms: dict[str, tuple[str, float]]) -> dict[str, Any]:
+        return {name: {"form": text, "value": value} for name, (text, value) in forms.items()}
+
+    return {
+        "outputs": pairs(exact.outputs),
+        "loss": None if exact.loss is None else {"form": exact.loss[0], "value": exact.loss[1]},
+        "gradients": pairs(exact.gradients),
+        "updated": pairs(exact.updated),
     }
 
 
@@ -260,13 +275,17 @@ def _equations(result: BackpropResult, f: Any) -> list[str]:
     return lines
 
 
-def _exact_table(result: BackpropResult) -> Table:
+def _exact_table(result: BackpropResult, f: Fmt) -> Table:
     exact = result.exact
     assert exact is not None
-    table = Table([Column("value"), Column("closed form")], title="Closed forms (first step)")
-    table.rows += [[f"out_{name}", form] for name, form in exact.outputs.items()]
+    table = Table(
+        [Column("value"), Column("closed form"), Column("decimal", "right")],
+        title="Closed forms (first step)",
+    )
+    rows = [(f"out_{name}", pair) for name, pair in exact.outputs.items()]
     if exact.loss is not None:
-        table.rows.append(["E", exact.loss])
-    table.rows += [[f"∂E/∂{name}", form] for name, form in exact.gradients.items()]
-    table.rows += [[f"{name} (new)", form] for name, form in exact.updated.items()]
+        rows.append(("E", exact.loss))
+    rows += [(f"∂E/∂{name}", pair) for name, pair in exact.gradients.items()]
+    rows += [(f"{name} (new)", pair) for name, pair in exact.updated.items()]
+    table.rows += [[name, text, f(decimal)] for name, (text, decimal) in rows]
     return table
