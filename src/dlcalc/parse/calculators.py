@@ -330,7 +330,7 @@ def backprop_overrides(
                 suggestion=did_you_mean(name, known),
             )
     grad = _finite(relu_grad_at_zero, "--relu-grad-at-zero", None)
-    settings = []
+    settings: list[tuple[str, float]] = []
     for text in changes:
         name, sep, new = text.partition("=")
         if not sep or name.strip() not in known:
@@ -338,6 +338,10 @@ def backprop_overrides(
                 f"--set needs NAME=VALUE with a parameter of the file, not '{text}'",
                 expected="such as --set w46=2.01",
                 suggestion=did_you_mean(name.strip(), known) if sep else None,
+            )
+        if any(name.strip() == done for done, _ in settings):
+            raise argument(text, "--set").error(
+                f"{name.strip()} is set twice", expected="one --set for each parameter"
             )
         settings.append((name.strip(), number(argument(new, "--set"), "the new value").value))
     return spec, BackpropOptions(grad, digits, names, tuple(settings), exact)

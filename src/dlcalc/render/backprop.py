@@ -38,7 +38,11 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
     if what is not None and what.loss_after is not None and what.loss_before is not None:
         change = what.loss_after - what.loss_before
         verdict = (
-            "more accurate (the loss falls)" if change < 0 else "less accurate (the loss rises)"
+            "more accurate (the loss falls)"
+            if change < 0
+            else "less accurate (the loss rises)"
+            if change > 0
+            else "neither more nor less accurate (the loss is unchanged)"
         )
         summary += [
             ("E with the change", f"{f(what.loss_after)}: ΔE = {f(change)}"),

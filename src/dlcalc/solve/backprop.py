@@ -194,21 +194,26 @@ def _steps(
 ) -> list[Step]:
     steps: list[Step] = []
     epochs = spec.epochs if training else 1
+    exact: dict[str, Fraction] | None = {p.name: p.value.exact for p in spec.parameters}
     for epoch in range(1, epochs + 1):
         if spec.mode == "batch" and training and len(spec.samples) > 1:
-            passes = tuple(_pass(spec, wiring, sample, values, options) for sample in spec.samples)
+            passes = tuple(
+                _pass(spec, wiring, sample, values, options, exact) for sample in spec.samples
+            )
             gradients = {
                 name: sum(p.gradients[name] for p in passes) / len(passes) for name in values
             }
             loss = sum(p.loss.value for p in passes if p.loss) / len(passes)
             steps.append(_step(spec, epoch, None, passes, loss, gradients, values, frozen))
+            exact = None if steps[-1].updates else exact
             continue
         for index, sample in enumerate(spec.samples, start=1):
-            one = _pass(spec, wiring, sample, values, options)
+            one = _pass(spec, wiring, sample, values, options, exact)
             loss_value = one.loss.value if one.loss else None
             steps.append(
                 _step(spec, epoch, index, (one,), loss_value, one.gradients, values, frozen)
             )
+            exact = None if steps[-1].updates else exact
     return steps
 
 
@@ -256,17 +261,29 @@ def _pass(
     sample: Sample,
     values: dict[str, float],
     options: BackpropOptions,
+    exact: dict[str, Fraction] | None = None,
 ) -> SamplePass:
+    """One sample forward and (with targets) backward. ``exact``: the parameters as written,
+    while no update has changed them, to tell a net input that is exactly 0 (a kink) from one
+    that float64 rounding puts just beside it."""
+
     def f(value: float) -> str:
         return num(value, options.digits)
 
     outs = {n: v.value for n, v in zip(spec.layers[0].neurons, sample.inputs)}
+    rational_outs: dict[str, Fraction] = {}
+    if exact is not None:
+        rational_outs = {n: v.exact for n, v in zip(spec.layers[0].neurons, sample.inputs)}
     forward: list[NeuronValue] = []
     derivatives: dict[str, tuple[float, str]] = {}
     for layer in spec.layers[1:]:
         nets = {n: _net(wiring, n, outs, values, f) for n in layer.neurons}
         for neuron, (net, _) in nets.items():
             finite(f"net_{neuron}", net)
+            rational = _rational_net(wiring, neuron, rational_outs, exact)
+            if rational == 0 and net != 0:  # exactly 0 on paper: the kink, not beside it
+                nets[neuron] = (0.0, nets[neuron][1].rsplit(" = ", 1)[0] + " = 0")
+            _carry_rational(layer, neuron, rational, rational_outs)
         layer_values = _activate(layer, {n: v for n, (v, _) in nets.items()}, options, f)
         for neuron, (out, out_working, derivative) in layer_values.items():
             outs[neuron] = out
@@ -280,6 +297,37 @@ def _pass(
     deltas = _deltas(spec, wiring, outs, derivatives, loss, sample, values, f)
     gradients, chains = _gradients(spec, outs, deltas, options, f)
     return SamplePass(tuple(forward), loss, tuple(deltas.values()), chains, gradients)
+
+
+def _rational_net(
+    wiring: Wiring,
+    neuron: str,
+    outs: dict[str, Fraction],
+    exact: dict[str, Fraction] | None,
+) -> Fraction | None:
+    """The net input in exact rationals, where every term is known exactly."""
+    if exact is None:
+        return None
+    edges = wiring.incoming.get(neuron, [])
+    if any(e.source not in outs for e in edges):
+        return None
+    net = sum((exact[e.parameter] * outs[e.source] for e in edges), Fraction(0))
+    return net + sum((exact[name] for name in wiring.biases.get(neuron, [])), Fraction(0))
+
+
+def _carry_rational(
+    layer: Layer, neuron: str, net: Fraction | None, outs: dict[str, Fraction]
+) -> None:
+    """A piecewise-linear activation of an exact net input is exact too."""
+    if net is None or layer.activation not in ("relu", "leaky_relu", "linear", "step"):
+        return
+    if layer.activation == "step":
+        outs[neuron] = Fraction(int(net >= 0))
+    elif layer.activation == "linear" or net > 0:
+        outs[neuron] = net
+    else:
+        slope = 0 if layer.activation == "relu" else Fraction(str(layer.slope or 0.01))
+        outs[neuron] = slope * net
 
 
 def _net(
@@ -613,7 +661,8 @@ def _exact_outputs(
 ) -> dict[str, Any]:
     """The output layer as expressions of the parameter symbols, for one sample."""
     sympy = exact_sympy()
-    numeric = _pass(spec, wiring, sample._replace(targets=None), values, options)
+    initial = {p.name: p.value.exact for p in spec.parameters}
+    numeric = _pass(spec, wiring, sample._replace(targets=None), values, options, initial)
     nets = {value.neuron: value.net for value in numeric.forward}
     outs: dict[str, Any] = {
         n: rational(v.exact) for n, v in zip(spec.layers[0].neurons, sample.inputs)
