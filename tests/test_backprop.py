@@ -95,7 +95,7 @@ def test_the_working_shows_every_chain_rule_term(arch_file) -> None:
     assert "∂E/∂w5 = ∂E/∂out_o1·∂out_o1/∂net_o1·∂net_o1/∂w5" in run.out
     assert "0.741365·0.186816·0.59327 = 0.082167" in run.out
     # the hidden weight's gradient sums the paths through both outputs
-    assert "∂E/∂out_h1 = Σ δ_o1·w5 + δ_o2·w7 = 0.138499·0.4 + (−0.0380982)·0.5" in run.out
+    assert "∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7 = 0.138499·0.4 + (−0.0380982)·0.5" in run.out
     assert "Δw = η·δ·o" in run.out
 
 
@@ -393,3 +393,70 @@ def test_exact_computes_a_loss_that_is_infinite_in_float64(arch_file) -> None:
     assert data["exact"]["loss"]["value"] == pytest.approx(40.0, rel=1e-12)
     assert _evaluate(data["exact"]["gradients"]["w1"]["form"]) == pytest.approx(1.0, rel=1e-12)
     assert any("saturated to exactly 1" in note for note in data["notes"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "inputs a=1\nlayer y1 y2 sigmoid\nweight w1 a -> y1 1\nweight w2 a -> y2 1\ntargets y1=0.5 y1=0.7 y2=1\nloss sse\n",
+            "y1 is given twice",
+        ),
+        (
+            "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 1\ntargets y=1\nloss sse\nloss mse\n",
+            "the loss is given twice",
+        ),
+        (
+            "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 1\nbias b y y 0.3\n",
+            "y is listed twice in the bias b",
+        ),
+        (
+            "inputs a=1\nlayer y leaky_relu:\nweight w1 a -> y 1\n",
+            "is not an activation with a parameter",
+        ),
+        ("inputs x: 1\nlayer h: 50000000 sigmoid\n", "more than 10,000"),
+        (
+            "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 1\ntargets y=1\nloss sse\nrate 1\nepochs 100000000\n",
+            "more than 10,000 epochs",
+        ),
+        (
+            "inputs a=-1000\nlayer h linear\nlayer y sigmoid\nweight w1 a -> h 1e300\nweight w2 h -> y 1e10\ntargets y=1\nloss half_sse\n",
+            "overflows a float64",
+        ),
+    ],
+)
+def test_more_bad_input(arch_file, text: str, message: str) -> None:
+    run = run_cli("backprop", arch_file(text, "net.net"))
+    assert run.code == 2, run.out
+    assert message in run.err
+    assert "NaN" not in run.out
+
+
+def test_an_exactly_zero_net_input_is_at_the_kink(arch_file) -> None:
+    # 0.1 + 0.2 − 0.3 is 5.55e−17 in float64 but 0 on paper: ReLU′(0) applies
+    text = "inputs x1=0.1 x2=0.2\nlayer h relu\nlayer y linear\nweight w1 x1 -> h 1\nweight w2 x2 -> h 1\nbias b h -0.3\nweight v h -> y 1\ntargets y=1\nloss half_sse\nrate 0.1\n"
+    (step,) = backprop(arch_file, text)["steps"]
+    assert step["forward"]["h"]["net"] == 0.0
+    assert step["gradients"]["w1"] == 0.0
+    (step,) = backprop(arch_file, text, "--relu-grad-at-zero", "1")["steps"]
+    assert step["gradients"]["w1"] == pytest.approx(-0.1)
+
+
+def test_no_rate_means_no_update_and_says_so(arch_file) -> None:
+    text = "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 1\ntargets y=1\nloss sse\n"
+    data = backprop(arch_file, text)
+    assert "updated" not in data["steps"][0] and "gradients" in data["steps"][0]
+    assert any("nothing is updated" in note for note in data["notes"])
+
+
+def test_csv_lists_every_update(arch_file) -> None:
+    run = run_cli("backprop", arch_file(CLASSIC, "net.net"), "-f", "csv")
+    lines = run.out.splitlines()
+    assert lines[0] == "epoch,sample,parameter,old,gradient,new,frozen"
+    assert len(lines) == 11 and lines[-1].startswith("1,1,b2,0.6,")
+
+
+def test_latex_escapes_names(arch_file) -> None:
+    text = "inputs x_1=1\nlayer node_0 linear\nweight w_a x_1 -> node_0 2\n"
+    run = run_cli("backprop", arch_file(text, "net.net"), "-f", "latex")
+    assert r"\mathrm{net}_{node\_0} &= 2 \cdot 1 = 2" in run.out

@@ -314,9 +314,9 @@ def backprop_overrides(
             )
         spec = spec._replace(rate=value)
     if epochs is not None:
-        if epochs < 1:
+        if not 1 <= epochs <= 10_000:
             raise argument(str(epochs), "--epochs").error(
-                "--epochs must be at least 1", expected="a whole number ≥ 1"
+                "--epochs must be from 1 to 10,000", expected="a whole number from 1 to 10,000"
             )
         spec = spec._replace(epochs=epochs)
     # commas inside brackets belong to a name: W_h[1,2]

@@ -23,6 +23,8 @@ from dlcalc.spec.network import (
     Sample,
 )
 
+MAX_NEURONS = 10_000
+MAX_EPOCHS = 10_000
 KEYWORDS = (
     "inputs",
     "layer",
@@ -155,7 +157,8 @@ class _NetworkBuilder:
         return None
 
     def _label(self, line: Line, default: str) -> tuple[str, list[Token]]:
-        """``NAME:`` after the keyword names the layer; otherwise ``default``."""
+        """``NAME:`` after the keyword names the layer; otherwise ``default`` (returned with a
+        trailing ``:`` dropped, so that a given name can be told from the default)."""
         words = _words(line)
         if line.head.text.endswith(":"):
             raise line.head.error(
@@ -167,6 +170,7 @@ class _NetworkBuilder:
         return default, words
 
     def _layer(self, line: Line, index: int) -> None:
+        named = len(_words(line)) > 0 and _words(line)[0].text.endswith(":")
         label, words = self._label(line, f"layer{index}")
         if len(words) < 2:
             raise line.head.error(
@@ -182,14 +186,19 @@ class _NetworkBuilder:
                 suggestion=did_you_mean(activation, NETWORK_ACTIVATIONS),
             )
         slope = None
-        if slope_text:
-            if activation != "leaky_relu":
+        if slope_text or activation_word.text.endswith(":"):
+            if activation != "leaky_relu" or not slope_text:
                 raise activation_word.error(
-                    f"{activation} takes no parameter", expected=f"{activation} alone"
+                    f"'{activation_word.text}' is not an activation with a parameter",
+                    expected="leaky_relu:SLOPE, such as leaky_relu:0.1, or an activation alone",
                 )
             slope = number(activation_word.replaced(slope_text), "the leaky slope").value
-        if len(neuron_words) == 1 and neuron_words[0].text.isdigit() and label != f"layer{index}":
+        if len(neuron_words) == 1 and neuron_words[0].text.isdigit() and named:
             count = parse_int(neuron_words[0], "the number of neurons")
+            if count > MAX_NEURONS:
+                raise neuron_words[0].error(
+                    f"{count:,} neurons are more than {MAX_NEURONS:,}", expected="a smaller layer"
+                )
             names = tuple(f"{label}{i}" for i in range(1, count + 1))
             neuron_words = [neuron_words[0].replaced(name) for name in names]
         layer = Layer(label, tuple(w.text for w in neuron_words), activation, slope, line.location)
@@ -325,7 +334,12 @@ class _NetworkBuilder:
                 "a bias line is: bias NAME NEURON... VALUE [frozen]", expected="bias b1 h1 h2 0.35"
             )
         name, *neurons, value = words
-        for neuron in neurons:
+        for index, neuron in enumerate(neurons):
+            if neuron.text in (n.text for n in neurons[:index]):
+                raise neuron.error(
+                    f"{neuron.text} is listed twice in the bias {name.text}",
+                    expected="each neuron once",
+                )
             if self._neuron(neuron) == 0:
                 raise neuron.error(f"{neuron.text} is an input: inputs have no bias")
         self._parameter(name, number(value, "the bias"), frozen)
@@ -377,7 +391,14 @@ class _NetworkBuilder:
     def _named_values(self, words: list[Token], layer: Layer, what: str) -> tuple[Number, ...]:
         """``name=value`` words for every neuron of ``layer``, or values in neuron order."""
         if words and all("=" in w.text for w in words):
-            given = {w.text.split("=", 1)[0]: w for w in words}
+            given: dict[str, Token] = {}
+            for word in words:
+                name = word.text.split("=", 1)[0]
+                if name in given:
+                    raise word.error(
+                        f"{name} is given twice", expected=f"one value for each of {what}"
+                    )
+                given[name] = word
             for name, word in given.items():
                 if name not in layer.neurons:
                     raise word.error(
@@ -440,6 +461,8 @@ class _NetworkBuilder:
 
     def _loss(self, samples: tuple[Sample, ...]) -> str | None:
         lines = self.by_kind["loss"]
+        if len(lines) > 1:
+            raise lines[1].head.error("the loss is given twice", expected="one loss line")
         has_targets = samples[0].targets is not None
         if not lines:
             if has_targets:
@@ -503,4 +526,7 @@ class _NetworkBuilder:
 
     def _epochs(self) -> int:
         token = self._single("epochs")
-        return 1 if token is None else parse_int(token, "the number of epochs")
+        epochs = 1 if token is None else parse_int(token, "the number of epochs")
+        if token is not None and epochs > MAX_EPOCHS:
+            raise token.error(f"more than {MAX_EPOCHS:,} epochs", expected="fewer epochs")
+        return epochs

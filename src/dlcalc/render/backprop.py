@@ -18,7 +18,7 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
     spec = result.spec
     tables: list[Table] = []
     for step in result.steps:
-        tables += _step_tables(spec.samples[0].targets is not None, step, result, f)
+        tables += _step_tables(step, result, f)
     meta = []
     if spec.loss is not None:
         meta.append(f"loss: {spec.loss}" + (f", rate η = {spec.rate.text}" if spec.rate else ""))
@@ -26,6 +26,10 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
         meta.append(f"{len(spec.samples)} samples, mode {spec.mode}, {spec.epochs} epoch(s)")
     summary = []
     losses = [step.loss for step in result.steps if step.loss is not None]
+    first = result.steps[0] if result.steps else None
+    if first is not None and first.loss is not None and len(first.passes) > 1:
+        parts = " + ".join(f(one.loss.value) for one in first.passes if one.loss)
+        summary.append(("E (batch)", f"({parts})/{len(first.passes)} = {f(first.loss)}"))
     if losses:
         summary.append(("E (first step)", f(losses[0])))
         if len(losses) > 1:
@@ -56,6 +60,7 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
         meta=meta,
         tables=tables,
         latex=_equations(result, f),
+        records=_records(result),
         notes=list(result.notes),
         summary=summary,
     )
@@ -72,7 +77,7 @@ def _label(step: Step, result: BackpropResult) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _step_tables(training: bool, step: Step, result: BackpropResult, f: Any) -> list[Table]:
+def _step_tables(step: Step, result: BackpropResult, f: Fmt) -> list[Table]:
     label = _label(step, result)
     tables = []
     for index, one in enumerate(step.passes, start=1):
@@ -224,6 +229,7 @@ def _step_json(step: Step) -> dict[str, Any]:
         {
             "forward": {v.neuron: {"net": v.net, "out": v.out} for v in one.forward},
             "loss": one.loss.value if one.loss else None,
+            **({"deltas": {d.neuron: d.delta for d in one.deltas}} if one.deltas else {}),
         }
         for one in step.passes
     ]
@@ -233,7 +239,8 @@ def _step_json(step: Step) -> dict[str, Any]:
     data["samples"] = samples
     if step.loss is not None:
         data["gradients"] = dict(step.gradients)
-        data["deltas"] = {d.neuron: d.delta for one in step.passes[:1] for d in one.deltas}
+        if len(step.passes) == 1:
+            data["deltas"] = samples[0]["deltas"]
     if step.updates:
         data["updated"] = {u.parameter: u.new for u in step.updates}
     return data
@@ -292,4 +299,24 @@ def _exact_table(result: BackpropResult, f: Fmt) -> Table:
     rows += [(f"∂E/∂{name}", pair) for name, pair in exact.gradients.items()]
     rows += [(f"{name} (new)", pair) for name, pair in exact.updated.items()]
     table.rows += [[name, text, f(decimal)] for name, (text, decimal) in rows]
+    return table
+
+
+def _records(result: BackpropResult) -> Table:
+    """Every update with plain numbers, for CSV."""
+    names = ("epoch", "sample", "parameter", "old", "gradient", "new", "frozen")
+    table = Table([Column(name) for name in names])
+    for step in result.steps:
+        for update in step.updates:
+            table.rows.append(
+                [
+                    str(step.epoch),
+                    "" if step.sample is None else str(step.sample),
+                    update.parameter,
+                    repr(update.old),
+                    repr(update.gradient),
+                    repr(update.new),
+                    str(update.frozen).lower(),
+                ]
+            )
     return table

@@ -188,6 +188,16 @@ _LATEX_SYMBOLS = {
     "≤": r"$\leq$",
     "…": r"\ldots{}",
     "→": r"$\to$",
+    "η": r"$\eta$",
+    "∂": r"$\partial$",
+    "Δ": r"$\Delta$",
+    "½": r"$\frac{1}{2}$",
+    "Σ": r"$\Sigma$",
+    "←": r"$\leftarrow$",
+    "′": r"$'$",
+    "σ": r"$\sigma$",
+    "δ": r"$\delta$",
+    "θ": r"$\theta$",
     "\\": r"\textbackslash{}",
     "&": r"\&",
     "%": r"\%",
@@ -227,11 +237,21 @@ _MATH_SYMBOLS = {
 _MATH_TABLE = str.maketrans(_MATH_SYMBOLS)
 
 
+def _escape_name(name: str) -> str:
+    """A parameter or neuron name inside math: its underscores and percent signs escaped."""
+    return name.replace("\\_", "_").replace("_", "\\_").replace("%", "\\%")
+
+
 def latex_math(text: str) -> str:
     """Working text as LaTeX math (``∂E/∂w5`` as a fraction, ``out_h1`` as out with subscript
     h1, ``e^(x)`` as a power); the first top-level `` = `` becomes the alignment point ``&=``."""
-    text = re.sub(r"\b(out|net)_([^\s·,=(){}/]+)", r"\\mathrm{\1}_{\2}", text)
-    text = re.sub(r"([δb])_([^\s·,=(){}/]+)", r"\1_{\2}", text)
+    text = re.sub(
+        r"\b(out|net)_([^\s·,=(){}/]+)",
+        lambda m: rf"\mathrm{{{m[1]}}}_{{{_escape_name(m[2])}}}",
+        text,
+    )
+    text = re.sub(r"([δb])_([^\s·,=(){}/]+)", lambda m: f"{m[1]}_{{{_escape_name(m[2])}}}", text)
+    text = re.sub(r"\b(\w+_\w+)", lambda m: _escape_name(m[1]), text)
     text = re.sub(r"∂([^\s/·]+)/∂([^\s·=]+)", r"\\frac{∂\1}{∂\2}", text)
     text = re.sub(r"e\^\(([^()]*)\)", r"e^{\1}", text)
     text = re.sub(r"\^(−?[\d.]+)", r"^{\1}", text)

@@ -11,7 +11,7 @@ import math
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.activations import ACTIVATIONS
 from dlcalc.solve.exact import closed_form, rational
 from dlcalc.solve.exact import sympy as exact_sympy
@@ -279,7 +279,7 @@ def _pass(
     for layer in spec.layers[1:]:
         nets = {n: _net(wiring, n, outs, values, f) for n in layer.neurons}
         for neuron, (net, _) in nets.items():
-            finite(f"net_{neuron}", net)
+            finite(f"net_{neuron}", net, location=layer.location)
             rational = _rational_net(wiring, neuron, rational_outs, exact)
             if rational == 0 and net != 0:  # exactly 0 on paper: the kink, not beside it
                 nets[neuron] = (0.0, nets[neuron][1].rsplit(" = ", 1)[0] + " = 0")
@@ -296,6 +296,9 @@ def _pass(
     loss = _loss(spec, output_layer, outs, sample, options)
     deltas = _deltas(spec, wiring, outs, derivatives, loss, sample, values, f)
     gradients, chains = _gradients(spec, outs, deltas, options, f)
+    where = Location(spec.source)
+    for name, gradient in gradients.items():
+        finite(f"∂E/∂{name}", gradient, location=where)
     return SamplePass(tuple(forward), loss, tuple(deltas.values()), chains, gradients)
 
 
@@ -366,11 +369,18 @@ def _activate(
     for neuron, net in nets.items():
         evaluation = activation.evaluate(net, f(net), params, f)
         out = evaluation.value.value
-        out_working = f"{symbol}({f(net)}) = {evaluation.value.worked} = {f(out)}"
+        out_working = f"{symbol}({f(net)}) = {_then(evaluation.value.worked, f(out))}"
         derivative = evaluation.derivative
-        d_working = f"{symbol}′({f(net)}) = {derivative.worked} = {f(derivative.value)}"
+        d_working = f"{symbol}′({f(net)}) = {_then(derivative.worked, f(derivative.value))}"
         result[neuron] = (out, out_working, (derivative.value, d_working))
     return result
+
+
+def _then(worked: str, value: str) -> str:
+    """``worked = value``, unless the working already begins with the value ("1 since x > 0")."""
+    if worked == value or worked.startswith(f"{value} "):
+        return worked
+    return f"{worked} = {value}"
 
 
 def _loss(
@@ -443,13 +453,17 @@ def _deltas(
     for index in range(len(spec.layers) - 2, 0, -1):
         for neuron in spec.layers[index].neurons:
             paths = wiring.outgoing.get(neuron, [])
+            if not paths:
+                working = f"∂E/∂out_{neuron} = 0 (no weight leaves {neuron})"
+                deltas[neuron] = _delta(neuron, 0.0, working, derivatives[neuron], f)
+                continue
             d_out = sum(values[e.parameter] * deltas[e.target].delta for e in paths)
             symbols = " + ".join(f"δ_{e.target}·{e.parameter}" for e in paths)
             numbers = " + ".join(
                 f"{factor(f(deltas[e.target].delta))}·{factor(f(values[e.parameter]))}"
                 for e in paths
             )
-            working = f"∂E/∂out_{neuron} = Σ {symbols} = {numbers} = {f(d_out)}"
+            working = f"∂E/∂out_{neuron} = {symbols} = {numbers} = {f(d_out)}"
             deltas[neuron] = _delta(neuron, d_out, working, derivatives[neuron], f)
     return deltas
 
@@ -537,10 +551,17 @@ def _weight_chain(name: str, source: str, delta: Delta, out: float, value: float
 
 def _notes(spec: NetworkSpec, options: BackpropOptions) -> tuple[str, ...]:
     notes = []
+    if spec.samples[0].targets is not None and spec.rate is None:
+        notes.append("no rate in the file (or --rate): the gradients are shown, nothing is updated")
     if spec.samples[0].targets is not None and spec.rate is not None:
+        textbook = (
+            "; for a sigmoid output and ½Σ(t − o)² it is o(1 − o)(t − o)"
+            if spec.layers[-1].activation == "sigmoid" and spec.loss == "half_sse"
+            else ""
+        )
         notes.append(
-            "update: p ← p − η·∂E/∂p; the textbook form Δw = η·δ·o with δ = −∂E/∂net "
-            "(δ_j = o_j(1 − o_j)(t_j − o_j) for a sigmoid output and ½Σ(t − o)²) is the same update"
+            "update: p ← p − η·∂E/∂p. The textbook writes the same update Δw = η·δ·o with its "
+            f"δ (Err) = −∂E/∂net, the negative of δ here{textbook}"
         )
     activations = {layer.activation for layer in spec.layers[1:]}
     if activations & {"relu", "leaky_relu"}:

@@ -75,11 +75,11 @@ def stable_softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def finite(what: str, *values: float) -> None:
+def finite(what: str, *values: float, location: Location | None = None) -> None:
     """Stop with a clear message where a result no longer fits a float64."""
     if not all(math.isfinite(v) for v in values):
         raise DlcalcError(
             f"{what} overflows a float64 (its size passes 1.8·10^308)",
-            location=Location("<command line>"),
+            location=location or Location("<command line>"),
             expected="inputs whose results stay below 1.8·10^308 in size",
         )
