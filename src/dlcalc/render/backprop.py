@@ -274,8 +274,14 @@ def _equations(result: BackpropResult, f: Any) -> list[str]:
                 lines += [f"net_{value.neuron} = {value.net_working}"]
                 lines += [f"out_{value.neuron} = {value.out_working}"]
             if one.loss is not None:
+                outputs = result.spec.layers[-1].neurons
+                terms = one.loss.terms[0]
+                lines += [f"E_{{{n}}} = {t.working} = {f(t.value)}" for n, t in zip(outputs, terms)]
                 lines.append(f"E = {one.loss.reduction_working}")
-                lines += [delta.delta_working for delta in one.deltas]
+                for delta in one.deltas:
+                    if delta.d_out_working:
+                        lines.append(delta.d_out_working)
+                    lines.append(delta.delta_working)
                 lines += [f"{chain.symbolic} = {chain.worked}" for chain in one.chains]
         for update in step.updates:
             if not update.frozen:

@@ -567,9 +567,10 @@ def _notes(spec: NetworkSpec, options: BackpropOptions) -> tuple[str, ...]:
     if activations & {"relu", "leaky_relu"}:
         at_zero = options.relu_grad_at_zero
         notes.append(
-            "ReLU′(0) = 0 (PyTorch; --relu-grad-at-zero 1 for the z ≥ 0 rule)"
+            "ReLU′(0) = 0 and leaky ReLU′(0) = its slope, as PyTorch (--relu-grad-at-zero 1 for "
+            "the z ≥ 0 rule)"
             if at_zero is None
-            else f"ReLU′(0) = {num(at_zero)} (--relu-grad-at-zero)"
+            else f"ReLU′(0) = leaky ReLU′(0) = {num(at_zero)} (--relu-grad-at-zero)"
         )
     if len(spec.samples) > 1:
         notes.append(

@@ -72,6 +72,6 @@ class BackpropOptions(NamedTuple):
     only: tuple[str, ...] = ()
     """The parameters whose chain rule is written out (all when empty)."""
     changes: tuple[tuple[str, float], ...] = ()
+    """``--set``: parameters to change, to compare the effect with the gradient's prediction."""
     exact: bool = False
     """Closed forms of the first step (SymPy)."""
-    """``--set``: parameters to change, to compare the effect with the gradient's prediction."""
