@@ -327,6 +327,82 @@ def backprop(
     _show(output_format, lambda: backprop_json(result), lambda: backprop_report(result, digits))
 
 
+class OptimizerConvention(str, Enum):
+    course = "course"
+    pytorch = "pytorch"
+    keras = "keras"
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def optimize(
+    optimizer: str = typer.Argument(
+        ...,
+        help="sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam; "
+        "or a problem file.",
+        show_default=False,
+    ),
+    function: str | None = typer.Option(None, "--function", help='f, e.g. "x**2 + 10*y**2".'),
+    grads: str | None = typer.Option(
+        None, "--grads", help='Given gradients: "0.2,-0.1,0.4" (one parameter) or "a,b;c,d".'
+    ),
+    start: str | None = typer.Option(None, "--start", help="Start values: w=0.5 or x=1,y=1."),
+    steps: int | None = typer.Option(None, "--steps", help="Steps (default: one per given gradient)."),
+    lr: str | None = typer.Option(None, "--lr", help="Learning rate η."),
+    momentum: str | None = typer.Option(None, "--momentum", "--beta", help="Momentum μ or β."),
+    beta1: str | None = typer.Option(None, "--beta1", help="Adam's β1."),
+    beta2: str | None = typer.Option(None, "--beta2", help="Adam's β2."),
+    rho: str | None = typer.Option(None, "--rho", help="RMSprop's and Adadelta's ρ (α)."),
+    eps: str | None = typer.Option(None, "--eps", help="ε."),
+    weight_decay: str | None = typer.Option(None, "--weight-decay", help="λ."),
+    nesterov: bool = typer.Option(False, "--nesterov", help="Nesterov momentum (sgd)."),
+    amsgrad: bool = typer.Option(False, "--amsgrad", help="AMSGrad (adam, adamw)."),
+    centered: bool = typer.Option(False, "--centered", help="Centered RMSprop."),
+    convention: OptimizerConvention = typer.Option(
+        OptimizerConvention.course, "--convention", help="course, pytorch or keras formulas."
+    ),
+    compare: bool = typer.Option(False, "--compare", help="The three conventions side by side."),
+    digits: int = typer.Option(6, "--digits", help="Significant digits shown (1 to 17)."),
+    output_format: OutputFormat | None = FORMAT_OPTION,
+) -> None:
+    """Optimizer update steps with every state update written out, in the course's, PyTorch's
+    or Keras's convention."""
+    from pathlib import Path
+
+    from dlcalc.parse.optimizer import optimize_file, optimize_spec
+    from dlcalc.parse.source import read_source
+    from dlcalc.render.optimize import optimize_json, optimize_report
+    from dlcalc.solve.optimize import solve_optimize
+
+    given = {
+        "lr": lr,
+        "momentum": momentum,
+        "beta1": beta1,
+        "beta2": beta2,
+        "rho": rho,
+        "eps": eps,
+        "weight_decay": weight_decay,
+    }
+    hyper = {key: value for key, value in given.items() if value is not None}
+    switches = {"nesterov": nesterov, "amsgrad": amsgrad, "centered": centered}
+    if Path(optimizer).suffix or Path(optimizer).exists():
+        spec = optimize_file(read_source(optimizer), digits)
+    else:
+        spec = optimize_spec(
+            optimizer,
+            convention.value,
+            hyper,
+            start,
+            grads,
+            function,
+            steps,
+            switches,
+            compare,
+            digits,
+        )
+    result = solve_optimize(spec)
+    _show(output_format, lambda: optimize_json(result), lambda: optimize_report(result))
+
+
 def main() -> None:
     """The console script: run the app, turning input errors into a message and exit status 2."""
     try:

@@ -1,0 +1,229 @@
+"""`dlcalc optimize`: its command-line values, or a problem file, into an :class:`OptimizeSpec`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from dlcalc.errors import DlcalcError, Location
+from dlcalc.parse.calculators import argument, choice
+from dlcalc.parse.lines import Token, did_you_mean, split_lines
+from dlcalc.parse.numbers import number
+from dlcalc.parse.source import Source
+from dlcalc.spec.calculators import Number
+from dlcalc.spec.optimizer import OPTIMIZERS, OptimizeSpec
+
+OPTIMIZER_ALIASES = {"nag": "nesterov", "gd": "sgd"}
+HYPER = (
+    "lr",
+    "momentum",
+    "dampening",
+    "beta1",
+    "beta2",
+    "rho",
+    "eps",
+    "weight_decay",
+    "lr_decay",
+    "initial_accumulator",
+    "momentum_decay",
+)
+SWITCHES = ("nesterov", "amsgrad", "centered")
+MAX_STEPS = 100_000
+
+
+def optimize_spec(
+    optimizer: str,
+    convention: str,
+    hyper: dict[str, str],
+    start: str | None,
+    grads: str | None,
+    function: str | None,
+    steps: int | None,
+    switches: dict[str, bool],
+    compare: bool,
+    digits: int,
+) -> OptimizeSpec:
+    """The spec of the command line's values (each named in messages by its option)."""
+    name = choice(optimizer, OPTIMIZERS, OPTIMIZER_ALIASES, "optimizer")
+    values = {
+        key: _hyper(key, text, argument(text, f"--{key.replace('_', '-')}"))
+        for key, text in hyper.items()
+    }
+    if start is None:
+        raise DlcalcError(
+            "no start values",
+            location=Location("<command line>"),
+            expected="--start w=0.5 or --start x=1,y=1",
+        )
+    starts = _starts(argument(start, "--start"))
+    return _spec(
+        name,
+        convention,
+        values,
+        starts,
+        grads,
+        function,
+        steps,
+        switches,
+        compare,
+        digits,
+        argument,
+    )
+
+
+def _hyper(key: str, text: str, token: Token) -> float:
+    value = number(token, key).value
+    if key in ("beta1", "beta2", "rho", "momentum", "dampening") and not 0 <= value < 1:
+        raise token.error(f"{key} must be in [0, 1), not {text}", expected=f"a {key} such as 0.9")
+    if key != "momentum" and value < 0:
+        raise token.error(f"{key} must not be negative", expected=f"a {key} ≥ 0")
+    if key == "lr" and value == 0:
+        raise token.error("the learning rate must be positive", expected="such as 0.01")
+    return value
+
+
+def _starts(token: Token) -> tuple[tuple[str, Number], ...]:
+    pairs = []
+    for part in re.split(r"[,\s]+", token.text.strip()):
+        name, sep, value = part.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise token.error(
+                f"a start value is NAME=VALUE, not '{part}'", expected="--start w=0.5 or x=1,y=1"
+            )
+        pairs.append((name, number(token.replaced(value), f"the start of {name}")))
+    if len({name for name, _ in pairs}) != len(pairs):
+        raise token.error("a parameter is given twice", expected="each parameter once")
+    return tuple(pairs)
+
+
+def _gradient(token: Token, text: str) -> float:
+    return number(token.replaced(text.strip()), "each gradient").value
+
+
+def _grads(token: Token, parameters: int) -> tuple[tuple[float, ...], ...]:
+    """``0.2,-0.1,0.4`` (one parameter: a step each) or ``0.2,-0.1;0.1,0.3`` (a row per step)."""
+    text = token.text.strip()
+    if ";" in text or parameters > 1:
+        rows = [row for row in text.split(";") if row.strip()]
+        grads = tuple(tuple(_gradient(token, v) for v in row.split(",")) for row in rows)
+    else:
+        grads = tuple((_gradient(token, v),) for v in re.split(r"[,\s]+", text) if v)
+    for index, row in enumerate(grads, start=1):
+        if len(row) != parameters:
+            raise token.error(
+                f"step {index} gives {len(row)} gradients for {parameters} parameters",
+                expected=f"{parameters} values a step, steps separated by ;",
+            )
+    if not grads:
+        raise token.error("no gradients given", expected="such as 0.2,-0.1,0.4")
+    return grads
+
+
+At = Callable[[str, str], Token]
+"""Makes a token of a value, named by its option (or placed at its line in a problem file)."""
+
+
+def _spec(
+    name: str,
+    convention: str,
+    values: dict[str, float],
+    starts: tuple[tuple[str, Number], ...],
+    grads: str | None,
+    function: str | None,
+    steps: int | None,
+    switches: dict[str, bool],
+    compare: bool,
+    digits: int,
+    at: At,
+) -> OptimizeSpec:
+    if (grads is None) == (function is None):
+        raise DlcalcError(
+            "give either the gradients or a function",
+            location=Location("<command line>"),
+            expected='--grads "0.2,-0.1,0.4" or --function "x**2 + 10*y**2"',
+        )
+    if not 1 <= digits <= 17:
+        raise at(str(digits), "--digits").error(
+            "--digits must be from 1 to 17", expected="such as 6"
+        )
+    rows = _grads(at(grads, "--grads"), len(starts)) if grads is not None else None
+    count = steps if steps is not None else (len(rows) if rows else 1)
+    if not 1 <= count <= MAX_STEPS:
+        raise at(str(count), "--steps").error(
+            f"the steps must be from 1 to {MAX_STEPS:,}", expected="such as 3"
+        )
+    if rows is not None and count > len(rows):
+        raise at(str(count), "--steps").error(
+            f"{count} steps but gradients for {len(rows)}",
+            expected=f"at most {len(rows)} steps, or more gradients",
+        )
+    return OptimizeSpec(
+        name,
+        convention,
+        values,
+        starts,
+        rows,
+        function,
+        count,
+        nesterov=switches.get("nesterov", False),
+        amsgrad=switches.get("amsgrad", False),
+        centered=switches.get("centered", False),
+        compare=compare,
+        digits=digits,
+    )
+
+
+def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
+    """A problem file: ``optimizer adam``, ``lr 0.001``, ``start w=0.5``, ``grads 0.2 -0.1 0.4``
+    or ``function x**2 + 10*y**2``, ``steps 3``, ``convention pytorch``."""
+    fields: dict[str, Token] = {}
+    keys = ("optimizer", "convention", "start", "grads", "function", "steps", *HYPER, *SWITCHES)
+    for line in split_lines(source.text, source.name):
+        key = line.head.text.lower()
+        if key in ("expected", "answers") and not line.args:
+            break
+        if key not in keys:
+            raise line.head.error(
+                f"unknown line '{line.head.text}'",
+                expected="one of " + ", ".join(keys),
+                suggestion=did_you_mean(key, keys),
+            )
+        if key in fields:
+            raise line.head.error(f"{key} is given twice", expected=f"one {key} line")
+        after = len(line.head.text) + (line.head.location.column or 1) - 1
+        rest = line.context.split("#", 1)[0][after:].strip()
+        fields[key] = Token(rest, line.location, line.context)
+    if "optimizer" not in fields:
+        raise DlcalcError(
+            "the problem has no optimizer line",
+            location=Location(source.name),
+            expected="optimizer adam",
+        )
+    if "start" not in fields:
+        raise DlcalcError(
+            "the problem has no start line", location=Location(source.name), expected="start w=0.5"
+        )
+    name = choice(fields["optimizer"].text, OPTIMIZERS, OPTIMIZER_ALIASES, "optimizer")
+    convention = fields["convention"].text.lower() if "convention" in fields else "course"
+    if convention not in ("course", "pytorch", "keras"):
+        raise fields["convention"].error(
+            f"unknown convention '{convention}'", expected="course, pytorch or keras"
+        )
+    values = {key: _hyper(key, fields[key].text, fields[key]) for key in HYPER if key in fields}
+    switches = {
+        key: fields[key].text.lower() in ("", "true", "yes") for key in SWITCHES if key in fields
+    }
+    steps = (
+        int(fields["steps"].text) if "steps" in fields and fields["steps"].text.isdigit() else None
+    )
+    grads = fields["grads"].text if "grads" in fields else None
+
+    def at(text: str, what: str) -> Token:
+        key = what.lstrip("-")
+        return fields[key].replaced(text) if key in fields else argument(text, what)
+
+    function = fields["function"].text if "function" in fields else None
+    starts = _starts(fields["start"])
+    return _spec(
+        name, convention, values, starts, grads, function, steps, switches, False, digits, at
+    )

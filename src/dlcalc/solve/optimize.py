@@ -1,0 +1,130 @@
+"""`dlcalc optimize`: given gradients, or a function differentiated once with SymPy and then
+evaluated numerically at every step (lambdify), through one optimizer in one or all conventions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from dlcalc.errors import DlcalcError, Location
+from dlcalc.solve.optimizers import OptimizerStep, Settings, run_steps, settings
+from dlcalc.spec.optimizer import CONVENTIONS, OptimizeSpec
+
+Gradients = Callable[[int, dict[str, float]], list[float]]
+
+
+class Run(NamedTuple):
+    settings: Settings
+    steps: tuple[OptimizerStep, ...]
+    values: tuple[float, ...]
+    """f after each step, when a function is given."""
+
+
+class OptimizeResult(NamedTuple):
+    spec: OptimizeSpec
+    runs: tuple[Run, ...]
+    derivatives: tuple[tuple[str, str], ...]
+    """∂f/∂p written symbolically, when a function is given."""
+
+
+def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
+    start = {name: value.value for name, value in spec.start}
+    derivatives: tuple[tuple[str, str], ...] = ()
+    function: Callable[[dict[str, float]], float] | None = None
+    if spec.function is not None:
+        gradients, function, derivatives = _from_function(spec)
+    else:
+        rows = spec.grads or ()
+
+        def gradients(t: int, theta: dict[str, float]) -> list[float]:
+            return list(rows[t - 1])
+
+    conventions = CONVENTIONS if spec.compare else (spec.convention,)
+    runs = []
+    for convention in conventions:
+        s = settings(
+            spec.optimizer, convention, spec.hyper, spec.nesterov, spec.amsgrad, spec.centered
+        )
+        steps = run_steps(s, start, gradients, spec.steps, spec.digits)
+        values: tuple[float, ...] = ()
+        if function is not None:
+            values = tuple(
+                function({p.parameter: p.new for p in step.parameters}) for step in steps
+            )
+        runs.append(Run(s, steps, values))
+    return OptimizeResult(spec, tuple(runs), derivatives)
+
+
+def _from_function(
+    spec: OptimizeSpec,
+) -> tuple[Gradients, Callable[[dict[str, float]], float], tuple[tuple[str, str], ...]]:
+    import sympy
+    from sympy.parsing.sympy_parser import parse_expr, standard_transformations
+
+    from dlcalc.solve.exact import closed_form
+
+    names = [name for name, _ in spec.start]
+    symbols = {name: sympy.Symbol(name, real=True) for name in names}
+    allowed: dict[str, Any] = dict(symbols)
+    allowed.update(
+        {k: getattr(sympy, k) for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "Abs", "pi")}
+    )
+    text = spec.function or ""
+    where = Location("<command line>", path="--function")
+    try:
+        expression = parse_expr(
+            text.replace("^", "**"),
+            local_dict=allowed,
+            global_dict={
+                "Integer": sympy.Integer,
+                "Float": sympy.Float,
+                "Rational": sympy.Rational,
+                "Symbol": sympy.Symbol,
+            },
+            transformations=standard_transformations,
+        )
+    except Exception:  # SymPy raises many kinds of errors for text it cannot read
+        raise DlcalcError(
+            f"cannot read the function '{text}'",
+            location=where,
+            expected="an expression such as x**2 + 10*y**2 (exp, log, sqrt, sin, cos, tanh)",
+        ) from None
+    unknown = sorted(str(s) for s in expression.free_symbols if str(s) not in symbols)
+    if unknown:
+        raise DlcalcError(
+            f"the function uses {', '.join(unknown)} without a start value",
+            location=where,
+            expected=f"--start with a value for {', '.join(unknown)}",
+        )
+    diffs = [sympy.diff(expression, symbols[name]) for name in names]
+    order = [symbols[name] for name in names]
+    gradient = sympy.lambdify(order, diffs, "math")
+    value = sympy.lambdify(order, expression, "math")
+
+    def gradients(t: int, theta: dict[str, float]) -> list[float]:
+        try:
+            result = [float(g) for g in gradient(*theta.values())]
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError) as error:
+            raise _undefined(t, theta, str(error)) from None
+        if not all(math.isfinite(g) for g in result):
+            raise _undefined(t, theta, "it is not finite there")
+        return result
+
+    def function(theta: dict[str, float]) -> float:
+        try:
+            return float(value(*theta.values()))
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return math.nan
+
+    written = tuple((f"∂f/∂{name}", closed_form(d)) for name, d in zip(names, diffs))
+    return gradients, function, written
+
+
+def _undefined(t: int, theta: dict[str, float], why: str) -> DlcalcError:
+    point = ", ".join(f"{k} = {v:.6g}" for k, v in theta.items())
+    return DlcalcError(
+        f"the gradient is undefined at step {t} (at {point}): {why}",
+        location=Location("<command line>", path="--function"),
+        expected="a function that is differentiable along the path",
+    )

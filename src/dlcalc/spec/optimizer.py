@@ -1,0 +1,40 @@
+"""The validated input of `dlcalc optimize`."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from dlcalc.spec.calculators import Number
+
+OPTIMIZERS = (
+    "sgd",
+    "momentum",
+    "nesterov",
+    "adagrad",
+    "rmsprop",
+    "adadelta",
+    "adam",
+    "adamw",
+    "adamax",
+    "nadam",
+)
+CONVENTIONS = ("course", "pytorch", "keras")
+
+
+class OptimizeSpec(NamedTuple):
+    optimizer: str
+    convention: str
+    hyper: dict[str, float]
+    """The hyper-parameters given (the convention's defaults fill in the rest)."""
+    start: tuple[tuple[str, Number], ...]
+    grads: tuple[tuple[float, ...], ...] | None
+    """Given gradients: one row per step, one value per parameter."""
+    function: str | None
+    """Or a function of the parameters, differentiated with SymPy."""
+    steps: int
+    nesterov: bool = False
+    amsgrad: bool = False
+    centered: bool = False
+    compare: bool = False
+    """Run the course, PyTorch and Keras conventions side by side."""
+    digits: int = 6
