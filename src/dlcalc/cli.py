@@ -346,7 +346,9 @@ def optimize(
         None, "--grads", help='Given gradients: "0.2,-0.1,0.4" (one parameter) or "a,b;c,d".'
     ),
     start: str | None = typer.Option(None, "--start", help="Start values: w=0.5 or x=1,y=1."),
-    steps: int | None = typer.Option(None, "--steps", help="Steps (default: one per given gradient)."),
+    steps: int | None = typer.Option(
+        None, "--steps", help="Steps (default: one per given gradient)."
+    ),
     lr: str | None = typer.Option(None, "--lr", help="Learning rate η."),
     momentum: str | None = typer.Option(None, "--momentum", "--beta", help="Momentum μ or β."),
     beta1: str | None = typer.Option(None, "--beta1", help="Adam's β1."),

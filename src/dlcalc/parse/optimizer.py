@@ -11,7 +11,7 @@ from dlcalc.parse.lines import Token, did_you_mean, split_lines
 from dlcalc.parse.numbers import number
 from dlcalc.parse.source import Source
 from dlcalc.spec.calculators import Number
-from dlcalc.spec.optimizer import OPTIMIZERS, OptimizeSpec
+from dlcalc.spec.optimizer import CONVENTIONS, OPTIMIZERS, USES, OptimizeSpec
 
 OPTIMIZER_ALIASES = {"nag": "nesterov", "gd": "sgd"}
 HYPER = (
@@ -119,6 +119,12 @@ def _grads(token: Token, parameters: int) -> tuple[tuple[float, ...], ...]:
     return grads
 
 
+def _steps(token: Token) -> int:
+    if not token.text.isdigit():
+        raise token.error(f"steps is a whole number, not '{token.text}'", expected="such as 3")
+    return int(token.text)
+
+
 At = Callable[[str, str], Token]
 """Makes a token of a value, named by its option (or placed at its line in a problem file)."""
 
@@ -142,6 +148,13 @@ def _spec(
             location=Location("<command line>"),
             expected='--grads "0.2,-0.1,0.4" or --function "x**2 + 10*y**2"',
         )
+    given = [key for key, value in values.items()] + [k for k, on in switches.items() if on]
+    for key in given:
+        if key not in USES[name]:
+            raise at(str(values.get(key, "")), f"--{key.replace('_', '-')}").error(
+                f"{name} has no {key}",
+                expected=f"{name}'s settings: " + ", ".join(USES[name]),
+            )
     if not 1 <= digits <= 17:
         raise at(str(digits), "--digits").error(
             "--digits must be from 1 to 17", expected="such as 6"
@@ -205,7 +218,7 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
         )
     name = choice(fields["optimizer"].text, OPTIMIZERS, OPTIMIZER_ALIASES, "optimizer")
     convention = fields["convention"].text.lower() if "convention" in fields else "course"
-    if convention not in ("course", "pytorch", "keras"):
+    if convention not in CONVENTIONS:
         raise fields["convention"].error(
             f"unknown convention '{convention}'", expected="course, pytorch or keras"
         )
@@ -213,9 +226,7 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
     switches = {
         key: fields[key].text.lower() in ("", "true", "yes") for key in SWITCHES if key in fields
     }
-    steps = (
-        int(fields["steps"].text) if "steps" in fields and fields["steps"].text.isdigit() else None
-    )
+    steps = _steps(fields["steps"]) if "steps" in fields else None
     grads = fields["grads"].text if "grads" in fields else None
 
     def at(text: str, what: str) -> Token:

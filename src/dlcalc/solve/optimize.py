@@ -4,12 +4,19 @@ evaluated numerically at every step (lambdify), through one optimizer in one or 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.optimizers import OptimizerStep, Settings, run_steps, settings
 from dlcalc.spec.optimizer import CONVENTIONS, OptimizeSpec
+
+FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "Abs", "pi")
+"""The names a function may use besides its parameters."""
+EXPECTED = "an expression such as x**2 + 10*y**2: numbers, parameters, + - * / ** ( ) and " + (
+    ", ".join(FUNCTIONS)
+)
 
 Gradients = Callable[[int, dict[str, float]], list[float]]
 
@@ -67,11 +74,26 @@ def _from_function(
     names = [name for name, _ in spec.start]
     symbols = {name: sympy.Symbol(name, real=True) for name in names}
     allowed: dict[str, Any] = dict(symbols)
-    allowed.update(
-        {k: getattr(sympy, k) for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "Abs", "pi")}
-    )
+    allowed.update({k: getattr(sympy, k) for k in FUNCTIONS})
     text = spec.function or ""
     where = Location("<command line>", path="--function")
+    # Only known names reach SymPy's parser (which evaluates Python): a problem file can hold
+    # a function, and it must not run anything but arithmetic.
+    if re.search(r"[^\w\s.+\-*/^()]|__|\.\s*[A-Za-z_]", text):
+        raise DlcalcError(
+            f"cannot read the function '{text}'",
+            location=where,
+            expected=EXPECTED,
+        )
+    unknown = sorted(set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", text)) - set(allowed))
+    if unknown:
+        raise DlcalcError(
+            f"the function uses {', '.join(unknown)}, which is neither a parameter with a start "
+            "value nor a known function",
+            location=where,
+            expected=f"--start with a value for {', '.join(unknown)}, or one of "
+            + ", ".join(FUNCTIONS),
+        )
     try:
         expression = parse_expr(
             text.replace("^", "**"),
@@ -88,15 +110,8 @@ def _from_function(
         raise DlcalcError(
             f"cannot read the function '{text}'",
             location=where,
-            expected="an expression such as x**2 + 10*y**2 (exp, log, sqrt, sin, cos, tanh)",
+            expected=EXPECTED,
         ) from None
-    unknown = sorted(str(s) for s in expression.free_symbols if str(s) not in symbols)
-    if unknown:
-        raise DlcalcError(
-            f"the function uses {', '.join(unknown)} without a start value",
-            location=where,
-            expected=f"--start with a value for {', '.join(unknown)}",
-        )
     diffs = [sympy.diff(expression, symbols[name]) for name in names]
     order = [symbols[name] for name in names]
     gradient = sympy.lambdify(order, diffs, "math")

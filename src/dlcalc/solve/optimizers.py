@@ -15,20 +15,6 @@ from typing import NamedTuple
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.numbers import Fmt, factor, num, plus
 
-OPTIMIZERS = (
-    "sgd",
-    "momentum",
-    "nesterov",
-    "adagrad",
-    "rmsprop",
-    "adadelta",
-    "adam",
-    "adamw",
-    "adamax",
-    "nadam",
-)
-CONVENTIONS = ("course", "pytorch", "keras")
-
 DEFAULTS: dict[str, dict[str, dict[str, float]]] = {
     "course": {
         "sgd": {"lr": 0.01},

@@ -19,6 +19,20 @@ OPTIMIZERS = (
     "nadam",
 )
 CONVENTIONS = ("course", "pytorch", "keras")
+_ADAM = ("lr", "beta1", "beta2", "eps", "weight_decay")
+USES: dict[str, tuple[str, ...]] = {
+    "sgd": ("lr", "momentum", "dampening", "weight_decay", "nesterov"),
+    "momentum": ("lr", "momentum", "dampening", "weight_decay"),
+    "nesterov": ("lr", "momentum", "weight_decay"),
+    "adagrad": ("lr", "eps", "weight_decay", "lr_decay", "initial_accumulator"),
+    "rmsprop": ("lr", "rho", "eps", "momentum", "weight_decay", "centered"),
+    "adadelta": ("lr", "rho", "eps", "weight_decay"),
+    "adam": (*_ADAM, "amsgrad"),
+    "adamw": (*_ADAM, "amsgrad"),
+    "adamax": _ADAM,
+    "nadam": (*_ADAM, "momentum_decay"),
+}
+"""The hyper-parameters and switches each optimizer takes."""
 
 
 class OptimizeSpec(NamedTuple):

@@ -1,0 +1,194 @@
+"""`dlcalc optimize`: the published reference values of each convention, the working shown, the
+function mode, the side-by-side comparison, problem files and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+G = "0.5,-0.3,0.2"
+"""The gradients of the reference examples in shared/conventions.md (w starts at 1)."""
+
+
+def optimize(*args: str) -> dict:
+    run = run_cli("optimize", *args, "-f", "json")
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+def path(*args: str, parameter: str = "w") -> list[float]:
+    return [step["params"][parameter] for step in optimize(*args)["steps"]]
+
+
+def fails(*args: str) -> str:
+    run = run_cli("optimize", *args)
+    assert run.code == 2, run.out
+    assert "Traceback" not in run.err
+    return run.err
+
+
+# The reference values of shared/conventions.md §1, each framework's formulas run by hand there.
+REFERENCES = [
+    (["momentum", "--lr", "0.1", "--convention", "pytorch"], [0.95, 0.935, 0.9015]),
+    (["momentum", "--lr", "0.1", "--convention", "keras"], [0.95, 0.935, 0.9015]),
+    (["momentum", "--lr", "0.1"], [0.995, 0.9935, 0.99015]),
+    (["nesterov", "--lr", "0.1", "--convention", "pytorch"], [0.905, 0.9215, 0.87135]),
+    (["nesterov", "--lr", "0.1", "--convention", "keras"], [0.905, 0.9215, 0.87135]),
+    (["adagrad", "--convention", "pytorch"], [0.99, 0.9951449576, 0.9919005291]),
+    (
+        ["adagrad", "--convention", "keras", "--lr", "0.01"],
+        [0.9915484587, 0.9960711283, 0.9931843773],
+    ),
+    (["rmsprop", "--convention", "pytorch"], [0.90000002, 0.9516397891, 0.9189417612]),
+    (["rmsprop", "--convention", "keras"], [0.9968377287, 0.9985280345, 0.9974160668]),
+    (
+        ["adam", "--convention", "pytorch", "--lr", "0.1", "--weight-decay", "0.01"],
+        [0.9, 0.8787012439, 0.8417716298],
+    ),
+    (
+        ["adamw", "--convention", "pytorch", "--lr", "0.1"],
+        [0.8990000020, 0.8789511989, 0.8433294796],
+    ),
+    (
+        ["nadam", "--convention", "pytorch", "--lr", "0.01", "--eps", "1e-8"],
+        [0.9894354824, 0.9942730823, 0.9904304326],
+    ),
+    (
+        ["nadam", "--convention", "keras", "--lr", "0.01", "--eps", "1e-8"],
+        [0.9893721222, 0.9940122343, 0.9903339063],
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), REFERENCES, ids=[" ".join(a) for a, _ in REFERENCES])
+def test_reference_values(args: list[str], expected: list[float]) -> None:
+    assert path(*args, "--grads", G, "--start", "w=1") == pytest.approx(expected, abs=2e-8)
+
+
+EPSILON_EXAMPLE = "1e-6,-1e-6,2e-6"
+
+
+def test_where_adam_puts_epsilon() -> None:
+    args = ("--grads", EPSILON_EXAMPLE, "--start", "w=1", "--lr", "0.1")
+    assert path("adam", *args, "--convention", "pytorch") == pytest.approx(
+        [0.9009900990, 0.9062011464, 0.8567266818]
+    )
+    assert path("adam", *args, "--convention", "keras", "--eps", "1e-8") == pytest.approx(
+        [0.9240253073, 0.9283264581, 0.8842003270]
+    )
+    assert path("adam", *args, "--convention", "keras") == pytest.approx(
+        [0.9759746927, 0.9776008169, 0.9558560257]
+    )
+
+
+def test_keras_weight_decay_is_decoupled_in_every_optimizer() -> None:
+    decayed = path("adam", "--grads", G, "--start", "w=1", "--lr", "0.1", "--weight-decay",
+                   "0.01", "--convention", "keras")  # fmt: skip
+    adamw = path("adamw", "--grads", G, "--start", "w=1", "--lr", "0.1", "--weight-decay",
+                 "0.01", "--convention", "keras")  # fmt: skip
+    assert decayed == adamw
+    plain = path("adam", "--grads", G, "--start", "w=1", "--lr", "0.1", "--convention", "keras")
+    assert decayed[0] == pytest.approx(plain[0] - 0.1 * 0.01 * 1.0)
+
+
+def test_adam_first_step_moves_by_the_learning_rate() -> None:
+    """m̂ = g and v̂ = g² at t = 1, so θ moves by η·g/(|g| + ε): almost exactly η, whatever g."""
+    for g in ("3.7", "-0.02"):
+        (first,) = path("adam", "--grads", g, "--start", "w=0", "--lr", "0.01")
+        assert first == pytest.approx(-0.01 * math.copysign(1, float(g)), rel=1e-6)
+
+
+def test_the_working_is_written_out() -> None:
+    run = run_cli("optimize", "adam", "--grads", "0.5,0.2", "--start", "w=1", "-f", "plain")
+    assert run.code == 0
+    assert "β1·m + (1 − β1)·g = 0.9·0 + 0.1·0.5 = 0.05" in run.out
+    assert "m/(1 − β1^t) = 0.065/0.19 = 0.342105" in run.out
+    assert "θ − η·m̂/(√v̂ + ε) = 1 − 0.001·0.5/(√0.25 + 1·10^−8) = 0.999" in run.out
+    assert "convention course" in run.out and "lr = 0.001" in run.out
+
+
+def test_a_function_is_differentiated_and_followed() -> None:
+    data = optimize("sgd", "--function", "x**2 + 10*y**2", "--start", "x=1,y=1", "--lr", "0.05",
+                    "--steps", "3")  # fmt: skip
+    assert data["gradient"] == {"∂f/∂x": "2·x", "∂f/∂y": "20·y"}
+    x, y = 1.0, 1.0
+    for step in data["steps"]:
+        assert step["gradient"] == {"x": pytest.approx(2 * x), "y": pytest.approx(20 * y)}
+        x, y = x - 0.05 * 2 * x, y - 0.05 * 20 * y
+        assert step["params"] == {"x": pytest.approx(x), "y": pytest.approx(y)}
+        assert step["f"] == pytest.approx(x**2 + 10 * y**2)
+
+
+def test_compare_runs_the_three_conventions() -> None:
+    data = optimize("momentum", "--function", "x**2 + 10*y**2", "--start", "x=1,y=1", "--lr",
+                    "0.05", "--steps", "2", "--compare")  # fmt: skip
+    x = {name: [s["params"]["x"] for s in run["steps"]] for name, run in data["compare"].items()}
+    # course: v = 0.9·0 + 0.1·2 = 0.2, x = 1 − 0.05·0.2; then v = 0.18 + 0.1·1.98 = 0.378.
+    assert x["course"] == pytest.approx([0.99, 0.99 - 0.05 * 0.378])
+    # PyTorch copies the first gradient into the buffer; Keras folds η into v: the same θ.
+    assert x["pytorch"] == pytest.approx([0.9, 0.72])
+    assert x["keras"] == pytest.approx(x["pytorch"])
+    run = run_cli("optimize", "momentum", "--grads", G, "--start", "w=1", "--compare", "-f",
+                  "plain")  # fmt: skip
+    assert "side by side" in run.out and "course" in run.out and "keras" in run.out
+
+
+def test_several_parameters_take_a_row_per_step() -> None:
+    data = optimize("sgd", "--grads", "1,2;3,4", "--start", "a=0,b=0", "--lr", "0.5")
+    assert [s["params"] for s in data["steps"]] == [{"a": -0.5, "b": -1.0}, {"a": -2.0, "b": -3.0}]
+
+
+def test_a_problem_file(tmp_path: Path) -> None:
+    problem = tmp_path / "adam.opt"
+    problem.write_text(
+        "# Adam, two steps, PyTorch's formulas\noptimizer adam\nconvention pytorch\nlr 0.1\n"
+        "start w=1\ngrads 0.5 -0.3\n",
+        encoding="utf-8",
+    )
+    data = optimize(str(problem))
+    # t = 2: m = 0.9·0.05 + 0.1·(−0.3) = 0.015, v = 0.999·0.00025 + 0.001·0.09 = 0.00033975
+    second = 0.9 - 0.1 * (0.015 / 0.19) / math.sqrt(0.00033975 / 0.001999)
+    assert [s["params"]["w"] for s in data["steps"]] == pytest.approx([0.9, second], abs=1e-8)
+    problem.write_text("optimizer adam\nstart w=1\ngrads 0.5\nbeta1 1.5\n", encoding="utf-8")
+    err = fails(str(problem))
+    assert "adam.opt:4" in err and "beta1 must be in [0, 1)" in err
+    problem.write_text("optimizer adma\nstart w=1\ngrads 0.5\n", encoding="utf-8")
+    assert "adam" in fails(str(problem))
+    problem.write_text("optimizer adam\nstart w=1\ngrads 0.5\nsteps two\n", encoding="utf-8")
+    assert "steps is a whole number" in fails(str(problem))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["adam", "--grads", "0.1"], "no start values"),
+        (["adam", "--start", "w=1"], "either the gradients or a function"),
+        (["adam", "--start", "w=1", "--grads", "1", "--function", "w**2"], "either"),
+        (["adam", "--start", "w=1,v=2", "--grads", "1,2;3"], "step 2 gives 1 gradients for 2"),
+        (["adam", "--start", "w", "--grads", "1"], "NAME=VALUE"),
+        (["adam", "--start", "w=1,w=2", "--grads", "1,2"], "given twice"),
+        (["adam", "--start", "w=1", "--grads", "1,x"], "gradient"),
+        (["adam", "--start", "w=1", "--grads", "1", "--steps", "3"], "3 steps but gradients for 1"),
+        (["adam", "--start", "w=1", "--grads", "1", "--beta2", "1"], "beta2 must be in [0, 1)"),
+        (["adam", "--start", "w=1", "--grads", "1", "--lr", "0"], "learning rate must be positive"),
+        (["adam", "--start", "w=1", "--grads", "1", "--momentum", "0.9"], "adam has no momentum"),
+        (["rmsprop", "--start", "w=1", "--grads", "1", "--amsgrad"], "rmsprop has no amsgrad"),
+        (["adamm", "--start", "w=1", "--grads", "1"], "adam"),
+        (["sgd", "--start", "x=1", "--function", "x**2 + z"], "uses z"),
+        (["sgd", "--start", "x=1", "--function", "x**2 +"], "cannot read the function"),
+        (["sgd", "--start", "x=1", "--function", "(x).__class__"], "cannot read the function"),
+        (["sgd", "--start", "x=1", "--function", "__import__('os')"], "cannot read"),
+        (["sgd", "--start", "x=0", "--function", "sqrt(x)"], "gradient is undefined at step 1"),
+        (
+            ["sgd", "--start", "x=1", "--function", "-x**2", "--lr", "1", "--steps", "700"],
+            "diverges",
+        ),
+    ],
+)
+def test_bad_input_gets_one_message(args: list[str], message: str) -> None:
+    assert message in fails(*args)
