@@ -60,9 +60,9 @@ from typing import Any
 os.environ.setdefault("KERAS_BACKEND", "torch")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import keras
+import numpy as np
+import torch
 
 SEED = 20250615
 N_RANDOM = 12
@@ -227,7 +227,10 @@ def framework_defaults(convention: str, opt: str) -> Hyper:
             # Keras's weight_decay=None means "no weight decay", the same numbers as 0.0
             out[key] = 0.0 if key == "weight_decay" and value is None else value
     # torch writes integer defaults (momentum=0, ...); store them as floats, but keep bools
-    return {k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in out.items()}
+    return {
+        k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+        for k, v in out.items()
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -434,9 +437,7 @@ def _keras_formula(opt: str, h: Hyper, w: float, gs: list[float]) -> list[float]
             s["u_prod"] *= u
             s["a"] = b1 * s["a"] + (1 - b1) * g
             s["b"] = b2 * s["b"] + (1 - b2) * g * g
-            m_hat = u_next * s["a"] / (1 - s["u_prod"] * u_next) + (1 - u) * g / (
-                1 - s["u_prod"]
-            )
+            m_hat = u_next * s["a"] / (1 - s["u_prod"] * u_next) + (1 - u) * g / (1 - s["u_prod"])
             w = w - lr * m_hat / (math.sqrt(s["b"] / (1 - b2**t)) + h["eps"])
         out.append(w)
     return out
@@ -1034,7 +1035,9 @@ def reference_cases() -> list[dict[str, Any]]:
             ref["printed"] = [float(p) for p in printed]
             ref["max_abs_diff"] = max(diffs)
             # the printed number is the value rounded to its decimals (half a unit of slack)
-            ref["agrees"] = all(d <= 0.5 * 10.0 ** -decimals(p) + 1e-15 for p, d in zip(printed, diffs))
+            ref["agrees"] = all(
+                d <= 0.5 * 10.0 ** -decimals(p) + 1e-15 for p, d in zip(printed, diffs)
+            )
             if convention == "keras":
                 f32 = [row[0] for row in run_keras(opt, hyper, [1.0], grads, "float32")[0]]
                 d32 = [abs(float(p) - v) for p, v in zip(printed, f32)]
