@@ -192,3 +192,54 @@ def test_a_problem_file(tmp_path: Path) -> None:
 )
 def test_bad_input_gets_one_message(args: list[str], message: str) -> None:
     assert message in fails(*args)
+
+
+# w after each of six SGD steps (η = 0.1, g = 1, w₀ = 0) under torch.optim.lr_scheduler and
+# keras.optimizers.schedules, run in float64 (torch 2.13, Keras 3.15 on the torch backend).
+SCHEDULES = [
+    ("step:every=2,gamma=0.5", [-0.1, -0.2, -0.25, -0.3, -0.325, -0.35]),  # StepLR(2, 0.5)
+    ("exp:rate=0.9", [-0.1, -0.19, -0.271, -0.3439, -0.40951, -0.468559]),  # ExponentialLR(0.9)
+    (  # keras InverseTimeDecay(0.1, 1, 0.5)
+        "time:decay=0.5",
+        [-0.1, -0.1666666667, -0.2166666667, -0.2566666667, -0.29, -0.3185714286],
+    ),
+    (  # keras ExponentialDecay(0.1, 2, 0.5), and with staircase=True
+        "exp:rate=0.5,every=2",
+        [-0.1, -0.1707106781, -0.2207106781, -0.2560660172, -0.2810660172, -0.2987436867],
+    ),
+    ("exp:rate=0.5,every=2,staircase", [-0.1, -0.2, -0.25, -0.3, -0.325, -0.35]),
+    (  # keras CosineDecay(0.1, 4, alpha=0.1), which CosineAnnealingLR(4, 0.01) equals to step 5
+        "cosine:T=4,min=0.01",
+        [-0.1, -0.1868198052, -0.2418198052, -0.265, -0.275, -0.285],
+    ),
+]
+
+
+@pytest.mark.parametrize(("schedule", "expected"), SCHEDULES, ids=[s for s, _ in SCHEDULES])
+def test_learning_rate_schedules(schedule: str, expected: list[float]) -> None:
+    data = optimize("sgd", "--grads", "1,1,1,1,1,1", "--start", "w=0", "--lr", "0.1",
+                    "--schedule", schedule)  # fmt: skip
+    assert [s["params"]["w"] for s in data["steps"]] == pytest.approx(expected, abs=1e-9)
+    rates = [s["lr"] for s in data["steps"]]
+    assert rates[0] == 0.1 and data["schedule"]["kind"] == schedule.split(":")[0]
+
+
+def test_the_rate_of_each_step_is_shown() -> None:
+    run = run_cli("optimize", "sgd", "--grads", "1,1,1", "--start", "w=0", "--lr", "0.1",
+                  "--schedule", "step:every=2,gamma=0.5", "-f", "plain")  # fmt: skip
+    assert "η·γ^⌊k/2⌋ = 0.1·0.5^1 = 0.05" in run.out
+    assert "schedule step (every = 2, gamma = 0.5)" in run.out
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        ("cosin:T=4", "did you mean 'cosine'"),
+        ("time:decy=2", "has no setting 'decy=2'"),
+        ("exp:every=2", "the exp schedule needs rate"),
+        ("step:every=0,gamma=0.5", "every must be positive"),
+        ("exp:rate=0.9,staircase=1", "has no setting"),
+    ],
+)
+def test_bad_schedules(schedule: str, message: str) -> None:
+    assert message in fails("sgd", "--grads", "1", "--start", "w=0", "--schedule", schedule)

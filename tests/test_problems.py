@@ -11,13 +11,18 @@ from conftest import PROBLEMS, run_cli
 from dlcalc.parse.answers import parse_answers, parse_whole_answer
 from dlcalc.parse.architecture import parse_architecture
 from dlcalc.parse.network import parse_network
+from dlcalc.parse.optimizer import optimize_file
 from dlcalc.parse.source import read_source
 from dlcalc.solve.backprop import answer_values as backprop_answers
 from dlcalc.solve.backprop import solve_backprop
+from dlcalc.solve.optimize import answer_values as optimize_answers
+from dlcalc.solve.optimize import solve_optimize
 from dlcalc.solve.shapes import ShapesOptions, answer_values, solve_shapes
+from dlcalc.spec.optimizer import OPTIMIZERS
 
 ARCH_FILES = sorted(PROBLEMS.rglob("*.arch"))
 NET_FILES = sorted(PROBLEMS.rglob("*.net"))
+OPT_FILES = sorted(PROBLEMS.rglob("*.opt"))
 
 
 def test_the_library_has_the_required_problems() -> None:
@@ -92,12 +97,21 @@ def test_the_library_has_the_published_backprop_examples() -> None:
     assert {"classic-2-2-2", "textbook-3-2-1"} <= {path.stem for path in NET_FILES}
 
 
-@pytest.mark.parametrize("path", NET_FILES, ids=lambda p: str(p.relative_to(PROBLEMS)))
-def test_backprop_problem_expected_answers(path: Path) -> None:
+def test_the_library_has_an_optimizer_exercise_for_every_optimizer() -> None:
+    assert {optimize_file(read_source(str(path))).optimizer for path in OPT_FILES} == set(
+        OPTIMIZERS
+    )
+
+
+@pytest.mark.parametrize("path", NET_FILES + OPT_FILES, ids=lambda p: str(p.relative_to(PROBLEMS)))
+def test_decimal_problem_expected_answers(path: Path) -> None:
     source = read_source(str(path))
     answers = parse_answers(source)
     assert answers, f"{path.name} records no expected answers"
-    values = backprop_answers(solve_backprop(parse_network(source)))
+    if path.suffix == ".net":
+        values = backprop_answers(solve_backprop(parse_network(source)))
+    else:
+        values = optimize_answers(solve_optimize(optimize_file(source)))
     for answer in answers:
         assert answer.name in values, f"{path.name}: no answer is named {answer.name}"
         expected = float(answer.value.replace("−", "-"))

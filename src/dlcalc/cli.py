@@ -350,6 +350,12 @@ def optimize(
         None, "--steps", help="Steps (default: one per given gradient)."
     ),
     lr: str | None = typer.Option(None, "--lr", help="Learning rate η."),
+    schedule: str | None = typer.Option(
+        None,
+        "--schedule",
+        help="Learning-rate schedule: time:decay=0.1, step:every=10,gamma=0.5, "
+        "exp:rate=0.96,every=1000[,staircase], cosine:T=100[,min=0].",
+    ),
     momentum: str | None = typer.Option(None, "--momentum", "--beta", help="Momentum μ or β."),
     beta1: str | None = typer.Option(None, "--beta1", help="Adam's β1."),
     beta2: str | None = typer.Option(None, "--beta2", help="Adam's β2."),
@@ -394,8 +400,7 @@ def optimize(
             convention.value,
             hyper,
             start,
-            grads,
-            function,
+            {"grads": grads, "function": function, "schedule": schedule},
             steps,
             switches,
             compare,

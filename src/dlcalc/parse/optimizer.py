@@ -12,6 +12,7 @@ from dlcalc.parse.numbers import number
 from dlcalc.parse.source import Source
 from dlcalc.spec.calculators import Number
 from dlcalc.spec.optimizer import CONVENTIONS, OPTIMIZERS, USES, OptimizeSpec
+from dlcalc.spec.schedule import SCHEDULES, ScheduleSpec
 
 OPTIMIZER_ALIASES = {"nag": "nesterov", "gd": "sgd"}
 HYPER = (
@@ -36,14 +37,14 @@ def optimize_spec(
     convention: str,
     hyper: dict[str, str],
     start: str | None,
-    grads: str | None,
-    function: str | None,
+    texts: dict[str, str | None],
     steps: int | None,
     switches: dict[str, bool],
     compare: bool,
     digits: int,
 ) -> OptimizeSpec:
-    """The spec of the command line's values (each named in messages by its option)."""
+    """The spec of the command line's values (each named in messages by its option); ``texts``
+    holds ``grads``, ``function`` and ``schedule``."""
     name = choice(optimizer, OPTIMIZERS, OPTIMIZER_ALIASES, "optimizer")
     values = {
         key: _hyper(key, text, argument(text, f"--{key.replace('_', '-')}"))
@@ -61,8 +62,7 @@ def optimize_spec(
         convention,
         values,
         starts,
-        grads,
-        function,
+        texts,
         steps,
         switches,
         compare,
@@ -125,6 +125,41 @@ def _steps(token: Token) -> int:
     return int(token.text)
 
 
+SCHEDULE_EXAMPLES = (
+    "time:decay=0.1, step:every=10,gamma=0.5, exp:rate=0.96,every=1000,staircase or cosine:T=100"
+)
+
+
+def _schedule(token: Token) -> ScheduleSpec:
+    """``time:decay=0.1``, ``step:every=10,gamma=0.5``, ``exp:rate=0.96,every=1000[,staircase]``,
+    ``cosine:T=100[,min=0.001]``."""
+    kind, _, rest = token.text.strip().partition(":")
+    if kind not in SCHEDULES:
+        raise token.error(
+            f"unknown schedule '{kind}'",
+            expected=SCHEDULE_EXAMPLES,
+            suggestion=did_you_mean(kind, tuple(SCHEDULES)),
+        )
+    settings: dict[str, float] = {}
+    for part in (p.strip() for p in rest.split(",") if p.strip()):
+        key, sep, text = part.partition("=")
+        if key not in SCHEDULES[kind] or (sep == "") != (key == "staircase"):
+            raise token.error(
+                f"the {kind} schedule has no setting '{part}'",
+                expected=f"{kind}: " + ", ".join(SCHEDULES[kind]),
+            )
+        settings[key] = 1.0 if key == "staircase" else number(token.replaced(text), key).value
+        if key != "staircase" and (settings[key] < 0 or (key != "min" and settings[key] == 0)):
+            raise token.error(f"the schedule's {key} must be positive", expected=SCHEDULE_EXAMPLES)
+    needed = {"time": ("decay",), "step": ("every", "gamma"), "exp": ("rate",), "cosine": ("T",)}
+    missing = [key for key in needed[kind] if key not in settings]
+    if missing:
+        raise token.error(
+            f"the {kind} schedule needs {', '.join(missing)}", expected=SCHEDULE_EXAMPLES
+        )
+    return ScheduleSpec(kind, settings)
+
+
 At = Callable[[str, str], Token]
 """Makes a token of a value, named by its option (or placed at its line in a problem file)."""
 
@@ -134,14 +169,14 @@ def _spec(
     convention: str,
     values: dict[str, float],
     starts: tuple[tuple[str, Number], ...],
-    grads: str | None,
-    function: str | None,
+    texts: dict[str, str | None],
     steps: int | None,
     switches: dict[str, bool],
     compare: bool,
     digits: int,
     at: At,
 ) -> OptimizeSpec:
+    grads, function, schedule = texts.get("grads"), texts.get("function"), texts.get("schedule")
     if (grads is None) == (function is None):
         raise DlcalcError(
             "give either the gradients or a function",
@@ -183,6 +218,7 @@ def _spec(
         centered=switches.get("centered", False),
         compare=compare,
         digits=digits,
+        schedule=_schedule(at(schedule, "--schedule")) if schedule is not None else None,
     )
 
 
@@ -190,7 +226,17 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
     """A problem file: ``optimizer adam``, ``lr 0.001``, ``start w=0.5``, ``grads 0.2 -0.1 0.4``
     or ``function x**2 + 10*y**2``, ``steps 3``, ``convention pytorch``."""
     fields: dict[str, Token] = {}
-    keys = ("optimizer", "convention", "start", "grads", "function", "steps", *HYPER, *SWITCHES)
+    keys = (
+        "optimizer",
+        "convention",
+        "start",
+        "grads",
+        "function",
+        "steps",
+        "schedule",
+        *HYPER,
+        *SWITCHES,
+    )
     for line in split_lines(source.text, source.name):
         key = line.head.text.lower()
         if key in ("expected", "answers") and not line.args:
@@ -227,14 +273,13 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
         key: fields[key].text.lower() in ("", "true", "yes") for key in SWITCHES if key in fields
     }
     steps = _steps(fields["steps"]) if "steps" in fields else None
-    grads = fields["grads"].text if "grads" in fields else None
+    texts: dict[str, str | None] = {
+        key: fields[key].text for key in ("grads", "function", "schedule") if key in fields
+    }
 
     def at(text: str, what: str) -> Token:
         key = what.lstrip("-")
         return fields[key].replaced(text) if key in fields else argument(text, what)
 
-    function = fields["function"].text if "function" in fields else None
     starts = _starts(fields["start"])
-    return _spec(
-        name, convention, values, starts, grads, function, steps, switches, False, digits, at
-    )
+    return _spec(name, convention, values, starts, texts, steps, switches, False, digits, at)

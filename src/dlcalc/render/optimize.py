@@ -8,7 +8,7 @@ from typing import Any
 from dlcalc import __version__
 from dlcalc.render.report import Column, Report, Table
 from dlcalc.solve.numbers import num
-from dlcalc.solve.optimize import OptimizeResult, Run
+from dlcalc.solve.optimize import OptimizeResult, Run, state_key
 
 DESCRIPTIONS = {
     "course": "the course notes' forms: momentum with (1 − β), ε outside the square roots, "
@@ -27,6 +27,9 @@ def optimize_report(result: OptimizeResult) -> Report:
         return num(value, spec.digits)
 
     meta = [f"{d} = {text}" for d, text in result.derivatives]
+    if spec.schedule is not None:
+        settings = ", ".join(f"{k} = {f(v)}" for k, v in spec.schedule.settings.items())
+        meta.append(f"schedule {spec.schedule.kind} ({settings}); k = t − 1, the steps taken")
     tables = []
     for run in result.runs:
         hyper = ", ".join(f"{k} = {f(v)}" for k, v in run.settings.hyper.items() if v)
@@ -61,6 +64,8 @@ def _steps_table(run: Run, f: Any) -> Table:
         title=f"Steps ({run.settings.convention})",
     )
     for index, step in enumerate(run.steps):
+        if step.lr_worked:
+            table.rows.append([str(step.t), "", "", "η_t", step.lr_worked, f(step.lr)])
         for p in step.parameters:
             for k, line in enumerate(p.lines):
                 first = k == 0
@@ -105,6 +110,8 @@ def optimize_json(result: OptimizeResult) -> dict[str, Any]:
     }
     if result.derivatives:
         data["gradient"] = dict(result.derivatives)
+    if result.spec.schedule is not None:
+        data["schedule"] = {"kind": result.spec.schedule.kind, **result.spec.schedule.settings}
     if result.spec.compare:
         data["compare"] = runs
     return data
@@ -119,7 +126,8 @@ def _run_json(run: Run) -> dict[str, Any]:
             "params": {p.parameter: p.new for p in step.parameters},
             "gradient": {p.parameter: p.gradient for p in step.parameters},
             "state": {
-                p.parameter: {line.name: line.value for line in p.lines} for p in step.parameters
+                p.parameter: {state_key(line.name): line.value for line in p.lines}
+                for p in step.parameters
             },
         }
         if run.values:

@@ -53,7 +53,7 @@ def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
         s = settings(
             spec.optimizer, convention, spec.hyper, spec.nesterov, spec.amsgrad, spec.centered
         )
-        steps = run_steps(s, start, gradients, spec.steps, spec.digits)
+        steps = run_steps(s, start, gradients, spec.steps, spec.digits, spec.schedule)
         values: tuple[float, ...] = ()
         if function is not None:
             values = tuple(
@@ -143,3 +143,45 @@ def _undefined(t: int, theta: dict[str, float], why: str) -> DlcalcError:
         location=Location("<command line>", path="--function"),
         expected="a function that is differentiable along the path",
     )
+
+
+STATE_KEYS = {
+    "θ": "theta",
+    "θ (decay)": "theta_decayed",
+    "g (L2)": "g_l2",
+    "g (Nesterov)": "g_nesterov",
+    "E[g²]": "Eg2",
+    "E[Δ²]": "Edelta2",
+    "Δ": "delta",
+    "ḡ": "g_bar",
+    "m̂": "m_hat",
+    "v̂": "v_hat",
+    "μ_t": "mu_t",
+    "η_t": "lr_t",
+    "α_t": "alpha_t",
+    "momentum buffer": "buf",
+}
+"""The plain name of each quantity, for JSON and for answers (m, v, G, b, u keep theirs)."""
+
+
+def state_key(name: str) -> str:
+    return STATE_KEYS.get(name, name)
+
+
+def answer_values(result: OptimizeResult) -> dict[str, float]:
+    """Every answerable name of an optimizer problem and its value (of the first convention run).
+
+    ``P_t``: parameter P after step t, and ``P`` after the last; ``Q_P_t``: quantity Q of P at
+    step t (``m_w_1``, ``v_hat_w_2``, ``G_x_3``); ``f_t``: f after step t, when f is given.
+    """
+    run = result.runs[0]
+    values: dict[str, float] = {}
+    for index, step in enumerate(run.steps):
+        for p in step.parameters:
+            values[f"{p.parameter}_{step.t}"] = p.new
+            values[p.parameter] = p.new
+            for line in p.lines:
+                values[f"{state_key(line.name)}_{p.parameter}_{step.t}"] = line.value
+        if run.values:
+            values[f"f_{step.t}"] = run.values[index]
+    return values

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.numbers import Fmt, factor, num, plus
+from dlcalc.solve.schedule import scheduled_lr
+from dlcalc.spec.schedule import ScheduleSpec
 
 DEFAULTS: dict[str, dict[str, dict[str, float]]] = {
     "course": {
@@ -75,6 +77,8 @@ class OptimizerStep(NamedTuple):
     t: int
     lr: float
     parameters: tuple[ParameterStep, ...]
+    lr_worked: str = ""
+    """How a schedule gave this step's learning rate (empty without one)."""
 
 
 class Settings(NamedTuple):
@@ -486,8 +490,10 @@ def run_steps(
     gradients: Callable[[int, dict[str, float]], list[float]],
     steps: int,
     digits: int = 6,
+    schedule: ScheduleSpec | None = None,
 ) -> tuple[OptimizerStep, ...]:
-    """``steps`` updates of every parameter from ``start``; ``gradients(t, θ)`` gives step t's."""
+    """``steps`` updates of every parameter from ``start``; ``gradients(t, θ)`` gives step t's,
+    and the ``schedule`` (if any) its learning rate."""
 
     def f(value: float) -> str:
         return num(value, digits)
@@ -500,9 +506,13 @@ def run_steps(
     result = []
     for t in range(1, steps + 1):
         grads = gradients(t, theta)
+        step, lr_worked = s, ""
+        if schedule is not None:
+            lr, lr_worked = scheduled_lr(schedule, s.hyper["lr"], t, f)
+            step = s._replace(hyper={**s.hyper, "lr": lr})
         parameters = []
         for (name, value), g in zip(theta.items(), grads):
-            new, lines = update(s, states[name], value, g, t, f)
+            new, lines = update(step, states[name], value, g, t, f)
             if not math.isfinite(new) or abs(new) > 1e300:
                 raise DlcalcError(
                     f"the optimizer diverges: {name} passes 1e300 at step {t}",
@@ -511,5 +521,5 @@ def run_steps(
                 )
             parameters.append(ParameterStep(name, g, tuple(lines), new))
         theta = {p.parameter: p.new for p in parameters}
-        result.append(OptimizerStep(t, s.hyper["lr"], tuple(parameters)))
+        result.append(OptimizerStep(t, step.hyper["lr"], tuple(parameters), lr_worked))
     return tuple(result)

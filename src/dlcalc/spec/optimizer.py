@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from dlcalc.spec.calculators import Number
+from dlcalc.spec.schedule import ScheduleSpec
 
 OPTIMIZERS = (
     "sgd",
@@ -52,3 +53,5 @@ class OptimizeSpec(NamedTuple):
     compare: bool = False
     """Run the course, PyTorch and Keras conventions side by side."""
     digits: int = 6
+    schedule: ScheduleSpec | None = None
+    """A learning-rate schedule: η_t for every step."""
