@@ -243,3 +243,20 @@ def test_the_rate_of_each_step_is_shown() -> None:
 )
 def test_bad_schedules(schedule: str, message: str) -> None:
     assert message in fails("sgd", "--grads", "1", "--start", "w=0", "--schedule", schedule)
+
+
+def test_course_nesterov_takes_the_gradient_at_the_look_ahead_point() -> None:
+    data = optimize("nesterov", "--function", "x**2", "--start", "x=1", "--steps", "2", "--lr",
+                    "0.1")  # fmt: skip
+    # t = 1: v = −0.1·2 = −0.2, x = 0.8; t = 2: look-ahead 0.8 + 0.9·(−0.2) = 0.62, g = 1.24,
+    # v = 0.9·(−0.2) − 0.1·1.24 = −0.304, x = 0.496.
+    assert [s["gradient"]["x"] for s in data["steps"]] == pytest.approx([2, 1.24])
+    assert [s["params"]["x"] for s in data["steps"]] == pytest.approx([0.8, 0.496])
+    assert data["steps"][1]["state"]["x"]["lookahead"] == pytest.approx(0.62)
+    # PyTorch's form takes the gradient at θ: b = 2, x = 1 − 0.1·(2 + 0.9·2) = 0.62; then g = 1.24,
+    # b = 0.9·2 + 1.24, x = 0.62 − 0.1·(1.24 + 0.9·b).
+    torch = optimize("nesterov", "--function", "x**2", "--start", "x=1", "--steps", "2", "--lr",
+                     "0.1", "--convention", "pytorch")  # fmt: skip
+    assert [s["params"]["x"] for s in torch["steps"]] == pytest.approx(
+        [1 - 0.1 * 3.8, 0.62 - 0.1 * (1.24 + 0.9 * (0.9 * 2 + 1.24))]
+    )

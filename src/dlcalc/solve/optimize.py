@@ -157,6 +157,7 @@ STATE_KEYS = {
     "m̂": "m_hat",
     "v̂": "v_hat",
     "μ_t": "mu_t",
+    "θ + μ·v": "lookahead",
     "η_t": "lr_t",
     "α_t": "alpha_t",
     "momentum buffer": "buf",

@@ -151,7 +151,16 @@ def _sgd(
         lines.append(_w("θ", f"θ − η·g = {f(theta)} − {f(lr)}·{factor(f(g))} = {f(new)}", new))
         return new, lines
     if s.convention == "course":
-        if s.nesterov:  # Sutskever: the gradient given is the one at the look-ahead point
+        if s.nesterov:  # Sutskever: g is the gradient at the look-ahead point θ + μ·v
+            ahead = theta + mu * state.get("v", 0.0)
+            lines.append(
+                _w(
+                    "θ + μ·v",
+                    f"θ + μ·v = {f(theta)} + {f(mu)}·{factor(f(state.get('v', 0.0)))} = {f(ahead)}"
+                    " (g is the gradient there)",
+                    ahead,
+                )
+            )
             v = mu * state.get("v", 0.0) - lr * g
             lines.append(
                 _w(
@@ -504,8 +513,13 @@ def run_steps(
     theta = dict(start)
     states: dict[str, dict[str, float]] = {name: {} for name in start}
     result = []
+    lookahead = s.convention == "course" and s.nesterov
     for t in range(1, steps + 1):
-        grads = gradients(t, theta)
+        momentum = s.hyper["momentum"] if lookahead else 0.0
+        grads = gradients(
+            t,
+            {name: value + momentum * states[name].get("v", 0.0) for name, value in theta.items()},
+        )
         step, lr_worked = s, ""
         if schedule is not None:
             lr, lr_worked = scheduled_lr(schedule, s.hyper["lr"], t, f)
