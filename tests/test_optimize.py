@@ -260,3 +260,49 @@ def test_course_nesterov_takes_the_gradient_at_the_look_ahead_point() -> None:
     assert [s["params"]["x"] for s in torch["steps"]] == pytest.approx(
         [1 - 0.1 * 3.8, 0.62 - 0.1 * (1.24 + 0.9 * (0.9 * 2 + 1.24))]
     )
+
+
+def test_plot_of_the_path_on_the_level_curves() -> None:
+    run = run_cli("optimize", "momentum", "--function", "x**2 + 10*y**2", "--start", "x=1,y=1",
+                  "--steps", "3", "--lr", "0.05", "--plot", "-f", "plain")  # fmt: skip
+    assert "level curves of f" in run.out
+    drawing = run.out[run.out.index("level curves") :]
+    assert 2 <= drawing.count("●") <= 4  # the start and three steps (two may share a cell)
+    assert any(ch in drawing for ch in "⠁⠂⠄⡀⠈⠐⠠⢀")  # level curves drawn as braille dots
+    one = run_cli("optimize", "adam", "--grads", "0.2,-0.1,0.4", "--start", "w=0.5", "--plot",
+                  "-f", "plain")  # fmt: skip
+    assert "w per step" in one.out and one.out.count("●") == 4
+    assert "per step" not in run_cli("optimize", "adam", "--grads", "0.2", "--start", "w=0.5",
+                                     "-f", "plain").out  # fmt: skip
+
+
+def test_contour_plot_draws_the_level_curve_through_a_point() -> None:
+    from dlcalc.render.plot import contour_plot
+
+    rows, columns = 16, 20  # 4 × 10 characters; f = x² + y² on [−1, 1]²
+    grid = [
+        [(-1 + 2 * c / (columns - 1)) ** 2 + (1 - 2 * r / (rows - 1)) ** 2 for c in range(columns)]
+        for r in range(rows)
+    ]
+    lines = contour_plot(grid, (-1, 1, -1, 1), [0.5], [(-1.0, -1.0), (1.0, 1.0)])
+    body = [line.split("┤", 1)[1] for line in lines[:4]]
+    assert body[3][0] == "●" and body[0][-1] == "●"  # (−1, −1) bottom left, (1, 1) top right
+    assert all(any(ch != "⠀" for ch in row) for row in body)  # the circle crosses every row
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["adagrad", "--lr-decay", "0.5"], "lr_decay is a setting of the pytorch convention only"),
+        (["nadam", "--momentum-decay", "0.1", "--convention", "keras"], "course or pytorch"),
+    ],
+)
+def test_convention_only_settings(tmp_path: Path, args: list[str], message: str) -> None:
+    key, value = args[1].lstrip("-").replace("-", "_"), args[2]
+    problem = tmp_path / "p.opt"
+    convention = args[4] if len(args) > 3 else "course"
+    problem.write_text(
+        f"optimizer {args[0]}\nconvention {convention}\n{key} {value}\nstart w=1\ngrads 0.5\n",
+        encoding="utf-8",
+    )
+    assert message in fails(str(problem))

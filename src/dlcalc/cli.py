@@ -369,6 +369,9 @@ def optimize(
         OptimizerConvention.course, "--convention", help="course, pytorch or keras formulas."
     ),
     compare: bool = typer.Option(False, "--compare", help="The three conventions side by side."),
+    plot: bool = typer.Option(
+        False, "--plot", help="Draw the path (on f's level curves for two parameters)."
+    ),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown (1 to 17)."),
     output_format: OutputFormat | None = FORMAT_OPTION,
 ) -> None:
@@ -391,7 +394,7 @@ def optimize(
         "weight_decay": weight_decay,
     }
     hyper = {key: value for key, value in given.items() if value is not None}
-    switches = {"nesterov": nesterov, "amsgrad": amsgrad, "centered": centered}
+    switches = {"nesterov": nesterov, "amsgrad": amsgrad, "centered": centered, "plot": plot}
     if Path(optimizer).suffix or Path(optimizer).exists():
         spec = optimize_file(read_source(optimizer), digits)
     else:

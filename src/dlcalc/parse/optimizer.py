@@ -183,12 +183,21 @@ def _spec(
             location=Location("<command line>"),
             expected='--grads "0.2,-0.1,0.4" or --function "x**2 + 10*y**2"',
         )
-    given = [key for key, value in values.items()] + [k for k, on in switches.items() if on]
+    given = [*values, *(key for key in SWITCHES if switches.get(key))]
     for key in given:
         if key not in USES[name]:
             raise at(str(values.get(key, "")), f"--{key.replace('_', '-')}").error(
                 f"{name} has no {key}",
                 expected=f"{name}'s settings: " + ", ".join(USES[name]),
+            )
+    only = {"lr_decay": "pytorch", "momentum_decay": "course or pytorch"}
+    for key, where in only.items():
+        if key in values and convention not in where:
+            raise at(str(values[key]), f"--{key.replace('_', '-')}").error(
+                f"{key} is a setting of the {where} convention only",
+                expected="--schedule for a decaying learning rate"
+                if key == "lr_decay"
+                else "Keras's Nadam has no momentum_decay (its schedule is 0.96^t)",
             )
     if not 1 <= digits <= 17:
         raise at(str(digits), "--digits").error(
@@ -219,6 +228,7 @@ def _spec(
         compare=compare,
         digits=digits,
         schedule=_schedule(at(schedule, "--schedule")) if schedule is not None else None,
+        plot=switches.get("plot", False),
     )
 
 

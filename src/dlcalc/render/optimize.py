@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
+from dlcalc.render.plot import braille_plot, contour_plot
 from dlcalc.render.report import Column, Report, Table
 from dlcalc.solve.numbers import num
 from dlcalc.solve.optimize import OptimizeResult, Run, state_key
 
 DESCRIPTIONS = {
-    "course": "the course notes' forms: momentum with (1 − β), ε outside the square roots, "
-    "Adam bias-corrected",
+    "course": "the course notes' forms (momentum with (1 − β); AdaGrad, RMSprop and Adam with ε "
+    "outside the square root; Adam bias-corrected)",
     "pytorch": "torch.optim's formulas (momentum buffer without (1 − β), first step copied; "
     "weight decay as L2 except AdamW)",
     "keras": "keras.optimizers' formulas (v ← μv − ηg; ε inside the square root for AdaGrad and "
@@ -48,7 +49,41 @@ def optimize_report(result: OptimizeResult) -> Report:
         meta=meta,
         tables=tables,
         summary=summary,
+        figures=_figures(result) if spec.plot else [],
     )
+
+
+def _figures(result: OptimizeResult) -> list[tuple[str, list[str]]]:
+    """The path on f's level curves (two parameters and a function), the path in the plane of
+    two parameters, or each parameter (and f) per step."""
+    run = result.runs[0]
+    start = {name: value.value for name, value in result.spec.start}
+    paths = {name: [value] for name, value in start.items()}
+    for step in run.steps:
+        for p in step.parameters:
+            paths[p.parameter].append(p.new)
+    names = list(paths)
+    if result.contour is not None:
+        c = result.contour
+        title = f"the path (●) on the level curves of f through its points; {names[0]} across"
+        return [(title, contour_plot(c.grid, c.box, c.levels, list(zip(*paths.values()))))]
+    if len(names) == 2:
+        xs, ys = paths[names[0]], paths[names[1]]
+        return [
+            (
+                f"the path (●): {names[0]} across, {names[1]} up",
+                braille_plot(xs, ys, list(zip(xs, ys))),
+            )
+        ]
+    steps = list(range(len(run.steps) + 1))
+    figures = [
+        (f"{name} per step (t = 0: the start)", braille_plot(steps, path, list(zip(steps, path))))
+        for name, path in paths.items()
+    ]
+    if run.values:
+        ts = steps[1:]
+        figures.append(("f per step", braille_plot(ts, run.values, list(zip(ts, run.values)))))
+    return figures
 
 
 def _steps_table(run: Run, f: Any) -> Table:

@@ -53,16 +53,7 @@ def braille_plot(
         if x_low <= x <= x_high and y_low <= y <= y_high:
             row, column = dot(x, y)
             text[row // 4][column // 2] = MARK
-    labels = [num(y_high, 4), num(y_low, 4)]
-    pad = max(len(label) for label in labels)
-    lines = []
-    for index, line in enumerate(text):
-        label = labels[0] if index == 0 else labels[1] if index == height - 1 else ""
-        lines.append(f"{label.rjust(pad)} ┤{''.join(line)}")
-    left, right = num(x_low, 4), num(x_high, 4)
-    lines.append(" " * pad + " └" + "─" * width)
-    lines.append(" " * (pad + 2) + left + right.rjust(width - len(left)))
-    return lines
+    return _framed(text, (x_low, x_high, y_low, y_high))
 
 
 def _line(start: tuple[int, int] | None, end: tuple[int, int]) -> list[tuple[int, int]]:
@@ -75,3 +66,61 @@ def _line(start: tuple[int, int] | None, end: tuple[int, int]) -> list[tuple[int
         (round(r0 + (r1 - r0) * i / steps), round(c0 + (c1 - c0) * i / steps))
         for i in range(1, steps + 1)
     ]
+
+
+def contour_plot(
+    grid: Sequence[Sequence[float]],
+    box: tuple[float, float, float, float],
+    levels: Sequence[float],
+    path: Sequence[tuple[float, float]],
+) -> list[str]:
+    """Level curves of f (its values on a grid of braille dots, the top row first, spanning
+    ``box`` = x_low, x_high, y_low, y_high) at ``levels``, with the path drawn over them: its
+    points as ●, joined by dots."""
+    rows, columns = len(grid), len(grid[0])
+    height, width = rows // 4, columns // 2
+    x_low, x_high, y_low, y_high = box
+    cells = [[0] * width for _ in range(height)]
+
+    def band(value: float) -> int:
+        return sum(value > level for level in levels) if math.isfinite(value) else -1
+
+    for r in range(rows):
+        for c in range(columns):
+            here = band(grid[r][c])
+            right = band(grid[r][c + 1]) if c + 1 < columns else here
+            below = band(grid[r + 1][c]) if r + 1 < rows else here
+            if here != right or here != below:
+                cells[r // 4][c // 2] |= _DOTS[r % 4][c % 2]
+
+    def dot(x: float, y: float) -> tuple[int, int]:
+        across = (x - x_low) / (x_high - x_low)
+        down = (y_high - y) / (y_high - y_low)
+        return round(down * (rows - 1)), round(across * (columns - 1))
+
+    previous: tuple[int, int] | None = None
+    for x, y in path:
+        for r, c in _line(previous, dot(x, y)):
+            cells[r // 4][c // 2] |= _DOTS[r % 4][c % 2]
+        previous = dot(x, y)
+    text = [[chr(0x2800 + bits) for bits in line] for line in cells]
+    for x, y in path:
+        row, column = dot(x, y)
+        text[row // 4][column // 2] = MARK
+    return _framed(text, (x_low, x_high, y_low, y_high))
+
+
+def _framed(text: list[list[str]], box: tuple[float, float, float, float]) -> list[str]:
+    """The drawing with its y range written on the left and its x range below."""
+    x_low, x_high, y_low, y_high = box
+    labels = [num(y_high, 4), num(y_low, 4)]
+    pad = max(len(label) for label in labels)
+    lines = []
+    for index, line in enumerate(text):
+        label = labels[0] if index == 0 else labels[1] if index == len(text) - 1 else ""
+        lines.append(f"{label.rjust(pad)} ┤{''.join(line)}")
+    width = len(text[0])
+    left, right = num(x_low, 4), num(x_high, 4)
+    lines.append(" " * pad + " └" + "─" * width)
+    lines.append(" " * (pad + 2) + left + right.rjust(width - len(left)))
+    return lines

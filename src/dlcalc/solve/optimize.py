@@ -28,11 +28,27 @@ class Run(NamedTuple):
     """f after each step, when a function is given."""
 
 
+class Contour(NamedTuple):
+    """f on a grid over the path (the top row first), for a plot of its level curves."""
+
+    box: tuple[float, float, float, float]
+    """x_low, x_high, y_low, y_high."""
+    grid: tuple[tuple[float, ...], ...]
+    levels: tuple[float, ...]
+    """f at the path's points: each level curve passes through one of them."""
+
+
 class OptimizeResult(NamedTuple):
     spec: OptimizeSpec
     runs: tuple[Run, ...]
     derivatives: tuple[tuple[str, str], ...]
     """∂f/∂p written symbolically, when a function is given."""
+    contour: Contour | None = None
+
+
+GRID = (48, 120)
+"""Rows and columns of the contour grid: a braille dot each (12 × 60 characters)."""
+LEVELS = 8
 
 
 def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
@@ -60,7 +76,44 @@ def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
                 function({p.parameter: p.new for p in step.parameters}) for step in steps
             )
         runs.append(Run(s, steps, values))
-    return OptimizeResult(spec, tuple(runs), derivatives)
+    contour = None
+    if spec.plot and function is not None and len(start) == 2:
+        contour = _contour(function, start, runs[0])
+    return OptimizeResult(spec, tuple(runs), derivatives, contour)
+
+
+def _contour(f: Callable[[dict[str, float]], float], start: dict[str, float], run: Run) -> Contour:
+    x_name, y_name = start
+    points = [(start[x_name], start[y_name])]
+    points += [(step.parameters[0].new, step.parameters[1].new) for step in run.steps]
+    box = (
+        *_span([x for x, _ in points]),
+        *_span([y for _, y in points]),
+    )
+    rows, columns = GRID
+    x_low, x_high, y_low, y_high = box
+    grid = tuple(
+        tuple(
+            f(
+                {
+                    x_name: x_low + (x_high - x_low) * c / (columns - 1),
+                    y_name: y_high - (y_high - y_low) * r / (rows - 1),
+                }
+            )
+            for c in range(columns)
+        )
+        for r in range(rows)
+    )
+    values = sorted({f({x_name: x, y_name: y}) for x, y in points})
+    chosen = values[:: max(1, len(values) // LEVELS)][:LEVELS]
+    return Contour(box, grid, tuple(chosen))
+
+
+def _span(values: list[float]) -> tuple[float, float]:
+    """The range of the values with a tenth on each side (or ±1 around a single value)."""
+    low, high = min(values), max(values)
+    margin = (high - low) / 10 or max(1.0, abs(low))
+    return low - margin, high + margin
 
 
 def _from_function(

@@ -54,4 +54,6 @@ class OptimizeSpec(NamedTuple):
     """Run the course, PyTorch and Keras conventions side by side."""
     digits: int = 6
     schedule: ScheduleSpec | None = None
+    plot: bool = False
+    """Draw the path: on f's level curves (two parameters), or each value per step."""
     """A learning-rate schedule: η_t for every step."""
