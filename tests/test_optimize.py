@@ -306,3 +306,23 @@ def test_convention_only_settings(tmp_path: Path, args: list[str], message: str)
         encoding="utf-8",
     )
     assert message in fails(str(problem))
+
+
+def test_compare_optimizers_on_one_function() -> None:
+    data = optimize("--compare-optimizers", "sgd,momentum,adam", "--function", "x**2 + 10*y**2",
+                    "--start", "x=1,y=1", "--steps", "2", "--lr", "0.05", "--momentum", "0.9")  # fmt: skip
+    runs = data["optimizers"]
+    assert list(runs) == ["sgd", "momentum", "adam"]
+    assert [s["params"]["x"] for s in runs["sgd"]["steps"]] == pytest.approx([0.9, 0.81])
+    assert [s["params"]["x"] for s in runs["momentum"]["steps"]] == pytest.approx([0.99, 0.9711])
+    # Adam's first step moves each parameter by about η, whatever its gradient.
+    assert runs["adam"]["steps"][0]["params"] == pytest.approx({"x": 0.95, "y": 0.95})
+    assert "momentum" not in runs["adam"]["hyper"] or runs["adam"]["hyper"]["momentum"] == 0
+    run = run_cli("optimize", "--compare-optimizers", "sgd,adam", "--function", "x**2",
+                  "--start", "x=1", "--steps", "3", "--plot", "-f", "plain")  # fmt: skip
+    assert "1 sgd, 2 adam" in run.out and "f (adam)" in run.out
+    assert "no optimizer given" in fails("--grads", "1", "--start", "w=1")
+    assert "cannot be combined" in fails("sgd", "--compare-optimizers", "adam", "--compare",
+                                         "--grads", "1", "--start", "w=1")  # fmt: skip
+    assert "did you mean" in fails("--compare-optimizers", "sgd,adamm", "--grads", "1",
+                                   "--start", "w=1")  # fmt: skip

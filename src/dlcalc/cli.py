@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from dlcalc import __version__
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import DlcalcError, Location
 
 if TYPE_CHECKING:
     from dlcalc.render.report import Report
@@ -335,8 +335,8 @@ class OptimizerConvention(str, Enum):
 
 @app.command(context_settings={"ignore_unknown_options": True})
 def optimize(
-    optimizer: str = typer.Argument(
-        ...,
+    optimizer: str | None = typer.Argument(
+        None,
         help="sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam; "
         "or a problem file.",
         show_default=False,
@@ -369,6 +369,11 @@ def optimize(
         OptimizerConvention.course, "--convention", help="course, pytorch or keras formulas."
     ),
     compare: bool = typer.Option(False, "--compare", help="The three conventions side by side."),
+    compare_optimizers: str | None = typer.Option(
+        None,
+        "--compare-optimizers",
+        help="Several optimizers on the same input: sgd,momentum,adam.",
+    ),
     plot: bool = typer.Option(
         False, "--plot", help="Draw the path (on f's level curves for two parameters)."
     ),
@@ -395,6 +400,15 @@ def optimize(
     }
     hyper = {key: value for key, value in given.items() if value is not None}
     switches = {"nesterov": nesterov, "amsgrad": amsgrad, "centered": centered, "plot": plot}
+    if optimizer is None:
+        if compare_optimizers is None:
+            raise DlcalcError(
+                "no optimizer given",
+                location=Location("<command line>"),
+                expected="an optimizer (sgd, momentum, adam, ...) or a problem file",
+                suggestion='dlcalc optimize adam --grads "0.2,-0.1,0.4" --start w=0.5',
+            )
+        optimizer = compare_optimizers.split(",")[0].strip()
     if Path(optimizer).suffix or Path(optimizer).exists():
         spec = optimize_file(read_source(optimizer), digits)
     else:
@@ -403,7 +417,12 @@ def optimize(
             convention.value,
             hyper,
             start,
-            {"grads": grads, "function": function, "schedule": schedule},
+            {
+                "grads": grads,
+                "function": function,
+                "schedule": schedule,
+                "optimizers": compare_optimizers,
+            },
             steps,
             switches,
             compare,

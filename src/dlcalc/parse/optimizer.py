@@ -177,6 +177,17 @@ def _spec(
     at: At,
 ) -> OptimizeSpec:
     grads, function, schedule = texts.get("grads"), texts.get("function"), texts.get("schedule")
+    names: tuple[str, ...] = (name,)
+    if texts.get("optimizers"):
+        token = at(texts["optimizers"] or "", "--compare-optimizers")
+        listed = [choice(part.strip(), OPTIMIZERS, OPTIMIZER_ALIASES, "optimizer")
+                  for part in token.text.split(",") if part.strip()]  # fmt: skip
+        names = tuple(dict.fromkeys([name, *listed]))
+        if compare:
+            raise token.error(
+                "--compare and --compare-optimizers cannot be combined",
+                expected="the conventions of one optimizer, or several optimizers in one",
+            )
     if (grads is None) == (function is None):
         raise DlcalcError(
             "give either the gradients or a function",
@@ -185,7 +196,7 @@ def _spec(
         )
     given = [*values, *(key for key in SWITCHES if switches.get(key))]
     for key in given:
-        if key not in USES[name]:
+        if all(key not in USES[n] for n in names):
             raise at(str(values.get(key, "")), f"--{key.replace('_', '-')}").error(
                 f"{name} has no {key}",
                 expected=f"{name}'s settings: " + ", ".join(USES[name]),
@@ -229,6 +240,7 @@ def _spec(
         digits=digits,
         schedule=_schedule(at(schedule, "--schedule")) if schedule is not None else None,
         plot=switches.get("plot", False),
+        optimizers=names if len(names) > 1 else (),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.render.plot import braille_plot, contour_plot
+from dlcalc.render.plot import braille_plot, contour_plot, curves_plot
 from dlcalc.render.report import Column, Report, Table
 from dlcalc.solve.numbers import num
 from dlcalc.solve.optimize import OptimizeResult, Run, state_key
@@ -32,20 +32,25 @@ def optimize_report(result: OptimizeResult) -> Report:
         settings = ", ".join(f"{k} = {f(v)}" for k, v in spec.schedule.settings.items())
         meta.append(f"schedule {spec.schedule.kind} ({settings}); k = t − 1, the steps taken")
     tables = []
+    several = spec.compare or bool(spec.optimizers)
     for run in result.runs:
         hyper = ", ".join(f"{k} = {f(v)}" for k, v in run.settings.hyper.items() if v)
         name = run.settings.convention
-        meta.append(f"convention {name}: {DESCRIPTIONS[name]}; {hyper}")
-        if not spec.compare:
+        who = f"{run.settings.optimizer}, " if spec.optimizers else ""
+        meta.append(f"{who}convention {name}: {DESCRIPTIONS[name]}; {hyper}")
+        if not several:
             tables.append(_steps_table(run, f))
-    if spec.compare:
+    if several:
         tables.append(_compare_table(result, f))
-    final = result.runs[0].steps[-1]
-    summary = [(p.parameter, f(p.new)) for p in final.parameters]
-    if result.runs[0].values:
-        summary.append(("f", f(result.runs[0].values[-1])))
+    summary = []
+    for run in result.runs:
+        suffix = f" ({_label(result, run)})" if several else ""
+        summary += [(p.parameter + suffix, f(p.new)) for p in run.steps[-1].parameters]
+        if run.values:
+            summary.append(("f" + suffix, f(run.values[-1])))
+    names = ", ".join(spec.optimizers) if spec.optimizers else spec.optimizer
     return Report(
-        title=f"Optimizer: {spec.optimizer}, {spec.steps} step(s)",
+        title=f"Optimizer: {names}, {spec.steps} step(s)",
         meta=meta,
         tables=tables,
         summary=summary,
@@ -57,6 +62,11 @@ def _figures(result: OptimizeResult) -> list[tuple[str, list[str]]]:
     """The path on f's level curves (two parameters and a function), the path in the plane of
     two parameters, or each parameter (and f) per step."""
     run = result.runs[0]
+    if len(result.runs) > 1 and run.values:
+        ts = list(range(1, len(run.steps) + 1))
+        curves = [(ts, r.values, str(i)) for i, r in enumerate(result.runs, start=1)]
+        legend = ", ".join(f"{i} {_label(result, r)}" for i, r in enumerate(result.runs, start=1))
+        return [(f"f per step ({legend}: each at its last step)", curves_plot(curves))]
     start = {name: value.value for name, value in result.spec.start}
     paths = {name: [value] for name, value in start.items()}
     for step in run.steps:
@@ -119,20 +129,28 @@ def _steps_table(run: Run, f: Any) -> Table:
     return table
 
 
+def _label(result: OptimizeResult, run: Run) -> str:
+    """What tells the runs apart: the optimizer, or the convention."""
+    return run.settings.optimizer if result.spec.optimizers else run.settings.convention
+
+
 def _compare_table(result: OptimizeResult, f: Any) -> Table:
     columns = [Column("t", "right"), Column("parameter")]
-    columns += [Column(run.settings.convention, "right") for run in result.runs]
-    table = Table(columns, title="The three conventions side by side")
+    columns += [Column(_label(result, run), "right") for run in result.runs]
+    title = "The optimizers" if result.spec.optimizers else "The three conventions"
+    table = Table(columns, title=f"{title} side by side")
     first = result.runs[0]
     for index, step in enumerate(first.steps):
         for j, p in enumerate(step.parameters):
             values = [f(run.steps[index].parameters[j].new) for run in result.runs]
             table.rows.append([str(step.t), p.parameter, *values])
+        if first.values:
+            table.rows.append([str(step.t), "f", *(f(run.values[index]) for run in result.runs)])
     return table
 
 
 def optimize_json(result: OptimizeResult) -> dict[str, Any]:
-    runs = {run.settings.convention: _run_json(run) for run in result.runs}
+    runs = {_label(result, run): _run_json(run) for run in result.runs}
     first = result.runs[0]
     data: dict[str, Any] = {
         "dlcalc": __version__,
@@ -141,7 +159,7 @@ def optimize_json(result: OptimizeResult) -> dict[str, Any]:
         "convention": first.settings.convention,
         "hyper": first.settings.hyper,
         "start": {name: value.value for name, value in result.spec.start},
-        "steps": runs[first.settings.convention]["steps"],
+        "steps": runs[_label(result, first)]["steps"],
     }
     if result.derivatives:
         data["gradient"] = dict(result.derivatives)
@@ -149,6 +167,8 @@ def optimize_json(result: OptimizeResult) -> dict[str, Any]:
         data["schedule"] = {"kind": result.spec.schedule.kind, **result.spec.schedule.settings}
     if result.spec.compare:
         data["compare"] = runs
+    if result.spec.optimizers:
+        data["optimizers"] = runs
     return data
 
 

@@ -21,7 +21,19 @@ def braille_plot(
 ) -> list[str]:
     """The curve through (xs, ys) on a width × height grid of characters, with the marked points
     drawn as ●, the axes' ranges written at the edges, and y = 0 drawn where it is in view."""
-    points = [(x, y) for x, y in zip(xs, ys) if math.isfinite(y)]
+    return curves_plot([(xs, ys, "")], marks, width, height)
+
+
+def curves_plot(
+    curves: Sequence[tuple[Sequence[float], Sequence[float], str]],
+    marks: Sequence[tuple[float, float]] = (),
+    width: int = 60,
+    height: int = 12,
+) -> list[str]:
+    """Several curves (xs, ys, label) in one box, each labelled by its label's first letter at
+    its last point; otherwise as :func:`braille_plot`."""
+    lines = [[(x, y) for x, y in zip(xs, ys) if math.isfinite(y)] for xs, ys, _ in curves]
+    points = [point for line in lines for point in line]
     if not points:
         return ["(nothing to plot)"]
     x_low, x_high = min(x for x, _ in points), max(x for x, _ in points)
@@ -42,17 +54,22 @@ def braille_plot(
         zero_row, _ = dot(x_low, 0.0)
         for column in range(2 * width):
             cells[zero_row // 4][column // 2] |= _DOTS[zero_row % 4][column % 2]
-    previous: tuple[int, int] | None = None
-    for x, y in points:
-        row, column = dot(x, y)
-        for r, c in _line(previous, (row, column)):
-            cells[r // 4][c // 2] |= _DOTS[r % 4][c % 2]
-        previous = (row, column)
+    for line in lines:
+        previous: tuple[int, int] | None = None
+        for x, y in line:
+            row, column = dot(x, y)
+            for r, c in _line(previous, (row, column)):
+                cells[r // 4][c // 2] |= _DOTS[r % 4][c % 2]
+            previous = (row, column)
     text = [[chr(0x2800 + bits) for bits in line] for line in cells]
     for x, y in marks:
         if x_low <= x <= x_high and y_low <= y <= y_high:
             row, column = dot(x, y)
             text[row // 4][column // 2] = MARK
+    for line, (_, _, label) in zip(lines, curves):
+        if label and line:
+            row, column = dot(*line[-1])
+            text[row // 4][column // 2] = label[0]
     return _framed(text, (x_low, x_high, y_low, y_high))
 
 

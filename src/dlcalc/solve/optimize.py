@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.optimizers import OptimizerStep, Settings, run_steps, settings
-from dlcalc.spec.optimizer import CONVENTIONS, OptimizeSpec
+from dlcalc.spec.optimizer import CONVENTIONS, USES, OptimizeSpec
 
 FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "Abs", "pi")
 """The names a function may use besides its parameters."""
@@ -63,11 +63,23 @@ def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
         def gradients(t: int, theta: dict[str, float]) -> list[float]:
             return list(rows[t - 1])
 
-    conventions = CONVENTIONS if spec.compare else (spec.convention,)
+    if spec.optimizers:
+        pairs = [(optimizer, spec.convention) for optimizer in spec.optimizers]
+    else:
+        conventions = CONVENTIONS if spec.compare else (spec.convention,)
+        pairs = [(spec.optimizer, convention) for convention in conventions]
     runs = []
-    for convention in conventions:
+    for optimizer, convention in pairs:
+        takes = USES[optimizer]
+        if spec.optimizers and optimizer == "sgd":  # beside momentum, sgd means the plain one
+            takes = ("lr", "weight_decay")
         s = settings(
-            spec.optimizer, convention, spec.hyper, spec.nesterov, spec.amsgrad, spec.centered
+            optimizer,
+            convention,
+            {key: value for key, value in spec.hyper.items() if key in takes},
+            spec.nesterov and "nesterov" in takes,
+            spec.amsgrad and "amsgrad" in takes,
+            spec.centered and "centered" in takes,
         )
         steps = run_steps(s, start, gradients, spec.steps, spec.digits, spec.schedule)
         values: tuple[float, ...] = ()

@@ -55,5 +55,7 @@ class OptimizeSpec(NamedTuple):
     digits: int = 6
     schedule: ScheduleSpec | None = None
     plot: bool = False
+    optimizers: tuple[str, ...] = ()
+    """Several optimizers run on the same input, each with the settings it takes."""
     """Draw the path: on f's level curves (two parameters), or each value per step."""
     """A learning-rate schedule: η_t for every step."""
