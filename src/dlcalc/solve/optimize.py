@@ -222,6 +222,7 @@ STATE_KEYS = {
     "m̂": "m_hat",
     "v̂": "v_hat",
     "μ_t": "mu_t",
+    "Π": "mu_product",
     "θ + μ·v": "lookahead",
     "η_t": "lr_t",
     "α_t": "alpha_t",

@@ -364,31 +364,38 @@ def _adadelta(
     return new, lines
 
 
+def _first_moment(
+    s: Settings, state: dict[str, float], g: float, f: Fmt, lines: list[Line]
+) -> float:
+    """m ← β1·m + (1 − β1)·g, written out; kept in the state."""
+    b1, previous = s.hyper["beta1"], state.get("m", 0.0)
+    m = b1 * previous + (1 - b1) * g
+    worked = f"{f(b1)}·{factor(f(previous))} + {f(1 - b1)}·{factor(f(g))} = {f(m)}"
+    lines.append(_w("m", f"β1·m + (1 − β1)·g = {worked}", m))
+    state["m"] = m
+    return m
+
+
+def _second_moment(
+    s: Settings, state: dict[str, float], g: float, f: Fmt, lines: list[Line]
+) -> float:
+    """v ← β2·v + (1 − β2)·g², written out; kept in the state."""
+    b2, previous = s.hyper["beta2"], state.get("v", 0.0)
+    v = b2 * previous + (1 - b2) * g * g
+    worked = f"{f(b2)}·{factor(f(previous))} + {f(1 - b2)}·{factor(f(g))}² = {f(v)}"
+    lines.append(_w("v", f"β2·v + (1 − β2)·g² = {worked}", v))
+    state["v"] = v
+    return v
+
+
 def _adam(
     s: Settings, state: dict[str, float], theta: float, g: float, t: int, f: Fmt
 ) -> tuple[float, list[Line]]:
     lines: list[Line] = []
     theta, g = _decay(s, theta, g, f, lines)
     lr, b1, b2, eps = s.hyper["lr"], s.hyper["beta1"], s.hyper["beta2"], s.hyper["eps"]
-    m = b1 * state.get("m", 0.0) + (1 - b1) * g
-    v = b2 * state.get("v", 0.0) + (1 - b2) * g * g
-    lines.append(
-        _w(
-            "m",
-            f"β1·m + (1 − β1)·g"
-            f" = {f(b1)}·{factor(f(state.get('m', 0.0)))} + {f(1 - b1)}·{factor(f(g))} = {f(m)}",
-            m,
-        )
-    )
-    lines.append(
-        _w(
-            "v",
-            f"β2·v + (1 − β2)·g²"
-            f" = {f(b2)}·{factor(f(state.get('v', 0)))} + {f(1 - b2)}·{factor(f(g))}² = {f(v)}",
-            v,
-        )
-    )
-    state.update(m=m, v=v)
+    m = _first_moment(s, state, g, f, lines)
+    v = _second_moment(s, state, g, f, lines)
     bc1, bc2 = 1 - b1**t, 1 - b2**t
     used = v
     if s.amsgrad:
@@ -437,20 +444,42 @@ def _adamax(
     lines: list[Line] = []
     theta, g = _decay(s, theta, g, f, lines)
     lr, b1, b2, eps = s.hyper["lr"], s.hyper["beta1"], s.hyper["beta2"], s.hyper["eps"]
-    m = b1 * state.get("m", 0.0) + (1 - b1) * g
-    lines.append(_w("m", f"β1·m + (1 − β1)·g = {f(m)}", m))
+    m = _first_moment(s, state, g, f, lines)
     bc1 = 1 - b1**t
     if s.convention == "keras":
         u = max(b2 * state.get("u", 0.0), abs(g))
-        lines.append(_w("u", f"max(β2·u, |g|) = {f(u)}", u))
+        lines.append(
+            _w("u", f"max(β2·u, |g|) = max({f(b2 * state.get('u', 0.0))}, {f(abs(g))}) = {f(u)}", u)
+        )
         new = theta - lr * m / (bc1 * (u + eps))
-        lines.append(_w("θ", f"θ − η·m/((1 − β1^t)·(u + ε)) = {f(new)}", new))
+        lines.append(
+            _w(
+                "θ",
+                f"θ − η·m/((1 − β1^t)·(u + ε)) = {f(theta)} − {f(lr)}·{factor(f(m))}/"
+                f"({f(bc1)}·({f(u)} + {f(eps)})) = {f(new)}",
+                new,
+            )
+        )
     else:
         u = max(b2 * state.get("u", 0.0), abs(g) + eps)
-        lines.append(_w("u", f"max(β2·u, |g| + ε) = {f(u)}", u))
+        lines.append(
+            _w(
+                "u",
+                f"max(β2·u, |g| + ε) = max({f(b2 * state.get('u', 0.0))}, {f(abs(g) + eps)})"
+                f" = {f(u)}",
+                u,
+            )
+        )
         new = theta - (lr / bc1) * m / u
-        lines.append(_w("θ", f"θ − (η/(1 − β1^t))·m/u = {f(new)}", new))
-    state.update(m=m, u=u)
+        lines.append(
+            _w(
+                "θ",
+                f"θ − (η/(1 − β1^t))·m/u = {f(theta)} − ({f(lr)}/{f(bc1)})·{factor(f(m))}/{f(u)}"
+                f" = {f(new)}",
+                new,
+            )
+        )
+    state["u"] = u
     return new, lines
 
 
@@ -465,17 +494,33 @@ def _nadam(
     mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
     product = state.get("Π", 1.0) * mu_t
     state["Π"] = product
-    lines.append(_w("μ_t", f"β1·(1 − ½·0.96^(t·ψ)) = {f(mu_t)}", mu_t))
-    m = b1 * state.get("m", 0.0) + (1 - b1) * g
-    v = b2 * state.get("v", 0.0) + (1 - b2) * g * g
-    state.update(m=m, v=v)
-    lines.append(_w("m", f"β1·m + (1 − β1)·g = {f(m)}", m))
-    lines.append(_w("v", f"β2·v + (1 − β2)·g² = {f(v)}", v))
+    lines.append(
+        _w("μ_t", f"β1·(1 − ½·0.96^(t·ψ)) = {f(b1)}·(1 − ½·0.96^({t}·{f(psi)})) = {f(mu_t)}", mu_t)
+    )
+    lines.append(_w("Π", f"Π·μ_t = {f(product)} (μ_(t+1) = {f(mu_next)})", product))
+    m = _first_moment(s, state, g, f, lines)
+    v = _second_moment(s, state, g, f, lines)
     m_hat = mu_next * m / (1 - product * mu_next) + (1 - mu_t) * g / (1 - product)
     v_hat = v / (1 - b2**t)
-    lines.append(_w("m̂", f"μ_(t+1)·m/(1 − Π·μ_(t+1)) + (1 − μ_t)·g/(1 − Π) = {f(m_hat)}", m_hat))
+    lines.append(
+        _w(
+            "m̂",
+            f"μ_(t+1)·m/(1 − Π·μ_(t+1)) + (1 − μ_t)·g/(1 − Π) = {f(mu_next)}·{factor(f(m))}/"
+            f"(1 − {f(product)}·{f(mu_next)}) + {f(1 - mu_t)}·{factor(f(g))}/(1 − {f(product)})"
+            f" = {f(m_hat)}",
+            m_hat,
+        )
+    )
+    lines.append(_w("v̂", f"v/(1 − β2^t) = {f(v)}/{f(1 - b2**t)} = {f(v_hat)}", v_hat))
     new = theta - lr * m_hat / (math.sqrt(v_hat) + eps)
-    lines.append(_w("θ", f"θ − η·m̂/(√v̂ + ε) = {f(new)}", new))
+    lines.append(
+        _w(
+            "θ",
+            f"θ − η·m̂/(√v̂ + ε) = {f(theta)} − {f(lr)}·{factor(f(m_hat))}/(√{f(v_hat)} + {f(eps)})"
+            f" = {f(new)}",
+            new,
+        )
+    )
     return new, lines
 
 
