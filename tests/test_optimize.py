@@ -326,3 +326,26 @@ def test_compare_optimizers_on_one_function() -> None:
                                          "--grads", "1", "--start", "w=1")  # fmt: skip
     assert "did you mean" in fails("--compare-optimizers", "sgd,adamm", "--grads", "1",
                                    "--start", "w=1")  # fmt: skip
+
+
+def test_mini_batches_average_the_per_example_gradients(tmp_path: Path) -> None:
+    data = optimize("sgd", "--grads", "0.2,0.4;0.1,0.3;1,1;0,0", "--batch-size", "2",
+                    "--start", "a=1,b=1", "--lr", "0.1")  # fmt: skip
+    assert [s["gradient"] for s in data["steps"]] == [
+        {"a": pytest.approx(0.15), "b": pytest.approx(0.35)},
+        {"a": 0.5, "b": 0.5},
+    ]
+    assert data["steps"][1]["params"] == {"a": pytest.approx(0.935), "b": pytest.approx(0.915)}
+    assert data["steps"][0]["state"]["a"]["g_mean"] == pytest.approx(0.15)
+    full = optimize("sgd", "--grads", "0.2,0.4,-0.1,0.3", "--batch-size", "4", "--start", "w=1")
+    assert [s["gradient"]["w"] for s in full["steps"]] == [pytest.approx(0.2)]  # full batch
+    run = run_cli("optimize", "sgd", "--grads", "0.2,0.4", "--batch-size", "2", "--start", "w=1",
+                  "-f", "plain")  # fmt: skip
+    assert "(1/2)·Σ gᵢ = (0.2 + 0.4)/2 = 0.3" in run.out
+    assert "whole number of batches" in fails("sgd", "--grads", "0.2,0.4,1", "--batch-size", "2",
+                                              "--start", "w=1")  # fmt: skip
+    assert "the batch size is a whole number" in fails("sgd", "--grads", "0.2", "--batch-size",
+                                                       "x", "--start", "w=1")  # fmt: skip
+    problem = tmp_path / "batch.opt"
+    problem.write_text("optimizer sgd\nlr 0.1\nstart w=1\ngrads 0.2 0.4\nbatch_size 2\n")
+    assert optimize(str(problem))["steps"][0]["params"]["w"] == pytest.approx(0.97)

@@ -346,6 +346,9 @@ def optimize(
         None, "--grads", help='Given gradients: "0.2,-0.1,0.4" (one parameter) or "a,b;c,d".'
     ),
     start: str | None = typer.Option(None, "--start", help="Start values: w=0.5 or x=1,y=1."),
+    batch_size: str | None = typer.Option(
+        None, "--batch-size", help="Average each N gradient rows (per-example) into one step."
+    ),
     steps: int | None = typer.Option(
         None, "--steps", help="Steps (default: one per given gradient)."
     ),
@@ -422,6 +425,7 @@ def optimize(
                 "function": function,
                 "schedule": schedule,
                 "optimizers": compare_optimizers,
+                "batch_size": batch_size,
             },
             steps,
             switches,

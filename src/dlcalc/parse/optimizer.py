@@ -119,9 +119,9 @@ def _grads(token: Token, parameters: int) -> tuple[tuple[float, ...], ...]:
     return grads
 
 
-def _steps(token: Token) -> int:
+def _whole(token: Token, what: str) -> int:
     if not token.text.isdigit():
-        raise token.error(f"steps is a whole number, not '{token.text}'", expected="such as 3")
+        raise token.error(f"{what} is a whole number, not '{token.text}'", expected="such as 3")
     return int(token.text)
 
 
@@ -215,6 +215,17 @@ def _spec(
             "--digits must be from 1 to 17", expected="such as 6"
         )
     rows = _grads(at(grads, "--grads"), len(starts)) if grads is not None else None
+    batches = None
+    if texts.get("batch_size"):
+        token = at(texts["batch_size"] or "", "--batch-size")
+        size = _whole(token, "the batch size")
+        if rows is None or len(rows) % size or size == 0:
+            raise token.error(
+                f"a batch size of {size} needs given gradients, a whole number of batches of them",
+                expected="--grads with one row per example, and --batch-size dividing their number",
+            )
+        batches = tuple(rows[i : i + size] for i in range(0, len(rows), size))
+        rows = tuple(tuple(sum(column) / size for column in zip(*batch)) for batch in batches)
     count = steps if steps is not None else (len(rows) if rows else 1)
     if not 1 <= count <= MAX_STEPS:
         raise at(str(count), "--steps").error(
@@ -241,6 +252,7 @@ def _spec(
         schedule=_schedule(at(schedule, "--schedule")) if schedule is not None else None,
         plot=switches.get("plot", False),
         optimizers=names if len(names) > 1 else (),
+        batches=batches,
     )
 
 
@@ -256,6 +268,7 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
         "function",
         "steps",
         "schedule",
+        "batch_size",
         *HYPER,
         *SWITCHES,
     )
@@ -294,13 +307,15 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
     switches = {
         key: fields[key].text.lower() in ("", "true", "yes") for key in SWITCHES if key in fields
     }
-    steps = _steps(fields["steps"]) if "steps" in fields else None
+    steps = _whole(fields["steps"], "steps") if "steps" in fields else None
     texts: dict[str, str | None] = {
-        key: fields[key].text for key in ("grads", "function", "schedule") if key in fields
+        key: fields[key].text
+        for key in ("grads", "function", "schedule", "batch_size")
+        if key in fields
     }
 
     def at(text: str, what: str) -> Token:
-        key = what.lstrip("-")
+        key = what.lstrip("-").replace("-", "_")
         return fields[key].replaced(text) if key in fields else argument(text, what)
 
     starts = _starts(fields["start"])

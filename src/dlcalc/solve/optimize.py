@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.solve.optimizers import OptimizerStep, Settings, run_steps, settings
+from dlcalc.solve.numbers import num
+from dlcalc.solve.optimizers import Line, OptimizerStep, Settings, run_steps, settings
 from dlcalc.spec.optimizer import CONVENTIONS, USES, OptimizeSpec
 
 FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "Abs", "pi")
@@ -82,6 +83,8 @@ def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
             spec.centered and "centered" in takes,
         )
         steps = run_steps(s, start, gradients, spec.steps, spec.digits, spec.schedule)
+        if spec.batches is not None:
+            steps = _with_batch_means(steps, spec.batches, spec.digits)
         values: tuple[float, ...] = ()
         if function is not None:
             values = tuple(
@@ -92,6 +95,25 @@ def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
     if spec.plot and function is not None and len(start) == 2:
         contour = _contour(function, start, runs[0])
     return OptimizeResult(spec, tuple(runs), derivatives, contour)
+
+
+def _with_batch_means(
+    steps: tuple[OptimizerStep, ...],
+    batches: tuple[tuple[tuple[float, ...], ...], ...],
+    digits: int,
+) -> tuple[OptimizerStep, ...]:
+    """Each parameter's step opened by the mean of its batch's per-example gradients."""
+    result = []
+    for step in steps:
+        batch = batches[step.t - 1]
+        parameters = []
+        for j, p in enumerate(step.parameters):
+            values = [num(row[j], digits) for row in batch]
+            worked = f"(1/{len(batch)})·Σ gᵢ = ({' + '.join(values)})/{len(batch)}"
+            mean = Line("g (batch mean)", f"{worked} = {num(p.gradient, digits)}", p.gradient)
+            parameters.append(p._replace(lines=(mean, *p.lines)))
+        result.append(step._replace(parameters=tuple(parameters)))
+    return tuple(result)
 
 
 def _contour(f: Callable[[dict[str, float]], float], start: dict[str, float], run: Run) -> Contour:
@@ -214,6 +236,7 @@ STATE_KEYS = {
     "θ": "theta",
     "θ (decay)": "theta_decayed",
     "g (L2)": "g_l2",
+    "g (batch mean)": "g_mean",
     "g (Nesterov)": "g_nesterov",
     "E[g²]": "Eg2",
     "E[Δ²]": "Edelta2",

@@ -56,6 +56,8 @@ class OptimizeSpec(NamedTuple):
     schedule: ScheduleSpec | None = None
     plot: bool = False
     optimizers: tuple[str, ...] = ()
+    batches: tuple[tuple[tuple[float, ...], ...], ...] | None = None
+    """With --batch-size: each step's per-example gradients, whose mean is its row of grads."""
     """Several optimizers run on the same input, each with the settings it takes."""
     """Draw the path: on f's level curves (two parameters), or each value per step."""
     """A learning-rate schedule: η_t for every step."""
