@@ -333,7 +333,7 @@ class OptimizerConvention(str, Enum):
     keras = "keras"
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command()
 def optimize(
     optimizer: str | None = typer.Argument(
         None,
