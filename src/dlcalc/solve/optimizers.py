@@ -265,16 +265,27 @@ def _adagrad(
         denominator = math.sqrt(accumulator) + eps
         text = f"√G + ε = √{factor(f(accumulator))} + {f(eps)} = {f(denominator)}"
     lines.append(_w("denominator", text, denominator))
+    return _divided_step(theta, lr, g, denominator, f, lines)
+
+
+def _divided_step(
+    theta: float, lr: float, g: float, denominator: float, f: Fmt, lines: list[Line]
+) -> tuple[float, list[Line]]:
+    """θ ← θ − η·g/denominator, written out (AdaGrad's and RMSprop's last line)."""
     new = theta - lr * g / denominator
-    lines.append(
-        _w(
-            "θ",
-            f"θ − η·g/denominator = {f(theta)} − {f(lr)}·{factor(f(g))}/{f(denominator)}"
-            f" = {f(new)}",
-            new,
-        )
-    )
+    worked = f"{f(theta)} − {f(lr)}·{factor(f(g))}/{f(denominator)} = {f(new)}"
+    lines.append(_w("θ", f"θ − η·g/denominator = {worked}", new))
     return new, lines
+
+
+def _average(
+    name: str, formula: str, rho: float, previous: float, x: float, square: bool, f: Fmt
+) -> tuple[float, Line]:
+    """An exponential moving average ρ·previous + (1 − ρ)·x (or x²), written out."""
+    value = rho * previous + (1 - rho) * (x * x if square else x)
+    power = "²" if square else ""
+    worked = f"{f(rho)}·{factor(f(previous))} + {f(1 - rho)}·{factor(f(x))}{power} = {f(value)}"
+    return value, _w(name, f"{formula} = {worked}", value)
 
 
 def _rmsprop(
@@ -283,29 +294,26 @@ def _rmsprop(
     lines: list[Line] = []
     theta, g = _decay(s, theta, g, f, lines)
     lr, rho, eps, mu = s.hyper["lr"], s.hyper["rho"], s.hyper["eps"], s.hyper["momentum"]
-    previous = state.get("E", 0.0)
-    mean_square = rho * previous + (1 - rho) * g * g
+    mean_square, line = _average("E[g²]", "ρ·E + (1 − ρ)·g²", rho, state.get("E", 0.0), g, True, f)
     state["E"] = mean_square
-    lines.append(
-        _w(
-            "E[g²]",
-            f"ρ·E + (1 − ρ)·g² = {f(rho)}·{factor(f(previous))} + {f(1 - rho)}·{factor(f(g))}²"
-            f" = {f(mean_square)}",
-            mean_square,
-        )
-    )
-    variance = mean_square
+    lines.append(line)
+    variance, under = mean_square, f(mean_square)
     if s.centered:
-        mean = rho * state.get("ḡ", 0.0) + (1 - rho) * g
+        mean, line = _average("ḡ", "ρ·ḡ + (1 − ρ)·g", rho, state.get("ḡ", 0.0), g, False, f)
         state["ḡ"] = mean
+        lines.append(line)
         variance = mean_square - mean * mean
-        lines.append(_w("ḡ", f"ρ·ḡ + (1 − ρ)·g = {f(mean)}", mean))
+        under = f"{f(mean_square)} − {factor(f(mean))}²"
     if s.convention == "keras":
         denominator = math.sqrt(variance + eps)
-        text = f"√({'E − ḡ²' if s.centered else 'E'} + ε) = {f(denominator)}"
+        text = (
+            f"√({'E − ḡ²' if s.centered else 'E'} + ε) = √({under} + {f(eps)}) = {f(denominator)}"
+        )
     else:
         denominator = math.sqrt(variance) + eps
-        text = f"√{'(E − ḡ²)' if s.centered else 'E'} + ε = {f(denominator)}"
+        text = (
+            f"√{'(E − ḡ²)' if s.centered else 'E'} + ε = √({under}) + {f(eps)} = {f(denominator)}"
+        )
     lines.append(_w("denominator", text, denominator))
     if mu:
         key = "m"
@@ -317,25 +325,20 @@ def _rmsprop(
             m = mu * previous_m + g / denominator
             new = theta - lr * m
         state[key] = m
+        keras = s.convention == "keras"
+        scale = f"{f(lr)}·" if keras else ""
         lines.append(
             _w(
                 "momentum buffer",
-                f"μ·b + {'η·' if s.convention == 'keras' else ''}g/denominator = {f(m)}",
+                f"μ·b + {'η·' if keras else ''}g/denominator = {f(mu)}·{factor(f(previous_m))} + "
+                f"{scale}{factor(f(g))}/{f(denominator)} = {f(m)}",
                 m,
             )
         )
-        lines.append(_w("θ", f"θ − {'' if s.convention == 'keras' else 'η·'}b = {f(new)}", new))
+        worked = f"{f(theta)} − {'' if keras else f(lr) + '·'}{factor(f(m))} = {f(new)}"
+        lines.append(_w("θ", f"θ − {'' if keras else 'η·'}b = {worked}", new))
         return new, lines
-    new = theta - lr * g / denominator
-    lines.append(
-        _w(
-            "θ",
-            f"θ − η·g/denominator = {f(theta)} − {f(lr)}·{factor(f(g))}/{f(denominator)}"
-            f" = {f(new)}",
-            new,
-        )
-    )
-    return new, lines
+    return _divided_step(theta, lr, g, denominator, f, lines)
 
 
 def _adadelta(
@@ -344,8 +347,8 @@ def _adadelta(
     lines: list[Line] = []
     theta, g = _decay(s, theta, g, f, lines)
     lr, rho, eps = s.hyper["lr"], s.hyper["rho"], s.hyper["eps"]
-    v = rho * state.get("v", 0.0) + (1 - rho) * g * g
-    lines.append(_w("E[g²]", f"ρ·E[g²] + (1 − ρ)·g² = {f(v)}", v))
+    v, line = _average("E[g²]", "ρ·E[g²] + (1 − ρ)·g²", rho, state.get("v", 0.0), g, True, f)
+    lines.append(line)
     u_old = state.get("u", 0.0)
     delta = math.sqrt(u_old + eps) / math.sqrt(v + eps) * g
     lines.append(
@@ -356,8 +359,8 @@ def _adadelta(
             delta,
         )
     )
-    u = rho * u_old + (1 - rho) * delta * delta
-    lines.append(_w("E[Δ²]", f"ρ·E[Δ²] + (1 − ρ)·Δ² = {f(u)}", u))
+    u, line = _average("E[Δ²]", "ρ·E[Δ²] + (1 − ρ)·Δ²", rho, u_old, delta, True, f)
+    lines.append(line)
     state.update(v=v, u=u)
     new = theta - lr * delta
     lines.append(_w("θ", f"θ − η·Δ = {f(theta)} − {f(lr)}·{factor(f(delta))} = {f(new)}", new))
@@ -368,10 +371,8 @@ def _first_moment(
     s: Settings, state: dict[str, float], g: float, f: Fmt, lines: list[Line]
 ) -> float:
     """m ← β1·m + (1 − β1)·g, written out; kept in the state."""
-    b1, previous = s.hyper["beta1"], state.get("m", 0.0)
-    m = b1 * previous + (1 - b1) * g
-    worked = f"{f(b1)}·{factor(f(previous))} + {f(1 - b1)}·{factor(f(g))} = {f(m)}"
-    lines.append(_w("m", f"β1·m + (1 − β1)·g = {worked}", m))
+    m, line = _average("m", "β1·m + (1 − β1)·g", s.hyper["beta1"], state.get("m", 0.0), g, False, f)
+    lines.append(line)
     state["m"] = m
     return m
 
@@ -380,10 +381,8 @@ def _second_moment(
     s: Settings, state: dict[str, float], g: float, f: Fmt, lines: list[Line]
 ) -> float:
     """v ← β2·v + (1 − β2)·g², written out; kept in the state."""
-    b2, previous = s.hyper["beta2"], state.get("v", 0.0)
-    v = b2 * previous + (1 - b2) * g * g
-    worked = f"{f(b2)}·{factor(f(previous))} + {f(1 - b2)}·{factor(f(g))}² = {f(v)}"
-    lines.append(_w("v", f"β2·v + (1 − β2)·g² = {worked}", v))
+    v, line = _average("v", "β2·v + (1 − β2)·g²", s.hyper["beta2"], state.get("v", 0.0), g, True, f)
+    lines.append(line)
     state["v"] = v
     return v
 
