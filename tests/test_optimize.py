@@ -349,3 +349,12 @@ def test_mini_batches_average_the_per_example_gradients(tmp_path: Path) -> None:
     problem = tmp_path / "batch.opt"
     problem.write_text("optimizer sgd\nlr 0.1\nstart w=1\ngrads 0.2 0.4\nbatch_size 2\n")
     assert optimize(str(problem))["steps"][0]["params"]["w"] == pytest.approx(0.97)
+
+
+def test_latex_typesets_the_symbols() -> None:
+    run = run_cli("optimize", "rmsprop", "--centered", "--grads", "0.2", "--start", "w=0.5",
+                  "-f", "latex")  # fmt: skip
+    assert r"$\bar{g}$" in run.out and r"$\rho$" in run.out and r"$\varepsilon$" in run.out
+    adam = run_cli("optimize", "adam", "--grads", "0.2", "--start", "w=0.5", "-f", "latex")
+    assert r"$\eta$$\cdot$$\hat{m}$/($\surd$$\hat{v}$ + $\varepsilon$)" in adam.out
+    assert "\u0302" not in adam.out and "ε" not in adam.out

@@ -198,6 +198,19 @@ _LATEX_SYMBOLS = {
     "σ": r"$\sigma$",
     "δ": r"$\delta$",
     "θ": r"$\theta$",
+    "ε": r"$\varepsilon$",
+    "μ": r"$\mu$",
+    "ρ": r"$\rho$",
+    "α": r"$\alpha$",
+    "λ": r"$\lambda$",
+    "τ": r"$\tau$",
+    "Π": r"$\Pi$",
+    "π": r"$\pi$",
+    "√": r"$\surd$",
+    "²": r"$^2$",
+    "ᵢ": r"$_i$",
+    "ψ": r"$\psi$",
+    "ḡ": r"$\bar{g}$",
     "\\": r"\textbackslash{}",
     "&": r"\&",
     "%": r"\%",
@@ -215,8 +228,11 @@ _LATEX_TABLE = str.maketrans(_LATEX_SYMBOLS)
 
 def latex_text(text: str) -> str:
     """``text`` with LaTeX's special characters escaped and the math symbols typeset."""
+    # a letter with a combining hat (m̂) is one symbol: set it aside before escaping
+    text = re.sub(r"(\w)\u0302", "\x00\\1", text)
     # "--" would typeset as a dash: keep option names such as --convention as written
-    return text.translate(_LATEX_TABLE).replace("--", "-{}-")
+    escaped = text.translate(_LATEX_TABLE).replace("--", "-{}-")
+    return re.sub("\x00(.)", r"$\\hat{\1}$", escaped)
 
 
 _MATH_SYMBOLS = {
