@@ -20,6 +20,15 @@ values.  AMSGrad cases are redrawn until AMSGrad changes a value by more than 1e
 these there are the reference examples of /work/shared/conventions.md section 1 (w0 = 1,
 g = 0.5, -0.3, 0.2, or the small gradients of section 1.5), with the numbers printed there.
 
+Besides the "given gradients" cases there are "function_cases" (about 35, every optimizer in
+both conventions): `dlcalc optimize OPT --function EXPR --start x=..,y=.. --steps N` problems
+(functions of 1-3 parameters: quadratic bowls, Rosenbrock, exp/log, sin/cos, sqrt/tanh, Abs away
+from its kink, 3-20 steps) where the gradient of every step is computed by torch autograd in
+float64 from the same expression (evaluated by Python on torch tensors), then given to
+torch.optim (.backward(), opt.step()) or to Keras (torch.autograd.grad on the Keras variable's
+own tensor, optimizer.apply_gradients).  They record the parameters and f after every step; the
+hyper-parameters are only the ones `dlcalc optimize` has options for.
+
 Each case lists under "hyper" only the keyword arguments that were given to the framework (in
 dlcalc's names: lr, beta1/beta2 for torch's betas, rho for torch RMSprop's alpha, eps for Keras's
 epsilon, initial_accumulator for initial_accumulator_value) and under "defaults" the framework
@@ -1052,6 +1061,420 @@ def reference_cases() -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------------------------
+# Function cases: the gradient at every step by autograd, from an expression
+# --------------------------------------------------------------------------------------------
+
+QUADRATIC = "x**2 + 10*y**2"
+ROSENBROCK = "(1 - x)**2 + 100*(y - x**2)**2"
+EXP_LOG = "exp(x) + log(1 + y**2)"
+TRIG = "sin(x)*cos(y) + x**2/4"
+SQRT_TANH = "sqrt(x**2 + 1) + tanh(y)"
+ABS = "Abs(x - 1) + y**2"
+ONE_PARAM = "(x - 2)**2 + exp(-x)"
+PI_COS = "cos(pi*x/4) + (y - 1)**2/2"
+THREE = "x**2 + 2*y**2 + 3*z**2 + x*y - y*z"
+THREE_MIXED = "(x - 1)**2 + tanh(y)**2 + log(1 + z**2) + x*z/2"
+
+
+def _on_float64(fn: Any) -> Any:
+    return lambda a: fn(torch.as_tensor(a, dtype=F64))
+
+
+# The names dlcalc's --function accepts besides the parameters, as torch functions (float64).
+TORCH_FUNCTIONS: dict[str, Any] = {
+    "exp": _on_float64(torch.exp),
+    "log": _on_float64(torch.log),
+    "sqrt": _on_float64(torch.sqrt),
+    "sin": _on_float64(torch.sin),
+    "cos": _on_float64(torch.cos),
+    "tanh": _on_float64(torch.tanh),
+    "Abs": _on_float64(torch.abs),
+}
+TORCH_FUNCTIONS["pi"] = math.pi
+
+# (convention, optimizer, tag, hyper, function, start, steps, kink): kink is an expression that
+# must stay away from 0 along the path (where the function is not differentiable), or "".
+FUNCTION_CASES: list[tuple[str, str, str, Hyper, str, dict[str, float], int, str]] = [
+    ("pytorch", "sgd", "quadratic", {"lr": 0.04}, QUADRATIC, {"x": 1.5, "y": -1.0}, 10, ""),
+    (
+        "pytorch",
+        "sgd",
+        "momentum-rosenbrock",
+        {"lr": 0.001, "momentum": 0.9},
+        ROSENBROCK,
+        {"x": -1.2, "y": 1.0},
+        20,
+        "",
+    ),
+    (
+        "pytorch",
+        "sgd",
+        "nesterov-trig",
+        {"lr": 0.02, "momentum": 0.9, "nesterov": True},
+        TRIG,
+        {"x": 1.0, "y": 0.5},
+        12,
+        "",
+    ),
+    (
+        "pytorch",
+        "sgd",
+        "momentum-decay-explog",
+        {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.1},
+        EXP_LOG,
+        {"x": 0.5, "y": -1.5},
+        8,
+        "",
+    ),
+    ("pytorch", "sgd", "one-param", {"lr": 0.1}, ONE_PARAM, {"x": 0.0}, 5, ""),
+    ("pytorch", "adagrad", "quadratic", {"lr": 0.5}, QUADRATIC, {"x": 1.5, "y": -1.0}, 10, ""),
+    (
+        "pytorch",
+        "adagrad",
+        "decay-sqrt-tanh",
+        {"lr": 0.3, "eps": 1e-6, "weight_decay": 0.05},
+        SQRT_TANH,
+        {"x": 2.0, "y": 0.3},
+        6,
+        "",
+    ),
+    ("pytorch", "rmsprop", "abs", {"lr": 0.01}, ABS, {"x": 3.0, "y": 1.0}, 15, "x - 1"),
+    (
+        "pytorch",
+        "rmsprop",
+        "centered-rosenbrock",
+        {"lr": 0.01, "rho": 0.9, "momentum": 0.5, "centered": True},
+        ROSENBROCK,
+        {"x": 0.0, "y": 0.0},
+        10,
+        "",
+    ),
+    (
+        "pytorch",
+        "adadelta",
+        "three",
+        {"rho": 0.9, "eps": 1e-4},
+        THREE,
+        {"x": 1.0, "y": -1.0, "z": 0.5},
+        20,
+        "",
+    ),
+    ("pytorch", "adam", "quadratic", {"lr": 0.1}, QUADRATIC, {"x": 1.0, "y": 2.0}, 10, ""),
+    (
+        "pytorch",
+        "adam",
+        "amsgrad-rosenbrock",
+        {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "amsgrad": True},
+        ROSENBROCK,
+        {"x": -1.2, "y": 1.0},
+        20,
+        "",
+    ),
+    (
+        "pytorch",
+        "adam",
+        "l2-trig",
+        {"lr": 0.05, "weight_decay": 0.1},
+        TRIG,
+        {"x": -2.0, "y": 1.0},
+        8,
+        "",
+    ),
+    ("pytorch", "adam", "eps-pi", {"lr": 0.1, "eps": 1e-3}, PI_COS, {"x": 1.0, "y": 0.0}, 3, ""),
+    (
+        "pytorch",
+        "adamw",
+        "explog",
+        {"lr": 0.05, "weight_decay": 0.1},
+        EXP_LOG,
+        {"x": 1.0, "y": 2.0},
+        10,
+        "",
+    ),
+    (
+        "pytorch",
+        "adamw",
+        "amsgrad-sqrt-tanh",
+        {"lr": 0.1, "amsgrad": True},
+        SQRT_TANH,
+        {"x": -1.0, "y": 1.0},
+        12,
+        "",
+    ),
+    ("pytorch", "adamax", "abs", {"lr": 0.1}, ABS, {"x": -1.5, "y": 2.0}, 10, "x - 1"),
+    (
+        "pytorch",
+        "nadam",
+        "betas-rosenbrock",
+        {"lr": 0.05, "beta1": 0.85, "beta2": 0.995},
+        ROSENBROCK,
+        {"x": 0.5, "y": -0.5},
+        15,
+        "",
+    ),
+    (
+        "pytorch",
+        "nadam",
+        "l2-one-param",
+        {"lr": 0.1, "weight_decay": 0.05},
+        ONE_PARAM,
+        {"x": 0.0},
+        6,
+        "",
+    ),
+    ("keras", "sgd", "rosenbrock", {"lr": 0.001}, ROSENBROCK, {"x": -1.2, "y": 1.0}, 10, ""),
+    (
+        "keras",
+        "sgd",
+        "momentum-quadratic",
+        {"lr": 0.01, "momentum": 0.9},
+        QUADRATIC,
+        {"x": 1.0, "y": 1.0},
+        20,
+        "",
+    ),
+    (
+        "keras",
+        "sgd",
+        "nesterov-explog",
+        {"lr": 0.05, "momentum": 0.8, "nesterov": True},
+        EXP_LOG,
+        {"x": 0.5, "y": -1.0},
+        10,
+        "",
+    ),
+    (
+        "keras",
+        "sgd",
+        "decay-trig",
+        {"lr": 0.1, "weight_decay": 0.05},
+        TRIG,
+        {"x": 1.0, "y": 0.5},
+        8,
+        "",
+    ),
+    ("keras", "adagrad", "sqrt-tanh", {"lr": 0.1}, SQRT_TANH, {"x": 2.0, "y": 0.3}, 10, ""),
+    (
+        "keras",
+        "rmsprop",
+        "momentum-quadratic",
+        {"lr": 0.01, "momentum": 0.9},
+        QUADRATIC,
+        {"x": 1.5, "y": -1.0},
+        12,
+        "",
+    ),
+    (
+        "keras",
+        "rmsprop",
+        "centered-abs",
+        {"lr": 0.005, "rho": 0.8, "centered": True},
+        ABS,
+        {"x": 2.0, "y": -1.0},
+        10,
+        "x - 1",
+    ),
+    (
+        "keras",
+        "adadelta",
+        "three",
+        {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
+        THREE,
+        {"x": 1.0, "y": -1.0, "z": 0.5},
+        15,
+        "",
+    ),
+    ("keras", "adam", "rosenbrock", {"lr": 0.05}, ROSENBROCK, {"x": -1.2, "y": 1.0}, 20, ""),
+    (
+        "keras",
+        "adam",
+        "amsgrad-explog",
+        {"lr": 0.1, "beta1": 0.9, "beta2": 0.6, "amsgrad": True},
+        EXP_LOG,
+        {"x": 1.0, "y": 2.0},
+        12,
+        "",
+    ),
+    (
+        "keras",
+        "adam",
+        "decay-three",
+        {"lr": 0.05, "weight_decay": 0.05},
+        THREE_MIXED,
+        {"x": 0.5, "y": 1.0, "z": -2.0},
+        3,
+        "",
+    ),
+    (
+        "keras",
+        "adamw",
+        "quadratic",
+        {"lr": 0.1, "weight_decay": 0.01},
+        QUADRATIC,
+        {"x": 1.0, "y": 2.0},
+        10,
+        "",
+    ),
+    (
+        "keras",
+        "adamw",
+        "amsgrad-pi",
+        {"lr": 0.05, "beta2": 0.9, "amsgrad": True},
+        PI_COS,
+        {"x": 1.0, "y": 3.0},
+        15,
+        "",
+    ),
+    ("keras", "adamax", "trig", {"lr": 0.05}, TRIG, {"x": 1.0, "y": 0.5}, 10, ""),
+    (
+        "keras",
+        "nadam",
+        "betas-sqrt-tanh",
+        {"lr": 0.02, "beta1": 0.8, "beta2": 0.99},
+        SQRT_TANH,
+        {"x": 2.0, "y": -0.5},
+        10,
+        "",
+    ),
+    (
+        "keras",
+        "nadam",
+        "decay-one-param",
+        {"lr": 0.1, "weight_decay": 0.02},
+        ONE_PARAM,
+        {"x": 0.0},
+        7,
+        "",
+    ),
+]
+# the hyper-parameters that `dlcalc optimize` takes as options (--lr, --momentum, ...)
+FUNCTION_KEYS = {"lr", "momentum", "nesterov", "weight_decay", "beta1", "beta2", "eps"} | {
+    "amsgrad",
+    "centered",
+    "rho",
+}
+
+
+def torch_function(text: str, params: list[str]) -> Any:
+    """The expression as a function of one float64 tensor (its entries are the parameters in
+    `params` order), evaluated by Python on torch tensors: the operators + - * / ** of dlcalc's
+    --function are Python's, and its functions are the ones in TORCH_FUNCTIONS."""
+    code = compile(text, "<function>", "eval")
+    unknown = set(code.co_names) - set(params) - set(TORCH_FUNCTIONS)
+    assert not unknown, (text, unknown)
+
+    def f(p: torch.Tensor) -> torch.Tensor:
+        scope = {**TORCH_FUNCTIONS, **{name: p[i] for i, name in enumerate(params)}}
+        return torch.as_tensor(eval(code, {"__builtins__": {}}, scope), dtype=F64)
+
+    return f
+
+
+def run_torch_function(opt: str, hyper: Hyper, start: list[float], f: Any, steps: int) -> Any:
+    """torch.optim with .grad from f(p).backward(): values, f after every step, gradients."""
+    kw_hyper = dict(hyper)
+    if ("beta1" in hyper) != ("beta2" in hyper):  # torch takes both as `betas`
+        kw_hyper = {**framework_defaults("pytorch", opt), **hyper}
+        kw_hyper = {k: v for k, v in kw_hyper.items() if k in hyper or k in ("beta1", "beta2")}
+    p = torch.tensor(start, dtype=F64, requires_grad=True)
+    optimizer = TORCH_CLASSES[opt]([p], **torch_kwargs(opt, kw_hyper))
+    values, fs, grads = [], [], []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        f(p).backward()
+        assert p.grad is not None and p.grad.dtype == F64
+        grads.append([float(g) for g in p.grad.tolist()])
+        optimizer.step()
+        values.append([float(x) for x in p.detach().tolist()])
+        with torch.no_grad():
+            fs.append(float(f(p)))
+    return values, fs, grads
+
+
+def run_keras_function(opt: str, hyper: Hyper, start: list[float], f: Any, steps: int) -> Any:
+    """keras.optimizers (torch backend, float64) with the gradient by torch autograd on the
+    variable's own tensor, then optimizer.apply_gradients: values, f after every step,
+    gradients."""
+    keras.config.set_floatx("float64")
+    optimizer = KERAS_CLASSES[opt](**{KERAS_ARG[k]: v for k, v in hyper.items()})
+    var = keras.Variable(np.array(start, dtype="float64"), dtype="float64", name="w")
+    values, fs, grads = [], [], []
+    for _ in range(steps):
+        w = var.value  # the torch.nn.Parameter behind the Keras variable
+        assert w.dtype == F64 and w.requires_grad
+        (g,) = torch.autograd.grad(f(w), w)
+        grads.append([float(x) for x in g.tolist()])
+        optimizer.apply_gradients([(g, var)])
+        values.append([float(x) for x in keras.ops.convert_to_numpy(var)])
+        with torch.no_grad():
+            fs.append(float(f(var.value)))
+    return values, fs, grads
+
+
+def run_function(
+    convention: str, opt: str, hyper: Hyper, start: list[float], f: Any, steps: int
+) -> Any:
+    runner = run_torch_function if convention == "pytorch" else run_keras_function
+    return runner(opt, hyper, start, f, steps)
+
+
+def function_cases() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The function cases, and per case the cross-checks: the largest difference from the
+    conventions.md formulas fed with the same autograd gradients, the smallest distance of the
+    kink expression from 0 along the path, and how much AMSGrad changes the values."""
+    cases: list[dict[str, Any]] = []
+    checks: dict[str, Any] = {}
+    ids = set()
+    for convention, opt, tag, hyper, text, start_map, steps, kink in FUNCTION_CASES:
+        prefix = "torch" if convention == "pytorch" else "keras"
+        cid = f"fn-{prefix}-{opt}-{tag}"
+        assert cid not in ids, cid
+        ids.add(cid)
+        keys = TORCH_KEYS[opt] if convention == "pytorch" else KERAS_KEYS[opt]
+        assert set(hyper) <= set(keys) & FUNCTION_KEYS, (cid, hyper)
+        assert 3 <= steps <= 20 and 1 <= len(start_map) <= 3, cid
+        params = list(start_map)
+        start = [float(v) for v in start_map.values()]
+        f = torch_function(text, params)
+        values, fs, grads = run_function(convention, opt, hyper, start, f, steps)
+        assert all(math.isfinite(v) for row in values for v in row) and all(
+            math.isfinite(v) for v in fs
+        ), cid
+        full = {**framework_defaults(convention, opt), **hyper}
+        check: dict[str, Any] = {
+            "formula_max_abs_diff": max_diff(values, formula(convention, opt, full, start, grads))
+        }
+        if kink:
+            g = torch_function(kink, params)
+            with torch.no_grad():
+                margin = min(
+                    abs(float(g(torch.tensor(row, dtype=F64)))) for row in [start, *values]
+                )
+            check["kink_margin"] = margin
+            assert margin > 0.05, (cid, margin)
+        if hyper.get("amsgrad"):
+            plain = {**hyper, "amsgrad": False}
+            d = max_diff(values, run_function(convention, opt, plain, start, f, steps)[0])
+            check["amsgrad_effect"] = d
+            assert d > 1e-9, (cid, d)
+        checks[cid] = check
+        cases.append(
+            {
+                "id": cid,
+                "convention": convention,
+                "optimizer": opt,
+                "hyper": hyper,
+                "function": text,
+                "start": dict(start_map),
+                "steps": steps,
+                "values": values,
+                "f": fs,
+            }
+        )
+    return cases, checks
+
+
+# --------------------------------------------------------------------------------------------
 # Cross-checks and findings
 # --------------------------------------------------------------------------------------------
 
@@ -1125,6 +1548,17 @@ NOTES = [
     "(gradients of order 1) or 'random-small' (gradients of order 1e-6..1e-4, where the eps "
     "placement matters). reference.printed are the numbers printed in conventions.md, "
     "reference.agrees whether they match to the decimals printed.",
+    "function_cases: `dlcalc optimize OPT --function EXPR --start ... --steps N --convention "
+    "...`. The gradient at every step is computed by torch autograd (float64) from the "
+    "expression, evaluated by Python on torch tensors (exp, log, sqrt, sin, cos, tanh, Abs -> "
+    "torch functions, pi -> math.pi): pytorch, f(p).backward() then opt.step(); keras, "
+    "torch.autograd.grad on the Keras variable's own tensor then optimizer.apply_gradients. "
+    "hyper: only the keyword arguments given (dlcalc's names; the rest are the framework "
+    "defaults, as in the cases' `defaults`). values: the parameters after every step (a row "
+    "per step, in the start's order); f: the function's value after every step. "
+    "checks.function_cases: the largest difference from the conventions.md formulas fed the "
+    "same autograd gradients, the distance of Abs's argument from its kink along the path, and "
+    "how much AMSGrad changes the values.",
 ]
 
 
@@ -1231,6 +1665,14 @@ def main(argv: list[str] | None = None) -> int:
             cases += new
             redraws += n
     findings, checks = summarize(cases)
+    fn_cases, fn_checks = function_cases()
+    checks["function_cases"] = fn_checks
+    for cid, check in fn_checks.items():
+        if check["formula_max_abs_diff"] > FORMULA_TOL:
+            findings.append(
+                f"{cid}: framework differs from the conventions.md formula (fed the same "
+                f"autograd gradients) by {check['formula_max_abs_diff']:.3g}"
+            )
 
     doc = {
         "generated_by": "scripts/make_optimizer_oracle.py",
@@ -1249,6 +1691,7 @@ def main(argv: list[str] | None = None) -> int:
         "findings": findings,
         "checks": checks,
         "cases": cases,
+        "function_cases": fn_cases,
     }
     text = dump(doc)
 
@@ -1270,6 +1713,20 @@ def main(argv: list[str] | None = None) -> int:
     refs = [c for c in cases if "printed" in c.get("reference", {})]
     ok = sum(c["reference"]["agrees"] for c in refs)
     print(f"reference examples: {ok}/{len(refs)} agree with the numbers printed in conventions.md")
+    fn_counts = Counter((c["convention"], c["optimizer"]) for c in fn_cases)
+    print(f"{len(fn_cases)} function cases (gradients by autograd):")
+    for convention in ("pytorch", "keras"):
+        row = ", ".join(f"{opt} {fn_counts[convention, opt]}" for opt in OPTIMIZERS)
+        print(f"  {convention:7s}: {row}")
+    worst_fn = max(fn_checks.items(), key=lambda kv: kv[1]["formula_max_abs_diff"])
+    print(
+        "  largest |framework - formula with the same gradients|: "
+        f"{worst_fn[1]['formula_max_abs_diff']:.3g} ({worst_fn[0]})"
+    )
+    for cid, check in fn_checks.items():
+        extra = {k: f"{v:.3g}" for k, v in check.items() if k != "formula_max_abs_diff"}
+        if extra:
+            print(f"  {cid}: {extra}")
     print(f"findings ({len(findings)}):")
     for f in findings:
         print("  - " + f)
