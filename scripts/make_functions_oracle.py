@@ -50,6 +50,7 @@ import mpmath as mp  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from oracle_output import dump  # noqa: E402 (beside this file)
 
 SEED = 20250612
 ROOT = Path(__file__).resolve().parent.parent
@@ -1073,31 +1074,6 @@ def keras_loss_class_dtype() -> None:
 # --------------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------------
-
-
-def dump(doc: dict) -> str:
-    """One list entry per line, so the file diffs well."""
-
-    def one(o: Any) -> str:
-        return json.dumps(o, ensure_ascii=False, allow_nan=False)
-
-    lines = ["{"]
-    keys = list(doc)
-    for i, key in enumerate(keys):
-        comma = "," if i < len(keys) - 1 else ""
-        val = doc[key]
-        if isinstance(val, list) and val and isinstance(val[0], (dict, str)):
-            lines.append(f"  {one(key)}: [")
-            lines += [
-                f"    {one(v)}" + ("," if j < len(val) - 1 else "") for j, v in enumerate(val)
-            ]
-            lines.append(f"  ]{comma}")
-        else:
-            lines.append(f"  {one(key)}: {one(val)}{comma}")
-    lines.append("}")
-    text = "\n".join(lines) + "\n"
-    assert json.loads(text) == json.loads(json.dumps(doc))
-    return text
 
 
 def main(argv: list[str] | None = None) -> None:

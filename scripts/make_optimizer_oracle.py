@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import json
 import math
 import os
 import platform
@@ -72,6 +71,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras
 import numpy as np
 import torch
+from oracle_output import dump, write_or_check  # beside this file
 
 SEED = 20250615
 N_RANDOM = 12
@@ -1620,31 +1620,6 @@ def summarize(cases: list[dict[str, Any]]) -> tuple[list[str], dict[str, Any]]:
 # --------------------------------------------------------------------------------------------
 
 
-def dump(doc: dict[str, Any]) -> str:
-    """One list entry per line, so the file diffs well."""
-
-    def one(o: Any) -> str:
-        return json.dumps(o, ensure_ascii=False, allow_nan=False)
-
-    lines = ["{"]
-    keys = list(doc)
-    for i, key in enumerate(keys):
-        comma = "," if i < len(keys) - 1 else ""
-        val = doc[key]
-        if isinstance(val, list) and val and isinstance(val[0], (dict, str)):
-            lines.append(f"  {one(key)}: [")
-            lines += [
-                f"    {one(v)}" + ("," if j < len(val) - 1 else "") for j, v in enumerate(val)
-            ]
-            lines.append(f"  ]{comma}")
-        else:
-            lines.append(f"  {one(key)}: {one(val)}{comma}")
-    lines.append("}")
-    text = "\n".join(lines) + "\n"
-    assert json.loads(text) == json.loads(json.dumps(doc))
-    return text
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--seed", type=int, default=SEED)
@@ -1730,14 +1705,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"findings ({len(findings)}):")
     for f in findings:
         print("  - " + f)
-    if args.check:
-        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
-        print(f"{args.out}: {'up to date' if same else 'DIFFERS'}")
-        return 0 if same else 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return write_or_check(args.out, text, args.check)
 
 
 if __name__ == "__main__":
