@@ -358,3 +358,34 @@ def test_latex_typesets_the_symbols() -> None:
     adam = run_cli("optimize", "adam", "--grads", "0.2", "--start", "w=0.5", "-f", "latex")
     assert r"$\eta$$\cdot$$\hat{m}$/($\surd$$\hat{v}$ + $\varepsilon$)" in adam.out
     assert "\u0302" not in adam.out and "ε" not in adam.out
+
+
+def test_review_cases_give_numbers_or_one_message(tmp_path: Path) -> None:
+    """Inputs that once crashed or gave a wrong number."""
+    many = ",".join(["0.7"] * 60)  # centered RMSprop: E − ḡ² rounds to just below 0 at step 54
+    data = optimize("rmsprop", "--centered", "--rho", "0.5", "--grads", many, "--start", "x=1")
+    assert all(math.isfinite(s["params"]["x"]) for s in data["steps"])
+    # a step schedule's interval is a whole number; ⌊k/every⌋ drops at k = 2 for every = 2
+    assert [s["lr"] for s in optimize("sgd", "--grads", "1,1,1", "--start", "x=1", "--lr", "1",
+            "--schedule", "step:every=2,gamma=0.5")["steps"]] == [1, 1, 0.5]  # fmt: skip
+    assert "whole number of steps" in fails("sgd", "--grads", "1", "--start", "x=1",
+                                            "--schedule", "step:every=1.5,gamma=0.5")  # fmt: skip
+    assert "cannot be computed" in fails("adam", "--eps", "0", "--grads", "0,0;0,0", "--start",
+                                         "w=1,b=0", "--convention", "pytorch")  # fmt: skip
+    assert "function's name" in fails("adam", "--start", "pi=1", "--function", "pi**2")
+    assert "function's name" in fails("adam", "--start", "exp=1", "--function", "exp")
+    assert "batch size of 0" in fails("sgd", "--grads", "1", "--batch-size", "0", "--start", "w=1")
+    assert "overflows at step 2" in fails("sgd", "--start", "x=1", "--grads", "1,1,1",
+                                          "--schedule", "exp:rate=1e308,every=1e-300")  # fmt: skip
+    assert "its state passes 1e300" in fails("adam", "--grads", "1e308,1e308", "--start", "w=1")
+    assert "needs a momentum" in fails("sgd", "--nesterov", "--grads", "0.2", "--start", "w=1")
+    assert "needs a momentum" in fails("momentum", "--compare-optimizers", "sgd,nesterov",
+                                       "--nesterov", "--grads", "0.2", "--start", "w=1")  # fmt: skip
+    assert "not ''" in fails("sgd", "--grads", "1,,2", "--start", "w=1")
+    problem = tmp_path / "p.opt"
+    problem.write_text("optimizer adam\nstart w=0.5\n", encoding="utf-8")
+    assert "p.opt: the problem has neither a grads line nor a function line" in fails(str(problem))
+    problem.write_text("optimizer adam\nstart w=0.5\ngrads 1\namsgrad maybe\n", encoding="utf-8")
+    assert "p.opt:4:9: a switch is on or off" in fails(str(problem))
+    problem.write_text("optimizer adam\nstart w=0.5\ngrads 1\nsteps 1.5\n", encoding="utf-8")
+    assert "p.opt:4:7: steps is a whole number" in fails(str(problem))

@@ -107,7 +107,7 @@ def _grads(token: Token, parameters: int) -> tuple[tuple[float, ...], ...]:
         rows = [row for row in text.split(";") if row.strip()]
         grads = tuple(tuple(_gradient(token, v) for v in row.split(",")) for row in rows)
     else:
-        grads = tuple((_gradient(token, v),) for v in re.split(r"[,\s]+", text) if v)
+        grads = tuple((_gradient(token, v),) for v in re.split(r"\s*,\s*|\s+", text))
     for index, row in enumerate(grads, start=1):
         if len(row) != parameters:
             raise token.error(
@@ -117,6 +117,14 @@ def _grads(token: Token, parameters: int) -> tuple[tuple[float, ...], ...]:
     if not grads:
         raise token.error("no gradients given", expected="such as 0.2,-0.1,0.4")
     return grads
+
+
+def _switch(token: Token) -> bool:
+    """A switch line: the word alone (or yes/true) turns it on, no/false off."""
+    text = token.text.lower()
+    if text not in ("", "true", "yes", "false", "no"):
+        raise token.error(f"a switch is on or off, not '{token.text}'", expected="yes or no")
+    return text in ("", "true", "yes")
 
 
 def _whole(token: Token, what: str) -> int:
@@ -151,6 +159,10 @@ def _schedule(token: Token) -> ScheduleSpec:
         settings[key] = 1.0 if key == "staircase" else number(token.replaced(text), key).value
         if key != "staircase" and (settings[key] < 0 or (key != "min" and settings[key] == 0)):
             raise token.error(f"the schedule's {key} must be positive", expected=SCHEDULE_EXAMPLES)
+        if kind == "step" and key == "every" and not settings[key].is_integer():
+            raise token.error(
+                "the step schedule's every is a whole number of steps", expected="every=10"
+            )
     needed = {"time": ("decay",), "step": ("every", "gamma"), "exp": ("rate",), "cosine": ("T",)}
     missing = [key for key in needed[kind] if key not in settings]
     if missing:
@@ -210,16 +222,21 @@ def _spec(
                 if key == "lr_decay"
                 else "Keras's Nadam has no momentum_decay (its schedule is 0.96^t)",
             )
+    if switches.get("nesterov") and (len(names) > 1 or not values.get("momentum")):
+        raise at("", "--nesterov").error(
+            "--nesterov needs a momentum, beside sgd alone",
+            expected="sgd --momentum 0.9 --nesterov, or the optimizer nesterov",
+        )
     if not 1 <= digits <= 17:
         raise at(str(digits), "--digits").error(
-            "--digits must be from 1 to 17", expected="such as 6"
+            "the digits shown must be from 1 to 17", expected="such as 6"
         )
     rows = _grads(at(grads, "--grads"), len(starts)) if grads is not None else None
     batches = None
     if texts.get("batch_size"):
         token = at(texts["batch_size"] or "", "--batch-size")
         size = _whole(token, "the batch size")
-        if rows is None or len(rows) % size or size == 0:
+        if rows is None or size == 0 or len(rows) % size:
             raise token.error(
                 f"a batch size of {size} needs given gradients, a whole number of batches of them",
                 expected="--grads with one row per example, and --batch-size dividing their number",
@@ -285,8 +302,10 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
         if key in fields:
             raise line.head.error(f"{key} is given twice", expected=f"one {key} line")
         after = len(line.head.text) + (line.head.location.column or 1) - 1
-        rest = line.context.split("#", 1)[0][after:].strip()
-        fields[key] = Token(rest, line.location, line.context)
+        value = line.context.split("#", 1)[0][after:]
+        rest = value.strip()
+        column = after + len(value) - len(value.lstrip()) + 1 if rest else line.location.column
+        fields[key] = Token(rest, line.location._replace(column=column), line.context)
     if "optimizer" not in fields:
         raise DlcalcError(
             "the problem has no optimizer line",
@@ -304,9 +323,13 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
             f"unknown convention '{convention}'", expected="course, pytorch or keras"
         )
     values = {key: _hyper(key, fields[key].text, fields[key]) for key in HYPER if key in fields}
-    switches = {
-        key: fields[key].text.lower() in ("", "true", "yes") for key in SWITCHES if key in fields
-    }
+    switches = {key: _switch(fields[key]) for key in SWITCHES if key in fields}
+    if "grads" not in fields and "function" not in fields:
+        raise DlcalcError(
+            "the problem has neither a grads line nor a function line",
+            location=Location(source.name),
+            expected="grads 0.2 -0.1 0.4, or function x**2 + 10*y**2 with steps 3",
+        )
     steps = _whole(fields["steps"], "steps") if "steps" in fields else None
     texts: dict[str, str | None] = {
         key: fields[key].text

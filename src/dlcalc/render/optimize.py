@@ -12,8 +12,8 @@ from dlcalc.solve.numbers import num
 from dlcalc.solve.optimize import OptimizeResult, Run, state_key
 
 DESCRIPTIONS = {
-    "course": "the course notes' forms (momentum with (1 − β); AdaGrad, RMSprop and Adam with ε "
-    "outside the square root; Adam bias-corrected)",
+    "course": "the course notes' forms (momentum with (1 − β), Nesterov as Sutskever's look-ahead "
+    "v ← μv − ηg; AdaGrad, RMSprop and Adam with ε outside the square root; Adam bias-corrected)",
     "pytorch": "torch.optim's formulas (momentum buffer without (1 − β), first step copied; "
     "weight decay as L2 except AdamW)",
     "keras": "keras.optimizers' formulas (v ← μv − ηg; ε inside the square root for AdaGrad and "

@@ -159,6 +159,13 @@ def _from_function(
     from dlcalc.solve.exact import closed_form
 
     names = [name for name, _ in spec.start]
+    clashes = [name for name in names if name in FUNCTIONS]
+    if clashes:
+        raise DlcalcError(
+            f"a parameter cannot be called {clashes[0]}: that is a function's name",
+            location=Location("<command line>", path="--start"),
+            expected="another name, such as w or x1",
+        )
     symbols = {name: sympy.Symbol(name, real=True) for name in names}
     allowed: dict[str, Any] = dict(symbols)
     allowed.update({k: getattr(sympy, k) for k in FUNCTIONS})

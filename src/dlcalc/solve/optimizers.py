@@ -185,7 +185,7 @@ def _sgd(
         )
         state["v"] = v
         new = theta - lr * v
-        lines.append(_w("θ", f"θ − α·v = {f(theta)} − {f(lr)}·{factor(f(v))} = {f(new)}", new))
+        lines.append(_w("θ", f"θ − η·v = {f(theta)} − {f(lr)}·{factor(f(v))} = {f(new)}", new))
         return new, lines
     if s.convention == "pytorch":
         tau = s.hyper["dampening"]
@@ -302,7 +302,7 @@ def _rmsprop(
         mean, line = _average("ḡ", "ρ·ḡ + (1 − ρ)·g", rho, state.get("ḡ", 0.0), g, False, f)
         state["ḡ"] = mean
         lines.append(line)
-        variance = mean_square - mean * mean
+        variance = max(mean_square - mean * mean, 0.0)  # rounding can leave it just below 0
         under = f"{f(mean_square)} − {factor(f(mean))}²"
     if s.convention == "keras":
         denominator = math.sqrt(variance + eps)
@@ -566,16 +566,32 @@ def run_steps(
         )
         step, lr_worked = s, ""
         if schedule is not None:
-            lr, lr_worked = scheduled_lr(schedule, s.hyper["lr"], t, f)
+            try:
+                lr, lr_worked = scheduled_lr(schedule, s.hyper["lr"], t, f)
+            except OverflowError:
+                raise DlcalcError(
+                    f"the schedule's learning rate overflows at step {t}",
+                    location=Location("<command line>", path="--schedule"),
+                    expected="a rate and interval that keep η finite",
+                ) from None
             step = s._replace(hyper={**s.hyper, "lr": lr})
         parameters = []
         for (name, value), g in zip(theta.items(), grads):
-            new, lines = update(step, states[name], value, g, t, f)
-            if not math.isfinite(new) or abs(new) > 1e300:
+            try:
+                new, lines = update(step, states[name], value, g, t, f)
+            except (ZeroDivisionError, ValueError, OverflowError) as error:
                 raise DlcalcError(
-                    f"the optimizer diverges: {name} passes 1e300 at step {t}",
+                    f"step {t} of {name} cannot be computed (g = {g:.6g}): {error}",
                     location=Location("<command line>"),
-                    expected="a smaller learning rate, or fewer steps",
+                    expected="ε > 0, so that a zero gradient does not divide by zero",
+                ) from None
+            if not all(
+                math.isfinite(x) and abs(x) <= 1e300 for x in (new, *(ln.value for ln in lines))
+            ):
+                raise DlcalcError(
+                    f"the optimizer diverges: {name} or its state passes 1e300 at step {t}",
+                    location=Location("<command line>"),
+                    expected="a smaller learning rate, smaller gradients, or fewer steps",
                 )
             parameters.append(ParameterStep(name, g, tuple(lines), new))
         theta = {p.parameter: p.new for p in parameters}

@@ -16,7 +16,7 @@ def scheduled_lr(schedule: ScheduleSpec, lr: float, t: int, f: Fmt) -> tuple[flo
         value = lr / (1 + s["decay"] * k)
         return value, f"η/(1 + decay·k) = {f(lr)}/(1 + {f(s['decay'])}·{k}) = {f(value)}"
     if schedule.kind == "step":
-        drops = k // int(s["every"])
+        drops = int(k // s["every"])
         value = lr * s["gamma"] ** drops
         return value, (f"η·γ^⌊k/{f(s['every'])}⌋ = {f(lr)}·{f(s['gamma'])}^{drops} = {f(value)}")
     if schedule.kind == "exp":
