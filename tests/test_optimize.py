@@ -389,3 +389,9 @@ def test_review_cases_give_numbers_or_one_message(tmp_path: Path) -> None:
     assert "p.opt:4:9: a switch is on or off" in fails(str(problem))
     problem.write_text("optimizer adam\nstart w=0.5\ngrads 1\nsteps 1.5\n", encoding="utf-8")
     assert "p.opt:4:7: steps is a whole number" in fails(str(problem))
+
+
+def test_f_is_written_at_each_new_point() -> None:
+    run = run_cli("optimize", "sgd", "--function", "x**2 + 10*y**2", "--start", "x=1,y=1",
+                  "--lr", "0.05", "-f", "plain")  # fmt: skip
+    assert "f(x, y) = f(0.9, 0) = 0.81" in run.out

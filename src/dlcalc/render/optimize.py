@@ -125,7 +125,10 @@ def _steps_table(run: Run, f: Any) -> Table:
                     ]
                 )
         if run.values:
-            table.rows.append(["", "", "", "f", "", f(run.values[index])])
+            point = ", ".join(f(p.new) for p in step.parameters)
+            names = ", ".join(p.parameter for p in step.parameters)
+            worked = f"f({names}) = f({point}) = {f(run.values[index])}"
+            table.rows.append(["", "", "", "f", worked, f(run.values[index])])
     return table
 
 
