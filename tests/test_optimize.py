@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 G = "0.5,-0.3,0.2"
 """The gradients of the reference examples in shared/conventions.md (w starts at 1)."""
@@ -395,3 +397,14 @@ def test_f_is_written_at_each_new_point() -> None:
     run = run_cli("optimize", "sgd", "--function", "x**2 + 10*y**2", "--start", "x=1,y=1",
                   "--lr", "0.05", "-f", "plain")  # fmt: skip
     assert "f(x, y) = f(0.9, 0) = 0.81" in run.out
+
+
+def test_sympy_is_imported_only_for_a_function() -> None:
+    code = (
+        "import sys\nfrom dlcalc.cli import main\n"
+        "sys.argv = ['dlcalc', 'optimize', 'adam', '--grads', '0.2,-0.1', '--start', 'w=0.5']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(str('sympy' in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stderr.endswith("False")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from dlcalc import __version__
-from dlcalc.errors import DlcalcError, Location
+from dlcalc.errors import DlcalcError
 
 if TYPE_CHECKING:
     from dlcalc.render.report import Report
@@ -403,16 +403,7 @@ def optimize(
     }
     hyper = {key: value for key, value in given.items() if value is not None}
     switches = {"nesterov": nesterov, "amsgrad": amsgrad, "centered": centered, "plot": plot}
-    if optimizer is None:
-        if compare_optimizers is None:
-            raise DlcalcError(
-                "no optimizer given",
-                location=Location("<command line>"),
-                expected="an optimizer (sgd, momentum, adam, ...) or a problem file",
-                suggestion='dlcalc optimize adam --grads "0.2,-0.1,0.4" --start w=0.5',
-            )
-        optimizer = compare_optimizers.split(",")[0].strip()
-    if Path(optimizer).suffix or Path(optimizer).exists():
+    if optimizer is not None and (Path(optimizer).suffix or Path(optimizer).exists()):
         spec = optimize_file(read_source(optimizer), digits)
     else:
         spec = optimize_spec(

@@ -33,7 +33,7 @@ MAX_STEPS = 100_000
 
 
 def optimize_spec(
-    optimizer: str,
+    optimizer: str | None,
     convention: str,
     hyper: dict[str, str],
     start: str | None,
@@ -44,7 +44,17 @@ def optimize_spec(
     digits: int,
 ) -> OptimizeSpec:
     """The spec of the command line's values (each named in messages by its option); ``texts``
-    holds ``grads``, ``function`` and ``schedule``."""
+    holds ``grads``, ``function``, ``schedule``, ``optimizers`` (--compare-optimizers) and
+    ``batch_size``."""
+    if optimizer is None:
+        if not texts.get("optimizers"):
+            raise DlcalcError(
+                "no optimizer given",
+                location=Location("<command line>"),
+                expected="an optimizer (sgd, momentum, adam, ...) or a problem file",
+                suggestion='dlcalc optimize adam --grads "0.2,-0.1,0.4" --start w=0.5',
+            )
+        optimizer = (texts["optimizers"] or "").split(",")[0].strip()
     name = choice(optimizer, OPTIMIZERS, OPTIMIZER_ALIASES, "optimizer")
     values = {
         key: _hyper(key, text, argument(text, f"--{key.replace('_', '-')}"))

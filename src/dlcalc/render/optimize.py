@@ -8,7 +8,7 @@ from typing import Any
 from dlcalc import __version__
 from dlcalc.render.plot import braille_plot, contour_plot, curves_plot
 from dlcalc.render.report import Column, Report, Table
-from dlcalc.solve.numbers import num
+from dlcalc.solve.numbers import Fmt, num
 from dlcalc.solve.optimize import OptimizeResult, Run, state_key
 
 DESCRIPTIONS = {
@@ -96,7 +96,7 @@ def _figures(result: OptimizeResult) -> list[tuple[str, list[str]]]:
     return figures
 
 
-def _steps_table(run: Run, f: Any) -> Table:
+def _steps_table(run: Run, f: Fmt) -> Table:
     table = Table(
         [
             Column("t", "right"),
@@ -137,7 +137,7 @@ def _label(result: OptimizeResult, run: Run) -> str:
     return run.settings.optimizer if result.spec.optimizers else run.settings.convention
 
 
-def _compare_table(result: OptimizeResult, f: Any) -> Table:
+def _compare_table(result: OptimizeResult, f: Fmt) -> Table:
     columns = [Column("t", "right"), Column("parameter")]
     columns += [Column(_label(result, run), "right") for run in result.runs]
     title = "The optimizers" if result.spec.optimizers else "The three conventions"
