@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from dlcalc import __version__
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import DlcalcError, Location
 
 if TYPE_CHECKING:
     from dlcalc.render.report import Report
@@ -425,6 +425,67 @@ def optimize(
         )
     result = solve_optimize(spec)
     _show(output_format, lambda: optimize_json(result), lambda: optimize_report(result))
+
+
+@app.command()
+def check(
+    problem_file: str = typer.Argument(
+        ...,
+        help="A problem file: .arch, .net, .opt or .calc (- for standard input).",
+        metavar="FILE",
+        show_default=False,
+    ),
+    answers_file: str | None = typer.Option(
+        None, "--answers", help="A file of NAME = VALUE lines to mark."
+    ),
+    answer: list[str] = typer.Option(
+        None, "--answer", help="An answer to mark, NAME=VALUE (repeatable), e.g. w5=0.3589."
+    ),
+    notes: bool = typer.Option(
+        False, "--notes", help="Mark the course notes' own answers (the file's notes section)."
+    ),
+    list_names: bool = typer.Option(
+        False, "--list", help="Print every answerable name of the problem, and the mistakes."
+    ),
+    rel_tol: float | None = typer.Option(
+        None,
+        "--rel-tol",
+        help="Right when within this relative tolerance [default: right at the precision "
+        "written, rounded or truncated].",
+    ),
+    channels_first: bool = typer.Option(
+        False, "--channels-first", help="Shapes are written C×H×W, as PyTorch does."
+    ),
+    output_format: OutputFormat | None = FORMAT_OPTION,
+) -> None:
+    """Mark answers to a problem (✓/✗ with the working), and name the mistake behind a wrong one.
+
+    Exit status 0 when every answer is right, 1 when one is wrong, 2 for unusable input.
+    """
+    from dlcalc.parse.answers import chosen_answers, read_value
+    from dlcalc.parse.problem import read_problem
+    from dlcalc.parse.source import read_source
+    from dlcalc.render.check import check_json, check_report, names_json, names_report
+    from dlcalc.solve.check import check as mark
+    from dlcalc.solve.problems import solve_problem
+
+    spec = read_problem(read_source(problem_file))
+    problem = solve_problem(spec)
+    if list_names:
+        _show(output_format, lambda: names_json(problem), lambda: names_report(problem))
+        return
+    answers = chosen_answers(spec.sections, spec.source, answers_file, answer or (), notes)
+    given = tuple((a, read_value(a)) for a in answers)
+    if rel_tol is not None and not (0 <= rel_tol < 1):
+        raise DlcalcError(
+            f"--rel-tol {rel_tol:g} is out of range",
+            location=Location("<command line>", path="--rel-tol"),
+            expected="a relative tolerance from 0 to 1, such as 1e-3",
+        )
+    result = mark(problem, given, rel_tol, channels_first)
+    _show(output_format, lambda: check_json(result), lambda: check_report(result))
+    if result.right < len(result.marked):
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,62 +1,131 @@
-"""The ``expected`` section of a problem file: ``NAME = VALUE`` lines after a heading line."""
+"""Answers: the sections of a problem file (``expected``, ``answers``, ``notes``), an answers
+file (``--answers``) and ``--answer NAME=VALUE``; each value read as a number or a shape."""
 
 from __future__ import annotations
 
+import math
 import re
-from typing import NamedTuple
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.parse.source import Source
+from dlcalc.parse.source import Source, read_source
+from dlcalc.spec.answers import Answer, Given
 
-ANSWERS_HEADINGS = ("expected", "answers")
+ANSWERS_HEADINGS = ("expected", "answers", "notes")
+"""``expected``: the problem's correct answers; ``answers``: a student's, to be marked;
+``notes``: the answers the course notes give (some wrong), to be marked and explained."""
+
+SPECIAL = {"nan": math.nan, "inf": math.inf, "+inf": math.inf, "-inf": -math.inf}
+"""What a calculator shows on overflow; accepted as answers (``overflow`` is inf)."""
+SHAPE = r"\(\d+(,\d+)*,?\)|\d+([x×]\d+)+"
+"""28x28x6, 28×28×6 or (28, 28, 6) (spaces removed)."""
 
 
-class Answer(NamedTuple):
-    name: str
-    value: str
-    location: Location
-
-
-def parse_answers(source: Source) -> tuple[Answer, ...]:
-    """The answers recorded after a line ``expected`` (or ``answers``); none if there is none."""
-    answers: list[Answer] = []
-    inside = False
+def parse_sections(source: Source) -> dict[str, tuple[Answer, ...]]:
+    """Each answers section of a problem file (``expected``, ``answers``, ``notes``) by heading;
+    a section runs to the next heading or the end."""
+    sections: dict[str, list[Answer]] = {}
+    current: list[Answer] | None = None
     for number, raw in enumerate(source.text.splitlines(), start=1):
         content = raw.split("#", 1)[0].strip()
         if not content:
             continue
         if content.lower() in ANSWERS_HEADINGS:
-            inside = True
+            current = sections.setdefault(content.lower(), [])
             continue
-        if inside:
-            name, sep, value = content.partition("=")
-            if not sep:
-                raise DlcalcError(
-                    "an answer line must be NAME = VALUE",
-                    location=Location(source.name, number, 1),
-                    text=content,
-                    expected="NAME = VALUE, such as conv1.params = 156",
-                    context=raw.rstrip(),
-                )
-            answers.append(Answer(name.strip(), value.strip(), Location(source.name, number, 1)))
+        if current is not None:
+            current.append(_answer_line(content, raw, Location(source.name, number, 1)))
+    return {heading: tuple(answers) for heading, answers in sections.items()}
+
+
+def parse_answers(source: Source) -> tuple[Answer, ...]:
+    """The problem's recorded correct answers (its ``expected`` section)."""
+    return parse_sections(source).get("expected", ())
+
+
+def parse_answers_file(source: Source) -> tuple[Answer, ...]:
+    """An answers file: ``NAME = VALUE`` lines, under a heading or none."""
+    sections = parse_sections(source)
+    if sections:
+        return sections.get("answers") or next(iter(sections.values()))
+    answers = []
+    for number, raw in enumerate(source.text.splitlines(), start=1):
+        content = raw.split("#", 1)[0].strip()
+        if content:
+            answers.append(_answer_line(content, raw, Location(source.name, number, 1)))
     return tuple(answers)
 
 
-def parse_whole_answer(answer: Answer) -> int | tuple[int, ...]:
-    """A shape (``28x28x6``, ``28×28×6``, ``(28, 28, 6)``) or a whole number (``61,706``)."""
+def parse_answer_option(text: str) -> Answer:
+    """``--answer w5=0.3589``."""
+    return _answer_line(text.strip(), text, Location("<command line>", path=f"--answer {text}"))
+
+
+def _answer_line(content: str, raw: str, where: Location) -> Answer:
+    name, sep, value = content.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise DlcalcError(
+            "an answer must be NAME = VALUE",
+            location=where,
+            text=content,
+            expected="NAME = VALUE, such as conv1.params = 156 or w5 = 0.3589",
+            context=raw.rstrip() if where.line is not None else None,
+        )
+    column = raw.index(value.strip(), raw.index("=")) + 1 if where.line is not None else None
+    return Answer(name.strip(), value.strip(), where._replace(column=column), raw.rstrip())
+
+
+def read_value(answer: Answer) -> Given:
+    """A number (``0.3589``, ``−1.2e−3``, ``61,706``), nan/inf/overflow, or a shape
+    (``28x28x6``, ``28×28×6``, ``(28, 28, 6)``)."""
     text = answer.value.strip()
-    if text.startswith("(") and text.endswith(")"):
-        parts = [p.strip() for p in text[1:-1].split(",") if p.strip()]
-    elif re.fullmatch(r"\d+([x×]\d+)+", text):
-        parts = re.split("[x×]", text)
-    else:
-        parts = [text.replace(",", "").replace("_", "")]
-    if not all(p.isdigit() for p in parts):
+    plain = text.replace("−", "-").replace("\u2212", "-").lower()
+    if plain in SPECIAL or plain == "overflow":
+        return Given(text, special=SPECIAL.get(plain, math.inf))
+    if re.fullmatch(r"\(\s*\d+\s*(,\s*\d+\s*)*,?\s*\)", text) or re.fullmatch(
+        r"\d+([x×]\d+)+", text
+    ):
+        return Given(text, shape=tuple(int(p) for p in re.findall(r"\d+", text)))
+    number = plain.replace("_", "")
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", number):
+        number = number.replace(",", "")
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
         raise DlcalcError(
             f"cannot read the answer '{text}' for {answer.name}",
             location=answer.location,
             text=text,
-            expected="a whole number (61706 or 61,706) or a shape (28x28x6, (28, 28, 6))",
+            expected="a number (0.3589, -1.2e-3, 61706 or 61,706) or a shape (28x28x6, "
+            "(28, 28, 6))",
+            context=answer.context or None,
         )
-    numbers = tuple(int(p) for p in parts)
-    return numbers if len(numbers) > 1 or text.startswith("(") else numbers[0]
+    return Given(text, number=value)
+
+
+def chosen_answers(
+    sections: dict[str, tuple[Answer, ...]],
+    source: str,
+    answers_file: str | None,
+    options: Sequence[str],
+    notes: bool,
+) -> tuple[Answer, ...]:
+    """The answers to mark: ``--answers``/``--answer`` if given, else ``--notes``'s section,
+    else the file's ``answers`` section, else its ``expected`` one (its own correct answers)."""
+    if answers_file is not None or options:
+        found = parse_answers_file(read_source(answers_file)) if answers_file else ()
+        return found + tuple(parse_answer_option(text) for text in options)
+    heading = "notes" if notes else "answers" if "answers" in sections else "expected"
+    if sections.get(heading):
+        return sections[heading]
+    raise DlcalcError(
+        f"{source} has no {heading} section to mark"
+        if notes
+        else f"no answers to check: {source} has no answers section",
+        location=Location(source),
+        expected="an 'answers' section (NAME = VALUE lines), --answers FILE or --answer NAME=VALUE",
+        suggestion="dlcalc check FILE --list prints the names a problem answers",
+    )

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.parse.answers import ANSWERS_HEADINGS
 from dlcalc.parse.calculators import argument, choice
 from dlcalc.parse.lines import Token, did_you_mean, split_lines
 from dlcalc.parse.numbers import number
@@ -301,7 +302,7 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
     )
     for line in split_lines(source.text, source.name):
         key = line.head.text.lower()
-        if key in ("expected", "answers") and not line.args:
+        if key in ANSWERS_HEADINGS and not line.args:
             break
         if key not in keys:
             raise line.head.error(

@@ -16,6 +16,7 @@ from dlcalc.solve.activations import ACTIVATIONS
 from dlcalc.solve.exact import closed_form, rational
 from dlcalc.solve.exact import sympy as exact_sympy
 from dlcalc.solve.losses import LossResult, exact_loss, solve_loss
+from dlcalc.solve.marking import Worked
 from dlcalc.solve.numbers import Fmt, factor, finite, num, plus
 from dlcalc.spec.calculators import ActivationParams, LossSpec, Number
 from dlcalc.spec.network import BackpropOptions, Edge, Layer, NetworkSpec, Sample
@@ -294,7 +295,7 @@ def _pass(
         return SamplePass(tuple(forward), None, (), (), {})
     output_layer = spec.layers[-1]
     loss = _loss(spec, output_layer, outs, sample, options)
-    deltas = _deltas(spec, wiring, outs, derivatives, loss, sample, values, f)
+    deltas = _deltas(spec, wiring, outs, derivatives, loss, sample, values, f, options.mistake)
     gradients, chains = _gradients(spec, outs, deltas, options, f)
     where = Location(spec.source)
     for name, gradient in gradients.items():
@@ -372,8 +373,22 @@ def _activate(
         out_working = f"{symbol}({f(net)}) = {_then(evaluation.value.worked, f(out))}"
         derivative = evaluation.derivative
         d_working = f"{symbol}′({f(net)}) = {_then(derivative.worked, f(derivative.value))}"
-        result[neuron] = (out, out_working, (derivative.value, d_working))
+        slope = (derivative.value, d_working)
+        if layer.activation == "sigmoid" and options.mistake in SIGMOID_SLIPS:
+            slope = _sigmoid_slip(options.mistake, out, f)
+        result[neuron] = (out, out_working, slope)
     return result
+
+
+SIGMOID_SLIPS = ("sigmoid-derivative-difference", "sigmoid-derivative-value")
+
+
+def _sigmoid_slip(mistake: str | None, out: float, f: Fmt) -> tuple[float, str]:
+    """σ′ as students sometimes write it: out − (1 − out), or σ(net) alone."""
+    if mistake == "sigmoid-derivative-difference":
+        value = out - (1 - out)
+        return value, f"out − (1 − out) = {f(out)} − (1 − {f(out)}) = {f(value)}"
+    return out, f"σ(net) = {f(out)}"
 
 
 def _then(worked: str, value: str) -> str:
@@ -437,8 +452,10 @@ def _deltas(
     sample: Sample,
     values: dict[str, float],
     f: Fmt,
+    mistake: str | None = None,
 ) -> dict[str, Delta]:
-    """δ = ∂E/∂net for every neuron, from the output layer back."""
+    """δ = ∂E/∂net for every neuron, from the output layer back (``mistake``: one of
+    ``mistakes``, made on purpose)."""
     deltas: dict[str, Delta] = {}
     output_layer = spec.layers[-1]
     for k, neuron in enumerate(output_layer.neurons):
@@ -457,10 +474,17 @@ def _deltas(
                 working = f"∂E/∂out_{neuron} = 0 (no weight leaves {neuron})"
                 deltas[neuron] = _delta(neuron, 0.0, working, derivatives[neuron], f)
                 continue
-            d_out = sum(values[e.parameter] * deltas[e.target].delta for e in paths)
+            weights = {e.parameter: values[e.parameter] for e in paths}
+            if mistake == "new-weights-in-deltas" and spec.rate is not None:
+                rate = spec.rate.value
+                for e in paths:
+                    weights[e.parameter] -= rate * deltas[e.target].delta * outs[neuron]
+            if mistake is not None and mistake.startswith("one-path:"):
+                paths = [e for e in paths if e.target == mistake[9:]] or paths
+            d_out = sum(weights[e.parameter] * deltas[e.target].delta for e in paths)
             symbols = " + ".join(f"δ_{e.target}·{e.parameter}" for e in paths)
             numbers = " + ".join(
-                f"{factor(f(deltas[e.target].delta))}·{factor(f(values[e.parameter]))}"
+                f"{factor(f(deltas[e.target].delta))}·{factor(f(weights[e.parameter]))}"
                 for e in paths
             )
             working = f"∂E/∂out_{neuron} = {symbols} = {numbers} = {f(d_out)}"
@@ -584,29 +608,107 @@ def _notes(spec: NetworkSpec, options: BackpropOptions) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def answer_values(result: BackpropResult) -> dict[str, float]:
-    """Every answerable name of a backprop problem and its value.
+def answer_values(result: BackpropResult) -> dict[str, Worked]:
+    """Every answerable name of a backprop problem, its value and working.
 
     Of the first step: ``net_N``, ``out_N``, ``delta_N`` of every neuron, ``dE/dP`` of every
     parameter and ``E`` (the loss); and ``P``, every parameter's value after the last update.
     """
     first = result.steps[0]
     one = first.passes[0]
-    values: dict[str, float] = {}
+    values: dict[str, Worked] = {}
     for value in one.forward:
-        values[f"net_{value.neuron}"] = value.net
-        values[f"out_{value.neuron}"] = value.out
+        values[f"net_{value.neuron}"] = Worked(value.net, value.net_working)
+        values[f"out_{value.neuron}"] = Worked(value.out, value.out_working)
     for delta in one.deltas:
-        values[f"delta_{delta.neuron}"] = delta.delta
+        values[f"delta_{delta.neuron}"] = Worked(delta.delta, delta.delta_working)
+    chains = {chain.parameter: chain for chain in one.chains}
     for name, gradient in first.gradients.items():
-        values[f"dE/d{name}"] = gradient
+        chain = chains.get(name)
+        working = f"{chain.symbolic} = {chain.worked}" if chain and len(first.passes) == 1 else ""
+        values[f"dE/d{name}"] = Worked(gradient, working or num(gradient))
     if first.loss is not None:
-        values["E"] = first.loss
-    final = {p.name: p.value.value for p in result.spec.parameters}
+        working = one.loss.reduction_working if one.loss and len(first.passes) == 1 else ""
+        values["E"] = Worked(first.loss, f"E = {working or num(first.loss)}")
+    for p in result.spec.parameters:
+        values[p.name] = Worked(p.value.value, f"{p.name} = {p.value.text} (not updated)")
+    rate = num(result.spec.rate.value) if result.spec.rate else "η"
     for step in result.steps:
-        final.update({update.parameter: update.new for update in step.updates})
-    values.update(final)
+        for u in step.updates:
+            working = (
+                f"{u.parameter} (frozen) = {num(u.new)}"
+                if u.frozen
+                else f"{u.parameter} − η·∂E/∂{u.parameter} = {num(u.old)} − {rate}·"
+                f"{factor(num(u.gradient))} = {num(u.new)}"
+            )
+            values[u.parameter] = Worked(u.new, working)
     return values
+
+
+def mistakes(spec: NetworkSpec) -> dict[str, str]:
+    """The mistakes a wrong answer to this network is checked against, by name."""
+    found: dict[str, str] = {}
+    if spec.loss in ("half_sse", "mse"):
+        found["loss-without-half"] = "the ½ (or 1/n) dropped from the loss"
+    if spec.loss in ("sse", "mse"):
+        found["loss-with-half"] = "a ½ put in the loss instead"
+    if spec.loss in ("half_sse", "sse") and len(spec.layers[-1].neurons) > 1:
+        found["loss-mean"] = "1/n (the mean over the outputs) used in the loss"
+    if any(layer.activation == "sigmoid" for layer in spec.layers):
+        found["sigmoid-derivative-difference"] = "σ′ taken as out − (1 − out)"
+        found["sigmoid-derivative-value"] = "σ′ taken as σ(net), without the (1 − σ)"
+    if any(layer.activation in ("relu", "leaky_relu") for layer in spec.layers):
+        found["relu-grad-at-zero"] = "ReLU′(0) taken as 1"
+    if spec.rate is not None:
+        found["update-sign"] = "the update added with the wrong sign (p + η·∂E/∂p)"
+        found["rate-twice"] = "the learning rate applied twice (η²·∂E/∂p)"
+        if len(spec.layers) > 2:
+            found["new-weights-in-deltas"] = (
+                "the already-updated weights of the layer above used in the hidden δ"
+            )
+    if any(not p.frozen for p in spec.parameters if p.name in _bias_names(spec)):
+        found["bias-not-updated"] = "the biases not updated"
+    if any(p.frozen for p in spec.parameters if p.name in _bias_names(spec)):
+        found["frozen-bias-updated"] = "the frozen biases updated as well"
+    if len(spec.layers) > 2 and len(spec.layers[-1].neurons) > 1:
+        for neuron in spec.layers[-1].neurons:
+            found[f"one-path:{neuron}"] = (
+                f"a hidden weight's gradient through {neuron} alone (the other output paths "
+                "dropped)"
+            )
+    return found
+
+
+def _bias_names(spec: NetworkSpec) -> set[str]:
+    return {bias.parameter for bias in spec.biases}
+
+
+def with_mistake(
+    spec: NetworkSpec, options: BackpropOptions, mistake: str
+) -> tuple[NetworkSpec, BackpropOptions]:
+    """The network and options that make ``mistake`` (one of ``mistakes(spec)``)."""
+    options = options._replace(mistake=mistake)
+    loss = {
+        "loss-without-half": "sse",
+        "loss-with-half": "half_sse",
+        "loss-mean": "mse",
+    }.get(mistake)
+    if loss is not None:
+        return spec._replace(loss=loss), options
+    if mistake == "relu-grad-at-zero":
+        return spec, options._replace(relu_grad_at_zero=1.0)
+    if spec.rate is not None and mistake in ("update-sign", "rate-twice"):
+        eta = spec.rate.value
+        rate = -eta if mistake == "update-sign" else eta * eta
+        return spec._replace(rate=Number(repr(rate), rate, Fraction(rate))), options
+    if mistake in ("bias-not-updated", "frozen-bias-updated"):
+        biases = _bias_names(spec)
+        frozen = mistake == "bias-not-updated"
+        parameters = tuple(
+            p._replace(frozen=frozen) if p.name in biases else p for p in spec.parameters
+        )
+        return spec._replace(parameters=parameters), options
+    return spec, options
 
 
 MAX_EXACT_PARAMETERS = 40

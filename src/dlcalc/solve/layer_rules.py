@@ -73,10 +73,13 @@ def layer_error(spec: LayerSpec, message: str, at: str | None = None, **kwargs: 
 class _Layer:
     """The layer being computed, for error messages that point at its line."""
 
-    def __init__(self, spec: LayerSpec, convention: str, channels_first: bool) -> None:
+    def __init__(
+        self, spec: LayerSpec, convention: str, channels_first: bool, mistake: str | None
+    ) -> None:
         self.spec = spec
         self.convention = convention
         self.channels_first = channels_first
+        self.mistake = mistake
 
     def layout(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         """The axes in the order the user reads them (channels first with --channels-first)."""
@@ -277,7 +280,7 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             op.stride,
             op.dilation,
             op.padding,
-            lambda axis, i: window(axis, op.padding, i),
+            lambda axis, i: window(axis, op.padding, i, mistake=layer.mistake),
         )
     kernel = slid.kernel
     if op.kind in ("depthwise", "separable"):
@@ -293,8 +296,9 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             suggestion="groups=1 is an ordinary convolution; groups=C a depthwise one",
         )
     window_size = math.prod(kernel)
-    per_filter = c_in // op.groups
-    params = window_size * per_filter * k + (k if op.bias else 0)
+    per_filter = 1 if layer.mistake == "input-channels-left-out" else c_in // op.groups
+    bias = op.bias and layer.mistake != "bias-left-out"
+    params = window_size * per_filter * k + (k if bias else 0)
     notes: tuple[str, ...] = ()
     if op.groups > 1:
         notes = (
@@ -306,10 +310,10 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
     else:
         macs = math.prod(slid.sizes) * k * window_size * per_filter
     if op.kind == "convtranspose" and op.groups > 1:
-        text = product([*kernel, c_in, k // op.groups]) + (f" + {k}" if op.bias else "")
+        text = product([*kernel, c_in, k // op.groups]) + (f" + {k}" if bias else "")
     else:
         factors = product([*kernel, per_filter])
-        text = f"({factors} + 1){TIMES}{k}" if op.bias else f"{factors}{TIMES}{k}"
+        text = f"({factors} + 1){TIMES}{k}" if bias else f"{factors}{TIMES}{k}"
     return slid.computed(k, text, params, macs, notes)
 
 
@@ -351,7 +355,7 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
         stride,
         (1,),
         op.padding,
-        lambda axis, i: window(axis, op.padding, i, op.ceil),
+        lambda axis, i: window(axis, op.padding, i, op.ceil, layer.mistake),
     )
     for index, f in enumerate(slid.kernel):
         if op.padding.on_axis(index) * 2 > f:
@@ -362,7 +366,11 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
             )
     if op.stride is None:
         slid = slid._replace(notes=("stride = pool size (the default)", *slid.notes))
-    return slid.computed(frame.channels, notes=("pooling has no parameters",))
+    c = frame.channels
+    if layer.mistake == "pooling-given-parameters":  # as if it were a convolution with C filters
+        params = (math.prod(slid.kernel) * c + 1) * c
+        return slid.computed(c, f"({product([*slid.kernel, c])} + 1){TIMES}{c}", params)
+    return slid.computed(c, notes=("pooling has no parameters",))
 
 
 def _global_pool(layer: _Layer, op: GlobalPoolOp, frame: Frame) -> Computed:
@@ -483,8 +491,9 @@ def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
         notes = (f"the {shape_text(axes)} input is flattened first: {product(axes)} = {flat:,}",)
         shape = (flat,)
     n_in, n = shape[-1], op.units
-    params = n_in * n + (n if op.bias else 0)
-    text = f"{n_in}{TIMES}{n} + {n}" if op.bias else f"{n_in}{TIMES}{n}"
+    bias = op.bias and layer.mistake != "bias-left-out"
+    params = n_in * n + (n if bias else 0)
+    text = f"{n_in}{TIMES}{n} + {n}" if bias else f"{n_in}{TIMES}{n}"
     if len(shape) == 1:
         return Computed(
             (n,), f"{n} units", f"{text} = {number(params)}", params, macs=n_in * n, notes=notes
@@ -611,11 +620,15 @@ _RULES: dict[type, Callable[[_Layer, Any, Frame], Computed]] = {
 
 
 def compute_layer(
-    spec: LayerSpec, inputs: Sequence[Frame], convention: str, channels_first: bool = False
+    spec: LayerSpec,
+    inputs: Sequence[Frame],
+    convention: str,
+    channels_first: bool = False,
+    mistake: str | None = None,
 ) -> Computed:
     """The output of one layer given the frames of its inputs (``channels_first`` orders the
-    axes in the working text as PyTorch does)."""
-    layer = _Layer(spec, convention, channels_first)
+    axes in the working text as PyTorch does; ``mistake`` makes a student's mistake)."""
+    layer = _Layer(spec, convention, channels_first, mistake)
     if isinstance(spec.op, MergeOp):
         return _merge(layer, spec.op, inputs)
     return _RULES[type(spec.op)](layer, spec.op, inputs[0])

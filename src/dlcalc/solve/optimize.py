@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.solve.marking import Worked
 from dlcalc.solve.numbers import num
 from dlcalc.solve.optimizers import Line, OptimizerStep, Settings, run_steps, settings
 from dlcalc.spec.optimizer import CONVENTIONS, USES, OptimizeSpec
@@ -52,7 +53,9 @@ GRID = (48, 120)
 LEVELS = 8
 
 
-def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
+def solve_optimize(spec: OptimizeSpec, mistake: str | None = None) -> OptimizeResult:
+    """Every step of the spec's optimizer (or each convention or optimizer compared);
+    ``mistake``, one of ``mistakes(spec)``, makes a student's mistake on purpose."""
     start = {name: value.value for name, value in spec.start}
     derivatives: tuple[tuple[str, str], ...] = ()
     function: Callable[[dict[str, float]], float] | None = None
@@ -81,7 +84,7 @@ def solve_optimize(spec: OptimizeSpec) -> OptimizeResult:
             spec.nesterov and "nesterov" in takes,
             spec.amsgrad and "amsgrad" in takes,
             spec.centered and "centered" in takes,
-        )
+        )._replace(mistake=mistake)
         steps = run_steps(s, start, gradients, spec.steps, spec.digits, spec.schedule)
         if spec.batches is not None:
             steps = _with_batch_means(steps, spec.batches, spec.digits)
@@ -265,20 +268,52 @@ def state_key(name: str) -> str:
     return STATE_KEYS.get(name, name)
 
 
-def answer_values(result: OptimizeResult) -> dict[str, float]:
-    """Every answerable name of an optimizer problem and its value (of the first convention run).
+def answer_values(result: OptimizeResult) -> dict[str, Worked]:
+    """Every answerable name of an optimizer problem, its value and working (of the first run).
 
     ``P_t``: parameter P after step t, and ``P`` after the last; ``Q_P_t``: quantity Q of P at
     step t (``m_w_1``, ``v_hat_w_2``, ``G_x_3``); ``f_t``: f after step t, when f is given.
     """
     run = result.runs[0]
-    values: dict[str, float] = {}
+    values: dict[str, Worked] = {}
     for index, step in enumerate(run.steps):
         for p in step.parameters:
-            values[f"{p.parameter}_{step.t}"] = p.new
-            values[p.parameter] = p.new
+            last = p.lines[-1].worked if p.lines else num(p.new)
+            values[f"{p.parameter}_{step.t}"] = Worked(p.new, last)
+            values[p.parameter] = Worked(p.new, last)
             for line in p.lines:
-                values[f"{state_key(line.name)}_{p.parameter}_{step.t}"] = line.value
+                key = f"{state_key(line.name)}_{p.parameter}_{step.t}"
+                values[key] = Worked(line.value, f"{line.name} = {line.worked}")
         if run.values:
-            values[f"f_{step.t}"] = run.values[index]
+            point = ", ".join(num(p.new) for p in step.parameters)
+            values[f"f_{step.t}"] = Worked(run.values[index], f"f({point})")
     return values
+
+
+def mistakes(spec: OptimizeSpec) -> dict[str, str]:
+    """The mistakes a wrong answer to this optimizer problem is checked against, by name."""
+    optimizer = spec.optimizer
+    found: dict[str, str] = {}
+    if optimizer in ("adam", "adamw"):
+        found["no-bias-correction"] = "the bias correction left out (m̂ = m, v̂ = v)"
+        found["t-from-0"] = "the step count t started at 0 in the bias correction"
+    if optimizer in ("adam", "adamw", "adagrad", "rmsprop"):
+        where = "outside" if spec.convention == "keras" and optimizer != "adam" else "inside"
+        found["eps-moved"] = f"ε {where} the square root"
+    if spec.convention == "course" and (
+        optimizer == "momentum" or (optimizer == "sgd" and spec.hyper.get("momentum"))
+    ):
+        found["momentum-without-1-minus-beta"] = "the (1 − β) left out of the momentum (v ← βv + g)"
+    for convention, whose in (("course", "the course's"), ("pytorch", "PyTorch's")):
+        if convention != spec.convention:
+            found[f"convention:{convention}"] = f"{whose} formulas (--convention {convention})"
+    if spec.convention != "keras":
+        found["convention:keras"] = "Keras's formulas (--convention keras)"
+    return found
+
+
+def with_mistake(spec: OptimizeSpec, mistake: str) -> tuple[OptimizeSpec, str | None]:
+    """The problem and the solver's mistake switch that make ``mistake``."""
+    if mistake.startswith("convention:"):
+        return spec._replace(convention=mistake.split(":", 1)[1]), None
+    return spec, mistake

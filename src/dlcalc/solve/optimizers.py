@@ -90,6 +90,13 @@ class Settings(NamedTuple):
     nesterov: bool = False
     amsgrad: bool = False
     centered: bool = False
+    mistake: str | None = None
+    """One of a student's mistakes made on purpose (``mistakes`` in solve/optimize.py)."""
+
+
+def _eps_inside(s: Settings) -> bool:
+    """ε under the square root (Keras's AdaGrad and RMSprop), or moved there by mistake."""
+    return (s.convention == "keras") != (s.mistake == "eps-moved")
 
 
 Update = Callable[[Settings, dict[str, float], float, float, int, Fmt], tuple[float, list[Line]]]
@@ -174,15 +181,20 @@ def _sgd(
             new = theta + v
             lines.append(_w("θ", f"θ + v = {f(theta)} {plus(f(v))} = {f(new)}", new))
             return new, lines
-        v = mu * state.get("v", 0.0) + (1 - mu) * g
-        lines.append(
-            _w(
-                "v",
-                f"β·v + (1 − β)·g"
-                f" = {f(mu)}·{factor(f(state.get('v', 0)))} + {f(1 - mu)}·{factor(f(g))} = {f(v)}",
-                v,
+        if s.mistake == "momentum-without-1-minus-beta":
+            v = mu * state.get("v", 0.0) + g
+            worked = f"β·v + g = {f(mu)}·{factor(f(state.get('v', 0)))} + {factor(f(g))} = {f(v)}"
+            lines.append(_w("v", worked, v))
+        else:
+            v = mu * state.get("v", 0.0) + (1 - mu) * g
+            lines.append(
+                _w(
+                    "v",
+                    f"β·v + (1 − β)·g = {f(mu)}·{factor(f(state.get('v', 0)))} + "
+                    f"{f(1 - mu)}·{factor(f(g))} = {f(v)}",
+                    v,
+                )
             )
-        )
         state["v"] = v
         new = theta - lr * v
         lines.append(_w("θ", f"θ − η·v = {f(theta)} − {f(lr)}·{factor(f(v))} = {f(new)}", new))
@@ -258,7 +270,7 @@ def _adagrad(
     if s.convention == "pytorch" and s.hyper.get("lr_decay"):
         lr = lr / (1 + (t - 1) * s.hyper["lr_decay"])
         lines.append(_w("η_t", f"η/(1 + (t − 1)·decay) = {f(lr)}", lr))
-    if s.convention == "keras":
+    if _eps_inside(s):
         denominator = math.sqrt(accumulator + eps)
         text = f"√(G + ε) = √({f(accumulator)} + {f(eps)}) = {f(denominator)}"
     else:
@@ -304,7 +316,7 @@ def _rmsprop(
         lines.append(line)
         variance = max(mean_square - mean * mean, 0.0)  # rounding can leave it just below 0
         under = f"{f(mean_square)} − {factor(f(mean))}²"
-    if s.convention == "keras":
+    if _eps_inside(s):
         denominator = math.sqrt(variance + eps)
         text = (
             f"√({'E − ḡ²' if s.centered else 'E'} + ε) = √({under} + {f(eps)}) = {f(denominator)}"
@@ -395,7 +407,11 @@ def _adam(
     lr, b1, b2, eps = s.hyper["lr"], s.hyper["beta1"], s.hyper["beta2"], s.hyper["eps"]
     m = _first_moment(s, state, g, f, lines)
     v = _second_moment(s, state, g, f, lines)
-    bc1, bc2 = 1 - b1**t, 1 - b2**t
+    if s.mistake == "t-from-0":  # the first step then has no correction (1 − β⁰ = 0)
+        t -= 1
+    bc1, bc2 = (1 - b1**t, 1 - b2**t) if t else (1.0, 1.0)
+    if s.mistake == "no-bias-correction":
+        bc1, bc2 = 1.0, 1.0
     used = v
     if s.amsgrad:
         used = max(state.get("v_max", 0.0), v)
@@ -424,6 +440,11 @@ def _adam(
     m_hat, v_hat = m / bc1, used / bc2
     lines.append(_w("m̂", f"m/(1 − β1^t) = {f(m)}/{f(bc1)} = {f(m_hat)}", m_hat))
     lines.append(_w("v̂", f"v/(1 − β2^t) = {f(used)}/{f(bc2)} = {f(v_hat)}", v_hat))
+    if s.mistake == "eps-moved":
+        new = theta - lr * m_hat / math.sqrt(v_hat + eps)
+        worked = f"θ − η·m̂/√(v̂ + ε) = {f(theta)} − {f(lr)}·{factor(f(m_hat))}/√({f(v_hat)} + "
+        lines.append(_w("θ", f"{worked}{f(eps)}) = {f(new)}", new))
+        return new, lines
     new = theta - lr * m_hat / (math.sqrt(v_hat) + eps)
     lines.append(
         _w(

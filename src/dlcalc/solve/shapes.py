@@ -8,7 +8,9 @@ from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError
 from dlcalc.solve.layer_rules import Computed, Frame, compute_layer, layer_error
-from dlcalc.spec.architecture import ArchitectureSpec, Convention, LayerSpec
+from dlcalc.solve.marking import Worked
+from dlcalc.solve.working import number, shape_text
+from dlcalc.spec.architecture import ArchitectureSpec, Convention, ConvOp, LayerSpec
 
 FLOAT32_BYTES = 4
 
@@ -18,6 +20,22 @@ class ShapesOptions(NamedTuple):
     strict: bool = False
     channels_first: bool = False
     """Write the axes in the working text channels first (C·H·W), as PyTorch does."""
+    mistake: str | None = None
+    """One of MISTAKES, made on purpose: what a student's wrong answer is checked against."""
+
+
+MISTAKES = {
+    "padding-left-out": "the padding left out",
+    "stride-ignored": "the stride ignored (taken as 1)",
+    "pooling-formula": "the formula (W − F + 1)/S instead of ⌊(W − F)/S⌋ + 1",
+    "ceil": "the division rounded up (ceil) instead of floored",
+    "bias-left-out": "the biases left out of the parameter count",
+    "input-channels-left-out": "the input channels left out (f·f·k + k)",
+    "channels-from-wrong-layer": "the input channels taken from the layer before the previous one",
+    "pooling-given-parameters": "pooling counted like a convolution with C filters",
+    "same-course-rule": "'same' taken as p = (f − 1)/2, floored, with an even kernel",
+}
+"""The shapes mistakes a wrong answer is checked against, each a switch in the real rules."""
 
 
 class LayerResult(NamedTuple):
@@ -105,9 +123,21 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
     """Each layer's kind and parameter working before sharing: its weight shape."""
     owners: dict[str, str] = {}
     """Who really holds the weights of a layer that shares them."""
+    sources: dict[str, str] = {}
+    """Each layer's (first) input."""
     for layer in spec.layers:
         inputs = [frames[name] for name in layer.inputs]
-        computed = compute_layer(layer, inputs, options.convention, options.channels_first)
+        if options.mistake == "channels-from-wrong-layer":
+            inputs = _channels_from_before(layer, inputs, frames, sources)
+        sources[layer.name] = layer.inputs[0] if layer.inputs else "input"
+        try:
+            computed = compute_layer(
+                layer, inputs, options.convention, options.channels_first, options.mistake
+            )
+        except DlcalcError:
+            if options.mistake is None:
+                raise
+            break  # the mistake makes the rest impossible: the layers so far are its answers
         if options.strict and computed.inexact:
             raise _strict_error(layer, computed.inexact)
         weights[layer.name] = (layer.kind, computed.params_working)
@@ -132,6 +162,17 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
             line=layer.location.line,
         )
     return ShapesResult(spec.source, options.convention, input_shape, tuple(results.values()))
+
+
+def _channels_from_before(
+    layer: LayerSpec, inputs: list[Frame], frames: dict[str, Frame], sources: dict[str, str]
+) -> list[Frame]:
+    """A convolution's input with the channels of the layer before it (the mistake)."""
+    before = sources.get(layer.inputs[0]) if layer.inputs else None
+    if not isinstance(layer.op, ConvOp) or before is None or len(inputs[0].shape) < 2:
+        return inputs
+    wrong = frames[before].shape[-1]
+    return [inputs[0]._replace(shape=(*inputs[0].shape[:-1], wrong))]
 
 
 def _strict_error(layer: LayerSpec, division: str) -> DlcalcError:
@@ -160,28 +201,42 @@ def _shared(layer: LayerSpec, computed: Computed, owner: str, weights: tuple[str
     )
 
 
-Answer = int | tuple[int, ...]
-
-
-def answer_values(result: ShapesResult) -> dict[str, Answer]:
-    """Every answerable name of a shapes problem and its correct value.
+def answer_values(result: ShapesResult, channels_first: bool = False) -> dict[str, Worked]:
+    """Every answerable name of a shapes problem, its correct value and working.
 
     ``total_params``, ``trainable_params``, ``non_trainable_params``, ``total_macs``,
-    ``total_flops``, and per layer ``NAME.output`` (a shape), ``NAME.params``,
+    ``total_flops``, ``input.output``, and per layer ``NAME.output`` (a shape), ``NAME.params``,
     ``NAME.trainable_params``, ``NAME.non_trainable_params``, ``NAME.macs``.
     """
-    values: dict[str, Answer] = {
-        "input.output": result.input_shape,
-        "total_params": result.total_params,
-        "trainable_params": result.trainable_params,
-        "non_trainable_params": result.non_trainable_params,
-        "total_macs": result.total_macs,
-        "total_flops": result.total_flops,
+    layers = result.layers
+
+    def total(value: int, part: str) -> Worked:
+        terms = [number(getattr(layer, part)) for layer in layers if getattr(layer, part)]
+        sum_text = " + ".join(terms) if len(terms) > 1 else ""
+        return Worked(value, f"{sum_text} = {number(value)}" if sum_text else number(value))
+
+    def shape(layer: LayerResult) -> Worked:
+        text = shape_text(layer.output_shape, channels_first)
+        return Worked(layer.output_shape, f"{layer.shape_working} → {text}")
+
+    values = {
+        "input.output": Worked(result.input_shape, "the input"),
+        "total_params": total(result.total_params, "params"),
+        "trainable_params": total(result.trainable_params, "trainable_params"),
+        "non_trainable_params": total(result.non_trainable_params, "non_trainable_params"),
+        "total_macs": total(result.total_macs, "macs"),
+        "total_flops": Worked(
+            result.total_flops, f"2·{number(result.total_macs)} = {number(result.total_flops)}"
+        ),
     }
-    for layer in result.layers:
-        values[f"{layer.name}.output"] = layer.output_shape
-        values[f"{layer.name}.params"] = layer.params
-        values[f"{layer.name}.trainable_params"] = layer.trainable_params
-        values[f"{layer.name}.non_trainable_params"] = layer.non_trainable_params
-        values[f"{layer.name}.macs"] = layer.macs
+    for layer in layers:
+        values[f"{layer.name}.output"] = shape(layer)
+        values[f"{layer.name}.params"] = Worked(layer.params, layer.params_working)
+        values[f"{layer.name}.trainable_params"] = Worked(
+            layer.trainable_params, number(layer.trainable_params)
+        )
+        values[f"{layer.name}.non_trainable_params"] = Worked(
+            layer.non_trainable_params, number(layer.non_trainable_params)
+        )
+        values[f"{layer.name}.macs"] = Worked(layer.macs, number(layer.macs))
     return values

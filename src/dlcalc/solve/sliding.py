@@ -38,12 +38,27 @@ class AxisResult(NamedTuple):
     """The padded input size (n + padding), for the message when the kernel does not fit."""
 
 
-def window(axis: Axis, padding: Padding, index: int, ceil: bool = False) -> AxisResult:
-    """A convolution or pooling axis: ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1, or 'same' padding."""
-    if padding.mode == "same":
-        return _same(axis)
-    p = padding.on_axis(index)
-    return _explicit(axis, p, p, ceil)
+def window(
+    axis: Axis, padding: Padding, index: int, ceil: bool = False, mistake: str | None = None
+) -> AxisResult:
+    """A convolution or pooling axis: ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1, or 'same' padding.
+
+    ``mistake``: one of the students' mistakes (MISTAKES in solve/shapes.py) made on purpose."""
+    if mistake == "stride-ignored":
+        axis = axis._replace(s=1)
+    if padding.mode == "same" and mistake != "padding-left-out":
+        return _same(axis, mistake)
+    p = 0 if mistake == "padding-left-out" else padding.on_axis(index)
+    if mistake == "pooling-formula":
+        return _plus_one_inside(axis, p)
+    return _explicit(axis, p, p, ceil or mistake == "ceil")
+
+
+def _plus_one_inside(axis: Axis, p: int) -> AxisResult:
+    """The pooling formula as some notes quote it: (n + 2p − f + 1)/s, floored."""
+    text, value = _numerator(axis, p, p)
+    size = (value + 1) // axis.s
+    return AxisResult(size, f"⌊({text} + 1)/{axis.s}⌋ = {size}", fits=value >= 0, padded=axis.n)
 
 
 def _numerator(axis: Axis, before: int, after: int) -> tuple[str, int]:
@@ -103,7 +118,7 @@ def _course_padding(axis: Axis) -> tuple[str, Fraction]:
     return text, Fraction(axis.span - 1, 2)
 
 
-def _same(axis: Axis) -> AxisResult:
+def _same(axis: Axis, mistake: str | None = None) -> AxisResult:
     """'same': the output is ⌈n/s⌉. With an odd (dilated) kernel the course rule p = (f − 1)/2
     gives the same size and is the working shown; with an even one, ⌈n/s⌉ is, and the course
     rule's result is noted when it differs."""
@@ -122,6 +137,8 @@ def _same(axis: Axis) -> AxisResult:
         if total != 2 * p:
             notes.append(f"Keras/TensorFlow pads {split}: the same size")
         return AxisResult(size, course.worked, tuple(notes))
+    if mistake == "same-course-rule":
+        return course
     notes = [f"'same' (Keras/TensorFlow): the output is ⌈n/s⌉, padding {split}"]
     if course.size != size:
         notes.append(

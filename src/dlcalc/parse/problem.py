@@ -1,0 +1,163 @@
+"""A problem file of any kind: its kind (by suffix, else by its first line), its spec, its
+answers sections and its statement (the comment block at the top)."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from dlcalc.errors import DlcalcError, Location
+from dlcalc.parse.answers import parse_sections
+from dlcalc.parse.source import Source
+from dlcalc.spec.calculators import ActivationParams, LossOptions
+from dlcalc.spec.problem import KINDS, ProblemSpec
+
+CALCULATORS = ("activate", "softmax", "loss")
+FIRST_WORDS = {"input": "architecture", "inputs": "network", "optimizer": "optimizer"}
+FLAGS = ("--from-logits", "--log2")
+OPTIONS = {
+    "activate": ("--alpha", "--grad-at-zero", "--approximate", "--step-at-zero", "--convention"),
+    "softmax": ("--temperature", "--target"),
+    "loss": ("--pred", "--target", "--reduction", "--delta", "--convention", *FLAGS),
+}
+"""The options a calculator problem's line may use, per command (as on the command line)."""
+
+
+def read_problem(source: Source) -> ProblemSpec:
+    """The problem in ``source``, parsed by the parser of its kind."""
+    kind = KINDS.get(source.suffix) or _sniff(source)
+    return ProblemSpec(
+        source.name, kind, _parse(kind, source), parse_sections(source), statement(source)
+    )
+
+
+def statement(source: Source) -> str:
+    """The comment lines at the top of the file, without their ``#``."""
+    lines = []
+    for raw in source.text.splitlines():
+        text = raw.strip()
+        if not text.startswith("#"):
+            if text:
+                break
+            continue
+        lines.append(text[1:].removeprefix(" "))
+    return "\n".join(lines).strip()
+
+
+def _sniff(source: Source) -> str:
+    for number, raw in enumerate(source.text.splitlines(), start=1):
+        words = raw.split("#", 1)[0].split()
+        if not words:
+            continue
+        word = words[0].lower()
+        if word in CALCULATORS:
+            return "calculator"
+        if word in FIRST_WORDS:
+            return FIRST_WORDS[word]
+        raise DlcalcError(
+            f"cannot tell what kind of problem this is from its first line '{words[0]}'",
+            location=Location(source.name, number, 1),
+            expected="a file named .arch (architecture), .net (network), .opt (optimizer) or "
+            ".calc (activate, softmax or loss), or one whose first line says which",
+        )
+    raise DlcalcError("the problem file is empty", location=Location(source.name))
+
+
+def _parse(kind: str, source: Source) -> Any:
+    if kind == "architecture":
+        from dlcalc.parse.architecture import parse_architecture
+
+        return parse_architecture(source)
+    if kind == "network":
+        from dlcalc.parse.network import parse_network
+
+        return parse_network(source)
+    if kind == "optimizer":
+        from dlcalc.parse.optimizer import optimize_file
+
+        return optimize_file(source)
+    return parse_calculator(source)
+
+
+def parse_calculator(source: Source) -> tuple[str, Any]:
+    """A ``.calc`` problem: one dlcalc calculator command line (``softmax 5 2 -1 3 --target 0``),
+    as (command, spec)."""
+    for number, raw in enumerate(source.text.splitlines(), start=1):
+        content = raw.split("#", 1)[0].strip()
+        if content:
+            where = Location(source.name, number, raw.index(content) + 1)
+            try:
+                return _calculator(shlex.split(content), where, raw)
+            except ValueError as error:
+                raise DlcalcError(
+                    f"cannot read the command line: {error}", location=where, context=raw
+                ) from None
+            except DlcalcError as error:
+                error.location, error.context = where, raw
+                raise
+    raise DlcalcError("the problem file is empty", location=Location(source.name))
+
+
+def _calculator(words: list[str], where: Location, raw: str) -> tuple[str, Any]:
+    from dlcalc.parse.calculators import parse_activate, parse_loss, parse_softmax
+
+    command = words[0].lower()
+    if command not in CALCULATORS:
+        raise DlcalcError(
+            f"unknown calculator '{words[0]}'",
+            location=where,
+            text=words[0],
+            expected="activate, softmax or loss, with the values and options of that command",
+            context=raw,
+        )
+    args, options = _options(command, words[1:])
+    if command == "activate":
+        params = ActivationParams(
+            alpha=_float(options.get("--alpha")),
+            approximate=options.get("--approximate", "none"),
+            convention=options.get("--convention", "pytorch"),
+            grad_at_zero=_float(options.get("--grad-at-zero")),
+            step_at_zero=_float(options.get("--step-at-zero")) or 1.0,
+        )
+        return command, parse_activate(args[0], args[1:], None, None, params, False, 6, False)
+    if command == "softmax":
+        temperature = options.get("--temperature", "1")
+        return command, parse_softmax(args, temperature, options.get("--target"), False, 6, False)
+    loss_options = LossOptions(
+        _float(options.get("--delta")),
+        "--from-logits" in options,
+        "--log2" in options,
+        options.get("--convention") == "keras",
+        True,
+        6,
+        False,
+    )
+    pred, target = options.get("--pred", ""), options.get("--target", "")
+    return command, parse_loss(args[0], pred, target, options.get("--reduction"), loss_options)
+
+
+def _options(command: str, words: list[str]) -> tuple[list[str], dict[str, str]]:
+    args: list[str] = []
+    options: dict[str, str] = {}
+    rest = iter(words)
+    for word in rest:
+        if not word.startswith("--"):
+            args.append(word)
+        elif word not in OPTIONS[command]:
+            raise DlcalcError(
+                f"{command} problems take no option {word}",
+                text=word,
+                expected="one of " + ", ".join(OPTIONS[command]),
+            )
+        else:
+            options[word] = "" if word in FLAGS else next(rest, "")
+    if not args:
+        raise DlcalcError(f"{command} needs its values", expected=f"dlcalc {command} VALUES...")
+    return args, options
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return None if text is None else float(text)
+    except ValueError:
+        raise DlcalcError(f"'{text}' is not a number", text=text, expected="a number") from None

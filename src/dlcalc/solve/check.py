@@ -1,0 +1,194 @@
+"""`dlcalc check`: mark a student's answers against the solver's, and for a wrong one, find the
+mistakes that reproduce it (each a named variant of the real solver, run on demand)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from dlcalc.errors import DlcalcError
+from dlcalc.solve.marking import Exact, Worked, agrees, near
+from dlcalc.spec.answers import Answer, Given
+
+Answers = dict[str, Worked]
+
+
+class Problem(NamedTuple):
+    """A solved problem: its answers, and the same under each of its known mistakes."""
+
+    source: str
+    kind: str
+    """architecture, network, optimizer or calculator."""
+    answers: Answers
+    mistakes: dict[str, str]
+    """Each mistake's name and what it is, in words ("the padding left out")."""
+    variant: Callable[[str], Answers]
+    """The answers with one mistake made; raises DlcalcError if it cannot be computed."""
+    convention: str = ""
+    """The convention the answers use, in words (said in the output)."""
+
+
+class Diagnosis(NamedTuple):
+    mistake: str
+    description: str
+    working: str
+    exact: bool = True
+    """Whether the mistake gives the student's value at the digits written (else only near it,
+    as when rounded values are carried along)."""
+
+
+class Marked(NamedTuple):
+    name: str
+    given: str
+    expected: Exact
+    working: str
+    correct: bool
+    diagnoses: tuple[Diagnosis, ...] = ()
+
+    @property
+    def diagnosis(self) -> str | None:
+        """``your 0.0821 is what you get with …: working`` (every mistake that fits)."""
+        if self.correct or not self.diagnoses:
+            return None
+        found = "; or with ".join(f"{d.description}: {d.working}" for d in self.diagnoses)
+        if all(d.exact for d in self.diagnoses):
+            return f"your {self.given} is what you get with {found}"
+        return f"your {self.given} is near what you get (rounding along the way) with {found}"
+
+
+class CheckResult(NamedTuple):
+    source: str
+    kind: str
+    marked: tuple[Marked, ...]
+    rule: str
+    convention: str = ""
+    channels_first: bool = False
+
+    @property
+    def right(self) -> int:
+        return sum(m.correct for m in self.marked)
+
+
+NAME_PATTERNS = {
+    "architecture": ("total_params", ".output", ".params", ".macs", "total_macs"),
+    "network": ("net_", "out_", "delta_", "dE/d"),
+}
+"""Names that give away another kind of problem, for the message when one is used."""
+
+
+def check(
+    problem: Problem,
+    answers: tuple[tuple[Answer, Given], ...],
+    rel_tol: float | None = None,
+    channels_first: bool = False,
+) -> CheckResult:
+    """Mark every answer; for a wrong one, the mistakes whose result is the student's value."""
+    variants: dict[str, Answers] = {}
+
+    def variant(mistake: str) -> Answers:
+        if mistake not in variants:
+            try:
+                variants[mistake] = problem.variant(mistake)
+            except (DlcalcError, ArithmeticError, ValueError):
+                variants[mistake] = {}
+        return variants[mistake]
+
+    marked = []
+    for answer, given in answers:
+        worked = _lookup(problem, answer)
+        if channels_first and given.shape is not None and len(given.shape) > 1:
+            given = given._replace(shape=(*given.shape[1:], given.shape[0]))
+        _check_type(answer, given, worked.value)
+        correct = agrees(given, worked.value, rel_tol)
+        diagnoses: tuple[Diagnosis, ...] = ()
+        if not correct:
+            diagnoses = _diagnose(problem, answer.name, given, worked, variant, rel_tol)
+        marked.append(
+            Marked(answer.name, given.text, worked.value, worked.working, correct, tuple(diagnoses))
+        )
+    rule = (
+        f"right within a relative tolerance of {rel_tol:g}"
+        if rel_tol is not None
+        else "a decimal is right when it is the exact value rounded or truncated to the digits "
+        "written; whole numbers and shapes must be exact"
+    )
+    return CheckResult(
+        problem.source, problem.kind, tuple(marked), rule, problem.convention, channels_first
+    )
+
+
+def _diagnose(
+    problem: Problem,
+    name: str,
+    given: Given,
+    worked: Worked,
+    variant: Callable[[str], Answers],
+    rel_tol: float | None,
+) -> tuple[Diagnosis, ...]:
+    """The mistakes that give the student's value; failing that, those that come near it (when
+    the right value does not)."""
+    exact, close = [], []
+    for mistake, description in problem.mistakes.items():
+        other = variant(mistake).get(name)
+        if other is None or other.value == worked.value:
+            continue
+        if agrees(given, other.value, rel_tol):
+            exact.append(Diagnosis(mistake, description, other.working))
+        elif (distance := near(given, other.value)) is not None:
+            close.append((distance, Diagnosis(mistake, description, other.working, exact=False)))
+    if exact or near(given, worked.value) is not None:
+        return tuple(exact)
+    return tuple(d for _, d in sorted(close, key=lambda pair: pair[0]))
+
+
+def _lookup(problem: Problem, answer: Answer) -> Worked:
+    if answer.name in problem.answers:
+        return problem.answers[answer.name]
+    for kind, patterns in NAME_PATTERNS.items():
+        if kind != problem.kind and any(p in answer.name for p in patterns):
+            raise DlcalcError(
+                f"'{answer.name}' is an answer to {_article(kind)} problem, but "
+                f"{problem.source} is {_article(problem.kind)} problem",
+                location=answer.location,
+                text=answer.name,
+                expected=f"a name of this {problem.kind} problem",
+                suggestion="dlcalc check FILE --list prints them",
+                context=answer.context or None,
+            )
+    close = _nearest_names(answer.name, problem.answers)
+    raise DlcalcError(
+        f"this problem has no answer named '{answer.name}'",
+        location=answer.location,
+        text=answer.name,
+        expected="one of the names dlcalc prints (dlcalc check FILE --list)",
+        suggestion=f"the nearest: {', '.join(close)}" if close else None,
+        context=answer.context or None,
+    )
+
+
+def _nearest_names(name: str, names: Answers) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(name, list(names), n=3, cutoff=0.5)
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _check_type(answer: Answer, given: Given, expected: Exact) -> None:
+    """A shape where a number is wanted (or the reverse) is unusable input, not a wrong answer."""
+    wants_shape = isinstance(expected, tuple) and len(expected) > 1
+    if given.shape is not None and not isinstance(expected, tuple):
+        wanted = "a whole number" if isinstance(expected, int) else "a number"
+    elif wants_shape and given.shape is None:
+        wanted = "a shape such as 28x28x6"
+    else:
+        return
+    raise DlcalcError(
+        f"{answer.name} is {wanted}, not '{given.text}'",
+        location=answer.location,
+        text=answer.value,
+        expected=wanted,
+        context=answer.context or None,
+    )

@@ -1,0 +1,79 @@
+"""When a student's value is right: at the precision written, or within a relative tolerance.
+
+A decimal answer is right when it is the exact value rounded, or truncated, to the digits the
+student wrote: 0.3589 and 0.359 are right for 0.35891648; 0.3590 is not (rounded to four
+decimals it is 0.3589). Whole numbers and shapes must be exact.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_DOWN, Decimal
+from typing import NamedTuple
+
+from dlcalc.spec.answers import Given
+
+Exact = float | int | tuple[int, ...]
+
+FLOAT_SLACK = Decimal("1e-12")
+"""Relative slack for a value computed in float64, at a rounding tie (0.49900000005)."""
+
+
+class Worked(NamedTuple):
+    """A correct value and how it is obtained (the solver's own working)."""
+
+    value: Exact
+    working: str
+
+
+def agrees(given: Given, exact: Exact, rel_tol: float | None = None) -> bool:
+    """Whether ``given`` is ``exact`` at the precision written (or within ``rel_tol``)."""
+    if isinstance(exact, tuple):
+        return given.shape == exact or (len(exact) == 1 and given.whole == exact[0])
+    if given.special is not None:
+        return isinstance(exact, float) and (
+            (math.isnan(given.special) and math.isnan(exact)) or given.special == exact
+        )
+    if given.number is None or (isinstance(exact, float) and not math.isfinite(exact)):
+        return False
+    if isinstance(exact, int):
+        return given.whole == exact
+    if rel_tol is not None:
+        return abs(float(given.number) - exact) <= rel_tol * abs(exact)
+    return _at_precision(given.number, exact)
+
+
+CLOSE = 0.01
+"""How near a mistake's value must be to a wrong answer to be named as its likely cause when it
+does not reproduce it at the digits written: within 1 %, or one unit of the last digit (a
+student rounds along the way)."""
+
+
+def near(given: Given, value: Exact) -> float | None:
+    """How far ``given`` is from ``value`` relative to ``value``, if within CLOSE (else None)."""
+    if given.number is None or not isinstance(value, float) or not math.isfinite(value):
+        return None
+    distance = abs(float(given.number) - value)
+    unit = float(Decimal(1).scaleb(given.number.as_tuple().exponent))  # type: ignore[arg-type]
+    if distance <= max(unit, CLOSE * abs(value)):
+        return distance / abs(value) if value else distance
+    return None
+
+
+def _at_precision(given: Decimal, exact: float) -> bool:
+    quantum = Decimal(1).scaleb(given.as_tuple().exponent)  # type: ignore[arg-type]
+    value = Decimal(repr(exact))
+    if value.quantize(quantum, rounding=ROUND_DOWN) == given:
+        return True
+    return abs(value - given) <= quantum / 2 + abs(value) * FLOAT_SLACK
+
+
+def shown(value: Exact, channels_first: bool = False) -> str:
+    """A correct value as the marking shows it: 28×28×6, 61,706, 0.35891648."""
+    from dlcalc.solve.working import shape_text
+
+    if isinstance(value, tuple):
+        return shape_text(value, channels_first)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.10g}"

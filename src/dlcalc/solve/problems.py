@@ -1,0 +1,207 @@
+"""Every kind of problem as answers to check: each solver's answers by name, its mistakes, and
+the same answers with a mistake made (the real solver with one switch turned)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from dlcalc.solve.check import Answers, Problem
+from dlcalc.solve.marking import Worked
+from dlcalc.spec.architecture import Convention
+from dlcalc.spec.calculators import Number
+from dlcalc.spec.problem import ProblemSpec
+
+LN10 = math.log(10)
+
+
+def solve_problem(problem: ProblemSpec) -> Problem:
+    """The problem solved, with its mistakes ready to be tried on a wrong answer."""
+    kind = problem.kind
+    solvers: dict[str, Callable[[Any, str], Problem]] = {
+        "architecture": _architecture,
+        "network": _network,
+        "optimizer": _optimizer,
+        "calculator": _calculator,
+    }
+    return solvers[kind](problem.spec, problem.source)
+
+
+def _architecture(spec: Any, source: str) -> Problem:
+    from dlcalc.solve.shapes import MISTAKES, ShapesOptions, answer_values, solve_shapes
+
+    convention: Convention = spec.convention or "keras"
+
+    def answers(mistake: str | None = None) -> Answers:
+        options = ShapesOptions(convention=convention, mistake=mistake)
+        return answer_values(solve_shapes(spec, options))
+
+    conventions: dict[str, Convention] = {"keras": "pytorch", "pytorch": "keras"}
+    mistakes = {**MISTAKES, "convention": f"{conventions[convention]}'s parameter counts"}
+
+    def variant(mistake: str) -> Answers:
+        if mistake == "convention":
+            options = ShapesOptions(convention=conventions[convention])
+            return answer_values(solve_shapes(spec, options))
+        return answers(mistake)
+
+    return Problem(
+        source, "architecture", answers(), mistakes, variant, f"{convention} parameter counts"
+    )
+
+
+def _network(spec: Any, source: str) -> Problem:
+    from dlcalc.solve.backprop import answer_values, mistakes, solve_backprop, with_mistake
+    from dlcalc.spec.network import BackpropOptions
+
+    def variant(mistake: str) -> Answers:
+        return answer_values(solve_backprop(*with_mistake(spec, BackpropOptions(), mistake)))
+
+    answers = answer_values(solve_backprop(spec))
+    rule = "p ← p − η·∂E/∂p; ReLU′(0) = 0"
+    return Problem(source, "network", answers, mistakes(spec), variant, rule)
+
+
+def _optimizer(spec: Any, source: str) -> Problem:
+    from dlcalc.solve.optimize import answer_values, mistakes, solve_optimize, with_mistake
+
+    def variant(mistake: str) -> Answers:
+        return answer_values(solve_optimize(*with_mistake(spec, mistake)))
+
+    answers = answer_values(solve_optimize(spec))
+    return Problem(
+        source, "optimizer", answers, mistakes(spec), variant, f"{spec.convention} formulas"
+    )
+
+
+# --- the calculators --------------------------------------------------------------------
+
+
+def _calculator(spec: Any, source: str) -> Problem:
+    command, calc = spec
+    builders = {"activate": _activate, "softmax": _softmax, "loss": _loss}
+    answers, mistakes, variant = builders[command](calc)
+    return Problem(source, "calculator", answers, mistakes, variant)
+
+
+Built = tuple[Answers, dict[str, str], Callable[[str], Answers]]
+
+
+def _activate(spec: Any) -> Built:
+    from dlcalc.solve.activations import solve_activate
+
+    def answers(spec: Any, derivatives: bool = True) -> Answers:
+        result = solve_activate(spec)
+        values: Answers = {}
+        for row in result.rows:
+            name = f"{result.function}({row.x.text})"
+            values[name] = Worked(
+                row.value.value, f"{result.symbol}({row.x.text}) = {row.value.worked}"
+            )
+            if derivatives:
+                values[f"{result.function}'({row.x.text})"] = Worked(
+                    row.derivative.value,
+                    f"{result.symbol}′({row.x.text}) = {row.derivative.worked}",
+                )
+        return values
+
+    mistakes: dict[str, str] = {}
+    if spec.function in ("sigmoid", "tanh", "softplus"):
+        mistakes["exp-base-10"] = "10^x in place of e^x"
+    if spec.function == "softplus":
+        mistakes["log10"] = "log₁₀ in place of the natural log"
+    if spec.function in ("relu", "leaky_relu") and spec.params.grad_at_zero is None:
+        mistakes["relu-grad-at-zero"] = "the derivative at 0 taken as 1 (the x ≥ 0 rule)"
+
+    def variant(mistake: str) -> Answers:
+        if mistake == "relu-grad-at-zero":
+            return answers(spec._replace(params=spec.params._replace(grad_at_zero=1.0)))
+        correct = answers(spec, derivatives=False)
+        if mistake == "log10":
+            return {name: _log10(w) for name, w in correct.items()}
+        scaled = tuple(_number(x.value * LN10) for x in spec.xs)
+        wrong = answers(spec._replace(xs=scaled), derivatives=False)
+        return {
+            name: Worked(w.value, f"with 10^x = e^(x·ln 10): {w.working}")
+            for name, w in zip(correct, wrong.values())
+        }
+
+    return answers(spec), mistakes, variant
+
+
+def _softmax(spec: Any) -> Built:
+    from dlcalc.solve.softmax import OVERFLOW, solve_softmax
+
+    def answers(spec: Any) -> Answers:
+        result = solve_softmax(spec)
+        values: Answers = {
+            "sum": Worked(
+                math.fsum(math.exp(r.scaled - result.shift) for r in result.rows),
+                result.total_working,
+            )
+        }
+        for row in result.rows:
+            values[f"p{row.position}"] = Worked(
+                row.probability, f"{row.exponential}; p{row.position} = {row.probability_working}"
+            )
+            values[f"ln_p{row.position}"] = Worked(row.log_probability, f"ln p{row.position}")
+        if result.loss is not None:
+            values["L"] = Worked(result.loss, result.loss_working or "")
+        return values
+
+    correct = answers(spec)
+    t = spec.temperature.value
+    mistakes = {"exp-base-10": "10^z in place of e^z"}
+    if "L" in correct:
+        mistakes["log10"] = "log₁₀ in place of the natural log"
+    if max(z.value / t for z in spec.z) > OVERFLOW:
+        mistakes["no-max-shift"] = "e^z without subtracting the largest score first"
+
+    def variant(mistake: str) -> Answers:
+        if mistake == "no-max-shift":
+            overflow = "e^z overflows a float64 (subtract the largest score: softmax(z − max z))"
+            return {name: Worked(math.nan, overflow) for name in correct}
+        if mistake == "log10":
+            return {"L": _log10(correct["L"])}
+        wrong = answers(spec._replace(temperature=_number(t / LN10)))
+        return {
+            n: Worked(w.value, f"with 10^z = e^(z·ln 10): {w.working}") for n, w in wrong.items()
+        }
+
+    return correct, mistakes, variant
+
+
+def _loss(spec: Any) -> Built:
+    from dlcalc.solve.losses import KINDS, solve_loss
+
+    result = solve_loss(spec)
+    correct: Answers = {"L": Worked(result.value, f"{result.formula}; {result.reduction_working}")}
+    for i, row in enumerate(result.gradient):
+        for j, value in enumerate(row):
+            correct[f"dL/dp_{i + 1}_{j + 1}" if len(result.gradient) > 1 else f"dL/dp_{j + 1}"] = (
+                Worked(value, f"{result.terms[i][j].gradient_working}·{result.scale}")
+            )
+    mistakes: dict[str, str] = {}
+    if KINDS[spec.kind].logarithmic and not spec.log2:
+        mistakes["log10"] = "log₁₀ in place of the natural log"
+    other = "sum" if spec.reduction == "mean" else "mean"
+    mistakes[f"reduction-{other}"] = f"the {other} over the terms in place of the {spec.reduction}"
+
+    def variant(mistake: str) -> Answers:
+        if mistake == "log10":
+            return {"L": _log10(correct["L"])}
+        wrong = solve_loss(spec._replace(reduction=other))
+        return {"L": Worked(wrong.value, wrong.reduction_working)}
+
+    return correct, mistakes, variant
+
+
+def _log10(worked: Worked) -> Worked:
+    """A value of natural logs as it is with log₁₀ instead (ln x/ln 10)."""
+    return Worked(float(worked.value) / LN10, f"({worked.working})/ln 10")  # type: ignore[arg-type]
+
+
+def _number(value: float) -> Number:
+    return Number(repr(value), value, Fraction(value))
