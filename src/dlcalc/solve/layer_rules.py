@@ -476,6 +476,8 @@ def _activation(layer: _Layer, op: ActivationOp, frame: Frame) -> Computed:
 
 
 def _flatten(layer: _Layer, op: FlattenOp, frame: Frame) -> Computed:
+    if layer.mistake == "flatten-channels-only":
+        return Computed((frame.shape[-1],), f"{frame.shape[-1]} (the channels alone)")
     size = math.prod(frame.shape)
     axes = layer.layout(frame.shape)
     worked = f"{product(axes)} = {number(size)}" if len(axes) > 1 else str(size)

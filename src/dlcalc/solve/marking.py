@@ -30,14 +30,12 @@ def agrees(given: Given, exact: Exact, rel_tol: float | None = None) -> bool:
     """Whether ``given`` is ``exact`` at the precision written (or within ``rel_tol``)."""
     if isinstance(exact, tuple):
         return given.shape == exact or (len(exact) == 1 and given.whole == exact[0])
-    if given.special is not None:
-        return isinstance(exact, float) and (
-            (math.isnan(given.special) and math.isnan(exact)) or given.special == exact
-        )
+    if given.special is not None:  # nan, inf and "overflow" all say the computation overflowed
+        return isinstance(exact, float) and not math.isfinite(exact)
     if given.number is None or (isinstance(exact, float) and not math.isfinite(exact)):
         return False
     if isinstance(exact, int):
-        return given.whole == exact
+        return given.number == exact
     if rel_tol is not None:
         return abs(float(given.number) - exact) <= rel_tol * abs(exact)
     return _at_precision(given.number, exact)

@@ -204,4 +204,4 @@ def _log10(worked: Worked) -> Worked:
 
 
 def _number(value: float) -> Number:
-    return Number(repr(value), value, Fraction(value))
+    return Number(f"{value:.6g}", value, Fraction(value))

@@ -33,6 +33,7 @@ MISTAKES = {
     "input-channels-left-out": "the input channels left out (f·f·k + k)",
     "channels-from-wrong-layer": "the input channels taken from the layer before the previous one",
     "pooling-given-parameters": "pooling counted like a convolution with C filters",
+    "flatten-channels-only": "the flattened size taken as the channels alone (not H·W·C)",
     "same-course-rule": "'same' taken as p = (f − 1)/2, floored, with an even kernel",
 }
 """The shapes mistakes a wrong answer is checked against, each a switch in the real rules."""
