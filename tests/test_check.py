@@ -425,3 +425,34 @@ def test_a_bad_calculator_line(tmp_path: Path) -> None:
     problem.write_text("# statement\nsoftmax 1 2 --jacobian\n")
     run = run_cli("check", str(problem), "--answer", "p1=0.7311")
     assert run.code == 2 and f"{problem}:2" in run.err and "no option --jacobian" in run.err
+
+
+# --- the problems library -------------------------------------------------------------------
+
+
+def test_problems_lists_every_bundled_problem_with_a_description() -> None:
+    run = run_cli("problems", "-f", "json")
+    assert run.code == 0, run.err
+    listed = {(p["topic"], p["name"]): p["description"] for p in json.loads(run.out)["problems"]}
+    files = [p for p in PROBLEMS.rglob("*") if p.suffix in (".arch", ".net", ".opt", ".calc")]
+    assert len(listed) == len(files)
+    assert {topic for topic, _ in listed} == {
+        "activations", "backprop", "loss", "optimize", "shapes", "softmax",
+    }  # fmt: skip
+    assert all(0 < len(text) <= 100 for text in listed.values())
+    assert listed[("shapes", "lenet5-exam")] == "LeNet-5 exam problem."
+
+
+def test_problems_show_prints_the_statement_and_the_names() -> None:
+    run = run_cli("problems", "show", "lenet5-exam", "-f", "plain")
+    assert run.code == 0, run.err
+    assert "for a 32x32x1 image, compute the output shape" in run.out
+    assert "conv 6 5x5" in run.out and "total_params" in run.out
+    assert "61706" not in run.out  # the answers are not shown
+
+
+def test_check_a_library_problem_by_name() -> None:
+    run = run_cli("check", "lenet5-exam", "--answer", "total_params=61706")
+    assert run.code == 0, run.out + run.err
+    run = run_cli("problems", "show", "lenet-5")
+    assert run.code == 2 and "did you mean 'lenet5-exam'?" in run.err

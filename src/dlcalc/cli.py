@@ -431,7 +431,8 @@ def optimize(
 def check(
     problem_file: str = typer.Argument(
         ...,
-        help="A problem file: .arch, .net, .opt or .calc (- for standard input).",
+        help="A problem file (.arch, .net, .opt or .calc; - for standard input), or the name "
+        "of a library problem (dlcalc problems lists them).",
         metavar="FILE",
         show_default=False,
     ),
@@ -463,13 +464,14 @@ def check(
     Exit status 0 when every answer is right, 1 when one is wrong, 2 for unusable input.
     """
     from dlcalc.parse.answers import chosen_answers, read_value
+    from dlcalc.parse.library import problem_path
     from dlcalc.parse.problem import read_problem
     from dlcalc.parse.source import read_source
     from dlcalc.render.check import check_json, check_report, names_json, names_report
     from dlcalc.solve.check import check as mark
     from dlcalc.solve.problems import solve_problem
 
-    spec = read_problem(read_source(problem_file))
+    spec = read_problem(read_source(problem_path(problem_file)))
     problem = solve_problem(spec)
     if list_names:
         _show(output_format, lambda: names_json(problem), lambda: names_report(problem))
@@ -486,6 +488,44 @@ def check(
     _show(output_format, lambda: check_json(result), lambda: check_report(result))
     if result.right < len(result.marked):
         raise typer.Exit(1)
+
+
+problems_app = typer.Typer(
+    help="The problems library: exam-style problems with their answers recorded.",
+    no_args_is_help=False,
+)
+app.add_typer(problems_app, name="problems")
+
+
+@problems_app.callback(invoke_without_command=True)
+def problems(ctx: typer.Context, output_format: OutputFormat | None = FORMAT_OPTION) -> None:
+    """List the library's problems, each with a one-line description."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from dlcalc.parse.library import library
+    from dlcalc.render.library import library_json, library_report
+
+    found = library()
+    _show(output_format, lambda: library_json(found), lambda: library_report(found))
+
+
+@problems_app.command("show")
+def problems_show(
+    name: str = typer.Argument(..., help="The problem's name, e.g. lenet5-exam."),
+    output_format: OutputFormat | None = FORMAT_OPTION,
+) -> None:
+    """Print a problem: its statement, its file, and the names its answers go by."""
+    from dlcalc.parse.library import find_problem
+    from dlcalc.parse.problem import read_problem
+    from dlcalc.parse.source import read_source
+    from dlcalc.render.library import problem_json, problem_report
+
+    problem = find_problem(name)
+    spec = read_problem(read_source(str(problem.path)))
+    names = [answer.name for answer in spec.sections.get("expected", ())]
+    _show(
+        output_format, lambda: problem_json(problem, names), lambda: problem_report(problem, names)
+    )
 
 
 def main() -> None:

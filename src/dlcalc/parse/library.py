@@ -1,0 +1,86 @@
+"""The bundled problems library: where it is, what is in it, and a problem by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from dlcalc.errors import DlcalcError, Location
+from dlcalc.parse.lines import nearest
+from dlcalc.parse.problem import statement
+from dlcalc.parse.source import read_source
+from dlcalc.spec.problem import KINDS
+
+DESCRIPTION = 100
+"""The longest one-line description, in characters."""
+
+
+class LibraryProblem(NamedTuple):
+    name: str
+    """The file name without its suffix: lenet5-exam."""
+    topic: str
+    """The folder it is in: shapes, backprop, optimize, activations, softmax, loss."""
+    path: Path
+
+    @property
+    def description(self) -> str:
+        """The first sentence of the statement, on one line."""
+        text = " ".join(statement(read_source(str(self.path))).split())
+        first = text.split(". ")[0].rstrip(".") + "." if text else ""
+        return first if len(first) <= DESCRIPTION else first[: DESCRIPTION - 1].rstrip() + "…"
+
+
+def library_dir() -> Path:
+    """The installed library (inside the package), else the source checkout's ``problems/``."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "problems"
+    return installed if installed.is_dir() else package.parents[1] / "problems"
+
+
+def library() -> list[LibraryProblem]:
+    """Every problem file of the library, by topic and name."""
+    root = library_dir()
+    found = [
+        LibraryProblem(path.stem, path.relative_to(root).parts[0], path)
+        for path in root.rglob("*")
+        if path.is_file() and path.suffix in KINDS
+    ]
+    return sorted(found, key=lambda p: (p.topic, p.name))
+
+
+def find_problem(name: str) -> LibraryProblem:
+    """A library problem by its name (lenet5-exam) or topic/name (shapes/lenet5-exam)."""
+    problems = library()
+    for problem in problems:
+        if name in (problem.name, f"{problem.topic}/{problem.name}", str(problem.path)):
+            return problem
+    match = nearest(name, [p.name for p in problems])
+    raise DlcalcError(
+        f"no problem named '{name}' in the library",
+        location=Location("<command line>"),
+        text=name,
+        expected="a name that dlcalc problems lists, such as lenet5-exam",
+        suggestion=f"did you mean '{match}'?" if match else "dlcalc problems lists them",
+    )
+
+
+def problem_path(argument: str) -> str:
+    """A problem file's path: ``argument`` itself if it is a file (or -), else the library
+    problem of that name."""
+    if argument == "-" or Path(argument).exists() or Path(argument).suffix:
+        return argument
+    return str(find_problem(argument).path)
+
+
+def problem_text(path: Path) -> str:
+    """The problem's own lines (no comments, no answers sections)."""
+    from dlcalc.parse.answers import ANSWERS_HEADINGS
+
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        content = raw.split("#", 1)[0].rstrip()
+        if content.strip().lower() in ANSWERS_HEADINGS:
+            break
+        if content.strip():
+            lines.append(content)
+    return "\n".join(lines)
