@@ -456,3 +456,57 @@ def test_check_a_library_problem_by_name() -> None:
     assert run.code == 0, run.out + run.err
     run = run_cli("problems", "show", "lenet-5")
     assert run.code == 2 and "did you mean 'lenet5-exam'?" in run.err
+
+
+def test_the_other_frameworks_batch_norm_count(tmp_path: Path) -> None:
+    arch = tmp_path / "bn.arch"
+    arch.write_text("input 8x8x3\nconv 4 3x3\nbatchnorm\n")
+    # Keras counts γ, β, moving mean and variance: 4·4 = 16; PyTorch 2·4 = 8
+    run = run_cli("check", str(arch), "--answer", "batchnorm1.params=8", "-f", "json")
+    assert json.loads(run.out)["answers"][0]["mistakes"] == ["convention"]
+
+
+@pytest.mark.parametrize(
+    ("loss", "answer", "mistake"),
+    [
+        # out = 0.75 for the target 1 and 0, 0 for the others: sse = 0.0625, half_sse 0.03125,
+        # mse (the mean over three outputs) 0.0208333
+        ("sse", "E=0.03125", "loss-with-half"),
+        ("sse", "E=0.02083", "loss-mean"),
+        ("half_sse", "E=0.0625", "loss-without-half"),
+    ],
+)
+def test_the_loss_scaling_mistakes(tmp_path: Path, loss: str, answer: str, mistake: str) -> None:
+    net = tmp_path / "loss.net"
+    net.write_text(
+        "inputs x=1\nlayer o1 o2 o3 linear\ntargets o1=1 o2=0 o3=0\nweight w1 x -> o1 0.75\n"
+        f"weight w2 x -> o2 0\nweight w3 x -> o3 0\nloss {loss}\nrate 0.1\n"
+    )
+    run = run_cli("check", str(net), "--answer", answer, "-f", "json")
+    assert mistake in json.loads(run.out)["answers"][0]["mistakes"]
+
+
+def test_keras_convention_as_a_mistake(tmp_path: Path) -> None:
+    problem = tmp_path / "ada.opt"
+    problem.write_text("optimizer adagrad\nlr 0.1\neps 0.1\nstart w=1\ngrads 0.5\n")
+    # course: 1 − 0.1·0.5/(√0.25 + 0.1) = 0.916667; Keras: ε under the root and its G starts
+    # at 0.1: 1 − 0.1·0.5/√(0.1 + 0.25 + 0.1)
+    keras = 1 - 0.1 * 0.5 / math.sqrt(0.1 + 0.25 + 0.1)
+    run = run_cli("check", str(problem), "--answer", f"w={keras:.6f}", "-f", "json")
+    assert "convention:keras" in json.loads(run.out)["answers"][0]["mistakes"]
+
+
+@pytest.mark.parametrize(
+    ("line", "answer", "mistake"),
+    [
+        ("activate relu 0 2", "relu'(0)=1", "relu-grad-at-zero"),
+        ("activate softplus 1", f"softplus(1)={math.log10(1 + math.e):.6f}", "log10"),
+        ("loss sse --pred 0.5,1 --target 1,0", "L=0.625", "reduction-mean"),
+    ],
+)
+def test_more_calculator_mistakes(tmp_path: Path, line: str, answer: str, mistake: str) -> None:
+    problem = tmp_path / "p.calc"
+    problem.write_text(line + "\n")
+    run = run_cli("check", str(problem), "--answer", answer, "-f", "json")
+    assert run.code == 1, run.err
+    assert mistake in json.loads(run.out)["answers"][0]["mistakes"]

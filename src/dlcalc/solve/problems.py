@@ -39,7 +39,9 @@ def _architecture(spec: Any, source: str) -> Problem:
         return answer_values(solve_shapes(spec, options))
 
     conventions: dict[str, Convention] = {"keras": "pytorch", "pytorch": "keras"}
-    mistakes = {**MISTAKES, "convention": f"{conventions[convention]}'s parameter counts"}
+    other = conventions[convention]
+    whose = {"keras": "Keras's", "pytorch": "PyTorch's"}[other]
+    mistakes = {**MISTAKES, "convention": f"{whose} parameter counts (--convention {other})"}
 
     def variant(mistake: str) -> Answers:
         if mistake == "convention":
