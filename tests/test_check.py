@@ -510,3 +510,109 @@ def test_more_calculator_mistakes(tmp_path: Path, line: str, answer: str, mistak
     run = run_cli("check", str(problem), "--answer", answer, "-f", "json")
     assert run.code == 1, run.err
     assert mistake in json.loads(run.out)["answers"][0]["mistakes"]
+
+
+# --- review findings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["1e-30", "1e-400", "1e99999999999", "0.35891648000000000000000000001", "-0"]
+)
+def test_extreme_answers_are_marked_not_crashed(value: str) -> None:
+    run = run_cli("check", CLASSIC, "--answer", f"w5={value}", "--rel-tol", "0.01", "-f", "json")
+    assert run.code in (0, 1), run.err
+    run = run_cli("check", CLASSIC, "--answer", f"w5={value}", "-f", "json")
+    assert run.code == 1, run.err
+
+
+def test_huge_exact_values_are_compared(tmp_path: Path) -> None:
+    problem = tmp_path / "big.calc"
+    problem.write_text("softmax 300 1 --target 0\n")
+    run = run_cli("check", str(problem), "--answer", "sum=3", "--answer", "sum=1.942426e+130")
+    assert run.code == 1 and "1/2 correct" in run.out, run.err
+
+
+@pytest.mark.parametrize(("value", "right"), [("0", False), ("0.3", True), ("0.000", False)])
+def test_zero_is_not_a_value_truncated_to_nothing(value: str, right: bool) -> None:
+    assert agrees(given(value), 0.35891648) is right  # type: ignore[arg-type]
+    assert agrees(given("0"), 0.0)  # type: ignore[arg-type]
+
+
+def test_one_significant_digit_is_not_diagnosed() -> None:
+    run = run_cli("check", CLASSIC, "--answer", "w5=0.2", "-f", "json")
+    assert json.loads(run.out)["answers"][0]["mistakes"] == []
+
+
+def test_problems_show_as_csv() -> None:
+    run = run_cli("problems", "show", "lenet5-exam", "-f", "csv")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[:2] == ["answer", "conv1.output"]
+
+
+def test_a_library_name_with_a_dot() -> None:
+    run = run_cli("check", "relu-2-2-1-target7-w2.01")
+    assert run.code == 0, run.err
+
+
+def test_a_missing_path_is_a_missing_file() -> None:
+    run = run_cli("check", "no/such/problem")
+    assert run.code == 2 and "no such file" in run.err
+
+
+@pytest.mark.parametrize("text", ["", "# nothing\n", "answers\n"])
+def test_an_answers_file_without_answers(tmp_path: Path, text: str) -> None:
+    answers = tmp_path / "a.txt"
+    answers.write_text(text)
+    run = run_cli("check", CLASSIC, "--answers", str(answers))
+    assert run.code == 2 and "has no answers" in run.err
+
+
+def test_every_line_of_an_answers_file_is_marked(tmp_path: Path) -> None:
+    answers = tmp_path / "a.txt"
+    answers.write_text("w5 = 0.3589\nanswers\nw1 = 0.1498\n")
+    run = run_cli("check", CLASSIC, "--answers", str(answers))
+    assert run.code == 0 and "2/2 correct" in run.out, run.out + run.err
+
+
+def test_keras_adam_does_not_list_a_mistake_it_cannot_make(tmp_path: Path) -> None:
+    problem = tmp_path / "k.opt"
+    problem.write_text("optimizer adam\nconvention keras\nstart w=0.5\ngrads 0.2\n")
+    mistakes = json.loads(run_cli("check", str(problem), "--list", "-f", "json").out)["mistakes"]
+    assert "eps-moved" not in mistakes and "no-bias-correction" in mistakes
+
+
+def test_the_diagnosis_working_is_channels_first(tmp_path: Path) -> None:
+    arch = tmp_path / "m.arch"
+    arch.write_text(MISTAKES_ARCH)
+    run = run_cli("check", str(arch), "--channels-first", "--answer", "conv1.output=8x14x14")
+    assert "→ 8×14×14" in run.out and "8×15×15" in run.out, run.out
+
+
+def test_json_architecture_on_standard_input() -> None:
+    data = b'{"input": [32, 32, 1], "layers": [{"kind": "conv", "filters": 6, "kernel": 5}]}'
+    run = run_cli("check", "-", "--answer", "conv1.params=156", stdin=data)
+    assert run.code == 0, run.err
+
+
+def test_notes_flag_wins_over_an_answers_section(tmp_path: Path) -> None:
+    text = (PROBLEMS / "softmax" / "four-class-scores.calc").read_text() + "\nanswers\np0 = 0.9\n"
+    problem = tmp_path / "both.calc"
+    problem.write_text(text)
+    assert run_cli("check", str(problem)).code == 1  # the answers section
+    assert run_cli("check", str(problem), "--notes").code == 0  # the notes' (right) answers
+    run = run_cli("check", LENET, "--notes")
+    assert run.code == 2 and "no notes section to mark" in run.err
+
+
+def test_a_shape_with_an_axis_of_zero_is_not_a_shape() -> None:
+    run = run_cli("check", CLASSIC, "--answer", "w5=0x10")
+    assert run.code == 2 and "cannot read the answer '0x10'" in run.err
+
+
+def test_a_single_output_loss_shows_its_term() -> None:
+    run = run_cli("check", "relu-2-2-1-target7", "--answer", "E=9", "-f", "json")
+    assert json.loads(run.out)["answers"][0]["working"] == "E = |16 − 7| = 9"
+
+
+def test_rel_tol_is_checked_before_listing() -> None:
+    assert run_cli("check", CLASSIC, "--list", "--rel-tol", "2").code == 2

@@ -471,19 +471,19 @@ def check(
     from dlcalc.solve.check import check as mark
     from dlcalc.solve.problems import solve_problem
 
-    spec = read_problem(read_source(problem_path(problem_file)))
-    problem = solve_problem(spec)
-    if list_names:
-        _show(output_format, lambda: names_json(problem), lambda: names_report(problem))
-        return
-    answers = chosen_answers(spec.sections, spec.source, answers_file, answer or (), notes)
-    given = tuple((a, read_value(a)) for a in answers)
     if rel_tol is not None and not (0 <= rel_tol < 1):
         raise DlcalcError(
             f"--rel-tol {rel_tol:g} is out of range",
             location=Location("<command line>", path="--rel-tol"),
             expected="a relative tolerance from 0 to 1, such as 1e-3",
         )
+    spec = read_problem(read_source(problem_path(problem_file)))
+    problem = solve_problem(spec, channels_first)
+    if list_names:
+        _show(output_format, lambda: names_json(problem), lambda: names_report(problem))
+        return
+    answers = chosen_answers(spec.sections, spec.source, answers_file, answer or (), notes)
+    given = tuple((a, read_value(a)) for a in answers)
     result = mark(problem, given, rel_tol, channels_first)
     _show(output_format, lambda: check_json(result), lambda: check_report(result))
     if result.right < len(result.marked):

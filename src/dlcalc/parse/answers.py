@@ -18,8 +18,8 @@ ANSWERS_HEADINGS = ("expected", "answers", "notes")
 
 SPECIAL = {"nan": math.nan, "inf": math.inf, "+inf": math.inf, "-inf": -math.inf}
 """What a calculator shows on overflow; accepted as answers (``overflow`` is inf)."""
-SHAPE = r"\(\d+(,\d+)*,?\)|\d+([x×]\d+)+"
-"""28x28x6, 28×28×6 or (28, 28, 6) (spaces removed)."""
+SHAPE = r"\([1-9]\d*(,[1-9]\d*)*,?\)|[1-9]\d*([x×][1-9]\d*)+"
+"""28x28x6, 28×28×6 or (28, 28, 6) (spaces removed); no axis of size 0."""
 
 
 def parse_sections(source: Source) -> dict[str, tuple[Answer, ...]]:
@@ -45,15 +45,18 @@ def parse_answers(source: Source) -> tuple[Answer, ...]:
 
 
 def parse_answers_file(source: Source) -> tuple[Answer, ...]:
-    """An answers file: ``NAME = VALUE`` lines, under a heading or none."""
-    sections = parse_sections(source)
-    if sections:
-        return sections.get("answers") or next(iter(sections.values()))
+    """An answers file: every ``NAME = VALUE`` line (heading lines are skipped)."""
     answers = []
     for number, raw in enumerate(source.text.splitlines(), start=1):
         content = raw.split("#", 1)[0].strip()
-        if content:
+        if content and content.lower() not in ANSWERS_HEADINGS:
             answers.append(_answer_line(content, raw, Location(source.name, number, 1)))
+    if not answers:
+        raise DlcalcError(
+            "the answers file has no answers",
+            location=Location(source.name),
+            expected="NAME = VALUE lines, such as w5 = 0.3589",
+        )
     return tuple(answers)
 
 
@@ -83,9 +86,7 @@ def read_value(answer: Answer) -> Given:
     plain = text.replace("−", "-").replace("\u2212", "-").lower()
     if plain in SPECIAL or plain == "overflow":
         return Given(text, special=SPECIAL.get(plain, math.inf))
-    if re.fullmatch(r"\(\s*\d+\s*(,\s*\d+\s*)*,?\s*\)", text) or re.fullmatch(
-        r"\d+([x×]\d+)+", text
-    ):
+    if re.fullmatch(SHAPE, text.replace(" ", "")):
         return Given(text, shape=tuple(int(p) for p in re.findall(r"\d+", text)))
     number = plain.replace("_", "")
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", number):
@@ -122,9 +123,7 @@ def chosen_answers(
     if sections.get(heading):
         return sections[heading]
     raise DlcalcError(
-        f"{source} has no {heading} section to mark"
-        if notes
-        else f"no answers to check: {source} has no answers section",
+        "no notes section to mark" if notes else "no answers to check: no answers section",
         location=Location(source),
         expected="an 'answers' section (NAME = VALUE lines), --answers FILE or --answer NAME=VALUE",
         suggestion="dlcalc check FILE --list prints the names a problem answers",

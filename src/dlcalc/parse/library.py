@@ -67,9 +67,15 @@ def find_problem(name: str) -> LibraryProblem:
 def problem_path(argument: str) -> str:
     """A problem file's path: ``argument`` itself if it is a file (or -), else the library
     problem of that name."""
-    if argument == "-" or Path(argument).exists() or Path(argument).suffix:
+    path = Path(argument)
+    if argument == "-" or path.exists() or path.suffix in KINDS:
         return argument
-    return str(find_problem(argument).path)
+    try:
+        return str(find_problem(argument).path)
+    except DlcalcError:
+        if len(path.parts) > 1 or path.suffix:  # a path, not a name: say the file is missing
+            return argument
+        raise
 
 
 def problem_text(path: Path) -> str:

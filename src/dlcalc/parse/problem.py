@@ -45,6 +45,8 @@ def statement(source: Source) -> str:
 
 
 def _sniff(source: Source) -> str:
+    if source.text.lstrip().startswith("{"):
+        return "architecture"  # the architecture as JSON (on standard input)
     for number, raw in enumerate(source.text.splitlines(), start=1):
         words = raw.split("#", 1)[0].split()
         if not words:

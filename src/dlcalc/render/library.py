@@ -34,14 +34,13 @@ def library_json(problems: list[LibraryProblem]) -> dict[str, Any]:
 
 def problem_report(problem: LibraryProblem, names: list[str]) -> Report:
     text = statement(read_source(str(problem.path)))
+    answers = Table([Column("answer")], [[name] for name in names], title="Answers asked for")
     return Report(
         title=f"{problem.topic}/{problem.name}",
         meta=text.splitlines(),
+        tables=[answers],
         figures=[("The problem file", problem_text(problem.path).splitlines())],
-        summary=[
-            ("answers", ", ".join(names)),
-            ("check", f"dlcalc check {problem.name} --answer NAME=VALUE"),
-        ],
+        summary=[("check", f"dlcalc check {problem.name} --answer NAME=VALUE")],
     )
 
 

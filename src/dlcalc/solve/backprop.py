@@ -628,8 +628,7 @@ def answer_values(result: BackpropResult) -> dict[str, Worked]:
         working = f"{chain.symbolic} = {chain.worked}" if chain and len(first.passes) == 1 else ""
         values[f"dE/d{name}"] = Worked(gradient, working or num(gradient))
     if first.loss is not None:
-        working = one.loss.reduction_working if one.loss and len(first.passes) == 1 else ""
-        values["E"] = Worked(first.loss, f"E = {working or num(first.loss)}")
+        values["E"] = Worked(first.loss, _loss_working(first))
     for p in result.spec.parameters:
         values[p.name] = Worked(p.value.value, f"{p.name} = {p.value.text} (not updated)")
     rate = num(result.spec.rate.value) if result.spec.rate else "η"
@@ -643,6 +642,18 @@ def answer_values(result: BackpropResult) -> dict[str, Worked]:
             )
             values[u.parameter] = Worked(u.new, working)
     return values
+
+
+def _loss_working(step: Step) -> str:
+    """E with its terms: the reduction of the loss terms, or the one term written out."""
+    assert step.loss is not None
+    loss = step.passes[0].loss
+    if loss is None or len(step.passes) > 1:
+        return f"E = {num(step.loss)} (the mean over the samples)"
+    terms = [term for row in loss.terms for term in row]
+    if len(terms) == 1:
+        return f"E = {terms[0].working} = {num(step.loss)}"
+    return f"E = {loss.reduction_working}"
 
 
 def mistakes(spec: NetworkSpec) -> dict[str, str]:

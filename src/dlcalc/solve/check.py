@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solve.marking import Exact, Worked, agrees, near
+from dlcalc.solve.marking import Exact, Worked, agrees, near, significant_digits
 from dlcalc.spec.answers import Answer, Given
 
 Answers = dict[str, Worked]
@@ -107,7 +107,8 @@ def check(
             Marked(answer.name, given.text, worked.value, worked.working, correct, tuple(diagnoses))
         )
     rule = (
-        f"right within a relative tolerance of {rel_tol:g}"
+        f"a decimal is right within a relative tolerance of {rel_tol:g}; whole numbers and "
+        "shapes must be exact"
         if rel_tol is not None
         else "a decimal is right when it is the exact value rounded or truncated to the digits "
         "written; whole numbers and shapes must be exact"
@@ -126,17 +127,21 @@ def _diagnose(
     rel_tol: float | None,
 ) -> tuple[Diagnosis, ...]:
     """The mistakes that give the student's value; failing that, those that come near it (when
-    the right value does not)."""
+    the right value does not). A decimal of one significant digit says too little to tell."""
+    terse = isinstance(worked.value, float) and 0 < significant_digits(given) < 2
     exact, close = [], []
     for mistake, description in problem.mistakes.items():
         other = variant(mistake).get(name)
         if other is None or other.value == worked.value:
             continue
-        if agrees(given, other.value, rel_tol):
+        if terse:  # one significant digit: only a mistake that gives exactly that value
+            if agrees(given, other.value, rel_tol=1e-12):
+                exact.append(Diagnosis(mistake, description, other.working))
+        elif agrees(given, other.value, rel_tol):
             exact.append(Diagnosis(mistake, description, other.working))
         elif (distance := near(given, other.value)) is not None:
             close.append((distance, Diagnosis(mistake, description, other.working, exact=False)))
-    if exact or near(given, worked.value) is not None:
+    if exact or terse or near(given, worked.value) is not None:
         return tuple(exact)
     return tuple(d for _, d in sorted(close, key=lambda pair: pair[0]))
 

@@ -8,14 +8,14 @@ decimals it is 0.3589). Whole numbers and shapes must be exact.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_DOWN, Context, Decimal, localcontext
 from typing import NamedTuple
 
 from dlcalc.spec.answers import Given
 
 Exact = float | int | tuple[int, ...]
 
-FLOAT_SLACK = Decimal("1e-12")
+FLOAT_SLACK = Decimal("1e-14")
 """Relative slack for a value computed in float64, at a rounding tie (0.49900000005)."""
 
 
@@ -51,19 +51,47 @@ def near(given: Given, value: Exact) -> float | None:
     """How far ``given`` is from ``value`` relative to ``value``, if within CLOSE (else None)."""
     if given.number is None or not isinstance(value, float) or not math.isfinite(value):
         return None
+    exponent = given.number.as_tuple().exponent
+    if not isinstance(exponent, int) or abs(exponent) > 300:
+        return None
     distance = abs(float(given.number) - value)
-    unit = float(Decimal(1).scaleb(given.number.as_tuple().exponent))  # type: ignore[arg-type]
+    unit = 10.0**exponent
     if distance <= max(unit, CLOSE * abs(value)):
         return distance / abs(value) if value else distance
     return None
 
 
+PRECISE = Context(prec=2000, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""Enough digits to compare any float64 with any answer written to any precision."""
+
+
 def _at_precision(given: Decimal, exact: float) -> bool:
-    quantum = Decimal(1).scaleb(given.as_tuple().exponent)  # type: ignore[arg-type]
-    value = Decimal(repr(exact))
-    if value.quantize(quantum, rounding=ROUND_DOWN) == given:
-        return True
-    return abs(value - given) <= quantum / 2 + abs(value) * FLOAT_SLACK
+    with localcontext(PRECISE):
+        try:
+            value = Decimal(repr(exact))
+            quantum = _quantum(given, value)
+            if value.quantize(quantum, rounding=ROUND_DOWN) == given:
+                return True
+            return abs(value - given) <= quantum / 2 + abs(value) * FLOAT_SLACK
+        except ArithmeticError:  # an exponent beyond any float64: not this value
+            return False
+
+
+def _quantum(given: Decimal, value: Decimal) -> Decimal:
+    """The unit of the last digit written, but no coarser than the exact value's first
+    significant digit (so that 0 is not 0.3589 truncated to no decimals)."""
+    written = Decimal(1).scaleb(given.as_tuple().exponent)  # type: ignore[arg-type]
+    if not value:
+        return written
+    return min(written, Decimal(1).scaleb(value.adjusted()))
+
+
+def significant_digits(given: Given) -> int:
+    """Digits written from the first non-zero one (0.0450: 3); 0 for a shape or nan."""
+    if given.number is None:
+        return 0
+    digits = "".join(map(str, given.number.as_tuple().digits)).lstrip("0")
+    return len(digits)
 
 
 def shown(value: Exact, channels_first: bool = False) -> str:
@@ -74,4 +102,4 @@ def shown(value: Exact, channels_first: bool = False) -> str:
         return shape_text(value, channels_first)
     if isinstance(value, int):
         return f"{value:,}"
-    return f"{value:.10g}"
+    return f"{value + 0.0:.10g}"  # no −0

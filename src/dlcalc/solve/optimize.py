@@ -297,9 +297,9 @@ def mistakes(spec: OptimizeSpec) -> dict[str, str]:
     if optimizer in ("adam", "adamw"):
         found["no-bias-correction"] = "the bias correction left out (m̂ = m, v̂ = v)"
         found["t-from-0"] = "the step count t started at 0 in the bias correction"
-    if optimizer in ("adam", "adamw", "adagrad", "rmsprop"):
-        where = "outside" if spec.convention == "keras" and optimizer != "adam" else "inside"
-        found["eps-moved"] = f"ε {where} the square root"
+    keras = spec.convention == "keras"
+    if optimizer in ("adagrad", "rmsprop") or (optimizer in ("adam", "adamw") and not keras):
+        found["eps-moved"] = f"ε {'outside' if keras else 'inside'} the square root"
     if spec.convention == "course" and (
         optimizer == "momentum" or (optimizer == "sgd" and spec.hyper.get("momentum"))
     ):

@@ -10,6 +10,7 @@ from typing import Any
 
 from dlcalc.solve.check import Answers, Problem
 from dlcalc.solve.marking import Worked
+from dlcalc.solve.numbers import num
 from dlcalc.spec.architecture import Convention
 from dlcalc.spec.calculators import Number
 from dlcalc.spec.problem import ProblemSpec
@@ -17,11 +18,13 @@ from dlcalc.spec.problem import ProblemSpec
 LN10 = math.log(10)
 
 
-def solve_problem(problem: ProblemSpec) -> Problem:
-    """The problem solved, with its mistakes ready to be tried on a wrong answer."""
+def solve_problem(problem: ProblemSpec, channels_first: bool = False) -> Problem:
+    """The problem solved, with its mistakes ready to be tried on a wrong answer
+    (``channels_first``: shapes in the working as C×H×W)."""
     kind = problem.kind
+    if kind == "architecture":
+        return _architecture(problem.spec, problem.source, channels_first)
     solvers: dict[str, Callable[[Any, str], Problem]] = {
-        "architecture": _architecture,
         "network": _network,
         "optimizer": _optimizer,
         "calculator": _calculator,
@@ -29,14 +32,14 @@ def solve_problem(problem: ProblemSpec) -> Problem:
     return solvers[kind](problem.spec, problem.source)
 
 
-def _architecture(spec: Any, source: str) -> Problem:
+def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
     from dlcalc.solve.shapes import MISTAKES, ShapesOptions, answer_values, solve_shapes
 
     convention: Convention = spec.convention or "keras"
 
     def answers(mistake: str | None = None) -> Answers:
-        options = ShapesOptions(convention=convention, mistake=mistake)
-        return answer_values(solve_shapes(spec, options))
+        options = ShapesOptions(convention, channels_first=channels_first, mistake=mistake)
+        return answer_values(solve_shapes(spec, options), channels_first)
 
     conventions: dict[str, Convention] = {"keras": "pytorch", "pytorch": "keras"}
     other = conventions[convention]
@@ -45,8 +48,8 @@ def _architecture(spec: Any, source: str) -> Problem:
 
     def variant(mistake: str) -> Answers:
         if mistake == "convention":
-            options = ShapesOptions(convention=conventions[convention])
-            return answer_values(solve_shapes(spec, options))
+            options = ShapesOptions(conventions[convention], channels_first=channels_first)
+            return answer_values(solve_shapes(spec, options), channels_first)
         return answers(mistake)
 
     return Problem(
@@ -178,13 +181,19 @@ def _softmax(spec: Any) -> Built:
 def _loss(spec: Any) -> Built:
     from dlcalc.solve.losses import KINDS, solve_loss
 
-    result = solve_loss(spec)
-    correct: Answers = {"L": Worked(result.value, f"{result.formula}; {result.reduction_working}")}
-    for i, row in enumerate(result.gradient):
-        for j, value in enumerate(row):
-            correct[f"dL/dp_{i + 1}_{j + 1}" if len(result.gradient) > 1 else f"dL/dp_{j + 1}"] = (
-                Worked(value, f"{result.terms[i][j].gradient_working}·{result.scale}")
-            )
+    def answers(spec: Any) -> Answers:
+        result = solve_loss(spec)
+        working = f"{result.formula}; {result.reduction_working}"
+        values: Answers = {"L": Worked(result.value, working)}
+        several = len(result.gradient) > 1
+        for i, row in enumerate(result.gradient):
+            for j, value in enumerate(row):
+                name = f"dL/dp_{i + 1}_{j + 1}" if several else f"dL/dp_{j + 1}"
+                gradient = f"{result.terms[i][j].gradient_working}·{result.scale}"
+                values[name] = Worked(value, f"{gradient} = {num(value)}")
+        return values
+
+    correct = answers(spec)
     mistakes: dict[str, str] = {}
     if KINDS[spec.kind].logarithmic and not spec.log2:
         mistakes["log10"] = "log₁₀ in place of the natural log"
@@ -193,16 +202,16 @@ def _loss(spec: Any) -> Built:
 
     def variant(mistake: str) -> Answers:
         if mistake == "log10":
-            return {"L": _log10(correct["L"])}
-        wrong = solve_loss(spec._replace(reduction=other))
-        return {"L": Worked(wrong.value, wrong.reduction_working)}
+            return {name: _log10(worked) for name, worked in correct.items()}
+        return answers(spec._replace(reduction=other))
 
     return correct, mistakes, variant
 
 
 def _log10(worked: Worked) -> Worked:
     """A value of natural logs as it is with log₁₀ instead (ln x/ln 10)."""
-    return Worked(float(worked.value) / LN10, f"({worked.working})/ln 10")  # type: ignore[arg-type]
+    value = float(worked.value) / LN10  # type: ignore[arg-type]
+    return Worked(value, f"({worked.working})/ln 10 = {num(value)}")
 
 
 def _number(value: float) -> Number:
