@@ -27,3 +27,12 @@ def test_the_quickstart_commands_are_the_ones_ci_runs() -> None:
     assert "dlcalc shapes problems/shapes/" in commands[0]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
+
+
+def test_the_check_example_is_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"\$ dlcalc (check lenet5-exam .*)\n((?:.*\n)*?)```", readme)
+    assert command is not None
+    run = run_cli(*command.group(1).split(), "-f", "plain")
+    assert run.code == 1
+    assert run.out.replace(f"{ROOT}/", "") == command.group(2)
