@@ -51,7 +51,7 @@ FORMAT_OPTION = typer.Option(
     None,
     "--format",
     "-f",
-    help="Output format [default: rich on a terminal, plain when piped]. "
+    help="Output format \\[default: rich on a terminal, plain when piped]. "
     "json is a stable interface for scripts.",
     show_default=False,
 )
@@ -100,7 +100,7 @@ def shapes(
         None,
         "--convention",
         help="Whose parameter counts: keras (BatchNorm 4·C, 2·C non-trainable) or pytorch "
-        "(BatchNorm 2·C; two bias vectors in recurrent layers) [default: the file's "
+        "(BatchNorm 2·C; two bias vectors in recurrent layers) \\[default: the file's "
         "`convention` line, else keras].",
         show_default=False,
     ),
@@ -175,7 +175,7 @@ def activate(
     grad_at_zero: float | None = typer.Option(
         None,
         "--grad-at-zero",
-        help="The derivative at 0 of relu / leaky_relu [default: the frameworks' 0 / α].",
+        help="The derivative at 0 of relu / leaky_relu \\[default: the frameworks' 0 / α].",
     ),
     step_at_zero: float = typer.Option(
         1.0, "--step-at-zero", help="The step's value at 0: 1 (x ≥ 0), 0 (x > 0) or 0.5."
@@ -258,9 +258,9 @@ def loss(
         ..., "--target", help="Targets of the same shape (sparse_cce: one class per example)."
     ),
     reduction: Reduction | None = typer.Option(
-        None, "--reduction", help="mean or sum [default: sum for sse/half_sse, else mean]."
+        None, "--reduction", help="mean or sum \\[default: sum for sse/half_sse, else mean]."
     ),
-    delta: float | None = typer.Option(None, "--delta", help="Huber's δ [default: 1]."),
+    delta: float | None = typer.Option(None, "--delta", help="Huber's δ \\[default: 1]."),
     from_logits: bool = typer.Option(False, "--from-logits", help="bce on raw scores z."),
     log2: bool = typer.Option(False, "--log2", help="Logarithms in base 2 (bits)."),
     convention: LossConvention = typer.Option(
@@ -295,7 +295,7 @@ def backprop(
     rate: str | None = typer.Option(None, "--rate", help="Override the file's learning rate."),
     epochs: int | None = typer.Option(None, "--epochs", help="Override the file's epochs."),
     relu_grad_at_zero: float | None = typer.Option(
-        None, "--relu-grad-at-zero", help="ReLU′(0) [default: 0, as PyTorch]; 1 for z ≥ 0."
+        None, "--relu-grad-at-zero", help="ReLU′(0) \\[default: 0, as PyTorch]; 1 for z ≥ 0."
     ),
     only: str | None = typer.Option(
         None, "--only", help="Write the chain rule of these parameters only, e.g. w5,w1."
@@ -451,7 +451,7 @@ def check(
     rel_tol: float | None = typer.Option(
         None,
         "--rel-tol",
-        help="Right when within this relative tolerance [default: right at the precision "
+        help="Right when within this relative tolerance \\[default: right at the precision "
         "written, rounded or truncated].",
     ),
     channels_first: bool = typer.Option(
