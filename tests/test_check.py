@@ -616,3 +616,8 @@ def test_a_single_output_loss_shows_its_term() -> None:
 
 def test_rel_tol_is_checked_before_listing() -> None:
     assert run_cli("check", CLASSIC, "--list", "--rel-tol", "2").code == 2
+
+
+def test_problems_format_before_show() -> None:
+    run = run_cli("problems", "-f", "json", "show", "lenet5-exam")
+    assert json.loads(run.out)["name"] == "lenet5-exam"

@@ -511,10 +511,14 @@ def problems(ctx: typer.Context, output_format: OutputFormat | None = FORMAT_OPT
 
 @problems_app.command("show")
 def problems_show(
+    ctx: typer.Context,
     name: str = typer.Argument(..., help="The problem's name, e.g. lenet5-exam."),
     output_format: OutputFormat | None = FORMAT_OPTION,
 ) -> None:
     """Print a problem: its statement, its file, and the names its answers go by."""
+    parent = ctx.parent.params.get("output_format") if ctx.parent else None
+    if output_format is None and parent is not None:  # dlcalc problems -f json show NAME
+        output_format = OutputFormat(parent)
     from dlcalc.parse.library import find_problem
     from dlcalc.parse.problem import read_problem
     from dlcalc.parse.source import read_source
