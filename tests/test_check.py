@@ -621,3 +621,69 @@ def test_rel_tol_is_checked_before_listing() -> None:
 def test_problems_format_before_show() -> None:
     run = run_cli("problems", "-f", "json", "show", "lenet5-exam")
     assert json.loads(run.out)["name"] == "lenet5-exam"
+
+
+# --- second review ------------------------------------------------------------------------
+
+
+def test_the_plus_one_left_out() -> None:
+    run = run_cli("check", LENET, "--answer", "conv1.output=27x27x6", "-f", "json")
+    assert json.loads(run.out)["answers"][0]["mistakes"] == ["plus-one-left-out"]
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "mistake"),
+    [
+        ("dE/dw5", (OUT_O1 - 0.01) * OUT_H1, "sigmoid-derivative-left-out"),
+        ("dE/dw5", -DW5, "error-sign"),
+    ],
+)
+def test_more_backprop_slips(name: str, wrong: float, mistake: str) -> None:
+    run = run_cli("check", CLASSIC, "--answer", f"{name}={wrong:.6g}", "-f", "json")
+    assert mistake in json.loads(run.out)["answers"][0]["mistakes"]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "mistake"),
+    [
+        (0.6224593312, "sigmoid-derivative-value"),
+        (2 * 0.6224593312 - 1, "sigmoid-derivative-difference"),
+    ],
+)
+def test_sigmoid_derivative_slips_in_the_calculator(
+    tmp_path: Path, wrong: float, mistake: str
+) -> None:
+    problem = tmp_path / "s.calc"
+    problem.write_text("activate sigmoid 0.5\n")
+    run = run_cli("check", str(problem), "--answer", f"sigmoid'(0.5)={wrong:.6f}", "-f", "json")
+    assert json.loads(run.out)["answers"][0]["mistakes"] == [mistake]
+
+
+def test_mistakes_that_cannot_change_a_value_are_not_listed(tmp_path: Path) -> None:
+    def listed(path: str) -> dict[str, str]:
+        return json.loads(run_cli("check", path, "--list", "-f", "json").out)["mistakes"]
+
+    assert "loss-without-half" not in listed("notes-q2-3-2-1-mse")  # mse of one output = sse
+    assert "relu-grad-at-zero" not in listed("relu-three-values")  # no x = 0
+    problem = tmp_path / "r.calc"
+    problem.write_text("activate relu 0\n")
+    assert "relu-grad-at-zero" in listed(str(problem))
+
+
+def test_a_copied_loss_command_with_grad(tmp_path: Path) -> None:
+    problem = tmp_path / "l.calc"
+    problem.write_text("loss mse --pred 0.5 --target 1 --grad\n")
+    assert run_cli("check", str(problem), "--answer", "L=0.25").code == 0
+
+
+def test_the_update_working_of_a_negated_rate() -> None:
+    run = run_cli("check", CLASSIC, "--answer", f"w5={0.4 + 0.5 * DW5:.6g}", "-f", "json")
+    assert "w5 + η·∂E/∂w5 = 0.4 + 0.5·0.082167 = 0.441084" in run.out
+
+
+def test_problems_show_keeps_the_remarks_back() -> None:
+    run = run_cli("problems", "show", "alexnet-style-same-padding-exam", "-f", "json")
+    data = json.loads(run.out)
+    assert "1,664,678" not in data["statement"] and data["remarks"] is None
+    run = run_cli("problems", "show", "alexnet-style-same-padding-exam", "--remarks", "-f", "json")
+    assert "1,664,678" in json.loads(run.out)["remarks"]

@@ -513,9 +513,13 @@ def problems(ctx: typer.Context, output_format: OutputFormat | None = FORMAT_OPT
 def problems_show(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The problem's name, e.g. lenet5-exam."),
+    remarks: bool = typer.Option(
+        False, "--remarks", help="Also the remarks: source, published results, the notes' slips."
+    ),
     output_format: OutputFormat | None = FORMAT_OPTION,
 ) -> None:
-    """Print a problem: its statement, its file, and the names its answers go by."""
+    """Print a problem: its statement, its file, and the names its answers go by (the remarks,
+    which may give answers away, only with --remarks)."""
     parent = ctx.parent.params.get("output_format") if ctx.parent else None
     if output_format is None and parent is not None:  # dlcalc problems -f json show NAME
         output_format = OutputFormat(parent)
@@ -528,7 +532,9 @@ def problems_show(
     spec = read_problem(read_source(str(problem.path)))
     names = [answer.name for answer in spec.sections.get("expected", ())]
     _show(
-        output_format, lambda: problem_json(problem, names), lambda: problem_report(problem, names)
+        output_format,
+        lambda: problem_json(problem, names, remarks),
+        lambda: problem_report(problem, names, remarks),
     )
 
 

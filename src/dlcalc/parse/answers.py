@@ -125,6 +125,7 @@ def chosen_answers(
     raise DlcalcError(
         "no notes section to mark" if notes else "no answers to check: no answers section",
         location=Location(source),
-        expected="an 'answers' section (NAME = VALUE lines), --answers FILE or --answer NAME=VALUE",
+        expected="--answers FILE or --answer NAME=VALUE (or, in a text problem file, an "
+        "'answers' section of NAME = VALUE lines)",
         suggestion="dlcalc check FILE --list prints the names a problem answers",
     )

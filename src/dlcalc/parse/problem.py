@@ -14,7 +14,8 @@ from dlcalc.spec.problem import KINDS, ProblemSpec
 
 CALCULATORS = ("activate", "softmax", "loss")
 FIRST_WORDS = {"input": "architecture", "inputs": "network", "optimizer": "optimizer"}
-FLAGS = ("--from-logits", "--log2")
+FLAGS = ("--from-logits", "--log2", "--grad")
+"""Switches without a value (``--grad`` is accepted: a loss problem always has its gradient)."""
 OPTIONS = {
     "activate": ("--alpha", "--grad-at-zero", "--approximate", "--step-at-zero", "--convention"),
     "softmax": ("--temperature", "--target"),
@@ -31,17 +32,33 @@ def read_problem(source: Source) -> ProblemSpec:
     )
 
 
-def statement(source: Source) -> str:
-    """The comment lines at the top of the file, without their ``#``."""
-    lines = []
+REMARKS = "---"
+"""A header comment line ``# ---`` ends the statement; the remarks after it may give answers."""
+
+
+def header(source: Source) -> tuple[str, str]:
+    """The comment lines at the top of the file, without their ``#``: the statement (the problem
+    as set) and the remarks (source, published results, the notes' mistakes)."""
+    statement: list[str] = []
+    remarks: list[str] = []
+    current = statement
     for raw in source.text.splitlines():
         text = raw.strip()
         if not text.startswith("#"):
             if text:
                 break
             continue
-        lines.append(text[1:].removeprefix(" "))
-    return "\n".join(lines).strip()
+        line = text[1:].removeprefix(" ")
+        if line.strip() == REMARKS and current is statement:
+            current = remarks
+            continue
+        current.append(line)
+    return "\n".join(statement).strip(), "\n".join(remarks).strip()
+
+
+def statement(source: Source) -> str:
+    """The problem as set: the header up to ``# ---``."""
+    return header(source)[0]
 
 
 def _sniff(source: Source) -> str:

@@ -295,6 +295,8 @@ def _pass(
         return SamplePass(tuple(forward), None, (), (), {})
     output_layer = spec.layers[-1]
     loss = _loss(spec, output_layer, outs, sample, options)
+    if options.mistake == "error-sign":  # ∂E/∂out taken as t − o
+        loss = loss._replace(gradient=tuple(tuple(-g for g in row) for row in loss.gradient))
     deltas = _deltas(spec, wiring, outs, derivatives, loss, sample, values, f, options.mistake)
     gradients, chains = _gradients(spec, outs, deltas, options, f)
     where = Location(spec.source)
@@ -380,11 +382,17 @@ def _activate(
     return result
 
 
-SIGMOID_SLIPS = ("sigmoid-derivative-difference", "sigmoid-derivative-value")
+SIGMOID_SLIPS = (
+    "sigmoid-derivative-difference",
+    "sigmoid-derivative-value",
+    "sigmoid-derivative-left-out",
+)
 
 
 def _sigmoid_slip(mistake: str | None, out: float, f: Fmt) -> tuple[float, str]:
-    """σ′ as students sometimes write it: out − (1 − out), or σ(net) alone."""
+    """σ′ as students sometimes write it: out − (1 − out), σ(net) alone, or left out (1)."""
+    if mistake == "sigmoid-derivative-left-out":
+        return 1.0, "left out (taken as 1)"
     if mistake == "sigmoid-derivative-difference":
         value = out - (1 - out)
         return value, f"out − (1 − out) = {f(out)} − (1 − {f(out)}) = {f(value)}"
@@ -631,14 +639,15 @@ def answer_values(result: BackpropResult) -> dict[str, Worked]:
         values["E"] = Worked(first.loss, _loss_working(first))
     for p in result.spec.parameters:
         values[p.name] = Worked(p.value.value, f"{p.name} = {p.value.text} (not updated)")
-    rate = num(result.spec.rate.value) if result.spec.rate else "η"
+    eta = result.spec.rate.value if result.spec.rate else 0.0
+    sign = "−" if eta >= 0 else "+"
     for step in result.steps:
         for u in step.updates:
             working = (
                 f"{u.parameter} (frozen) = {num(u.new)}"
                 if u.frozen
-                else f"{u.parameter} − η·∂E/∂{u.parameter} = {num(u.old)} − {rate}·"
-                f"{factor(num(u.gradient))} = {num(u.new)}"
+                else f"{u.parameter} {sign} η·∂E/∂{u.parameter} = {num(u.old)} {sign} "
+                f"{num(abs(eta))}·{factor(num(u.gradient))} = {num(u.new)}"
             )
             values[u.parameter] = Worked(u.new, working)
     return values
@@ -659,17 +668,20 @@ def _loss_working(step: Step) -> str:
 def mistakes(spec: NetworkSpec) -> dict[str, str]:
     """The mistakes a wrong answer to this network is checked against, by name."""
     found: dict[str, str] = {}
-    if spec.loss in ("half_sse", "mse"):
+    outputs = len(spec.layers[-1].neurons)
+    if spec.loss == "half_sse" or (spec.loss == "mse" and outputs > 1):
         found["loss-without-half"] = "the ½ (or 1/n) dropped from the loss"
-    if spec.loss in ("sse", "mse"):
+    if spec.loss == "sse" or (spec.loss == "mse" and outputs != 2):
         found["loss-with-half"] = "a ½ put in the loss instead"
-    if spec.loss in ("half_sse", "sse") and len(spec.layers[-1].neurons) > 1:
+    if (spec.loss == "sse" and outputs > 1) or (spec.loss == "half_sse" and outputs != 2):
         found["loss-mean"] = "1/n (the mean over the outputs) used in the loss"
     if any(layer.activation == "sigmoid" for layer in spec.layers):
         found["sigmoid-derivative-difference"] = "σ′ taken as out − (1 − out)"
         found["sigmoid-derivative-value"] = "σ′ taken as σ(net), without the (1 − σ)"
+        found["sigmoid-derivative-left-out"] = "the σ′ factor left out of the chain rule"
     if any(layer.activation in ("relu", "leaky_relu") for layer in spec.layers):
         found["relu-grad-at-zero"] = "ReLU′(0) taken as 1"
+    found["error-sign"] = "∂E/∂out taken with the opposite sign (t − o for o − t)"
     if spec.rate is not None:
         found["update-sign"] = "the update added with the wrong sign (p + η·∂E/∂p)"
         found["rate-twice"] = "the learning rate applied twice (η²·∂E/∂p)"

@@ -117,12 +117,17 @@ def _activate(spec: Any) -> Built:
         mistakes["exp-base-10"] = "10^x in place of e^x"
     if spec.function == "softplus":
         mistakes["log10"] = "log₁₀ in place of the natural log"
-    if spec.function in ("relu", "leaky_relu") and spec.params.grad_at_zero is None:
+    if spec.function == "sigmoid":
+        mistakes.update(SIGMOID_SLIPS)
+    at_zero = any(x.value == 0 for x in spec.xs)
+    if spec.function in ("relu", "leaky_relu") and spec.params.grad_at_zero is None and at_zero:
         mistakes["relu-grad-at-zero"] = "the derivative at 0 taken as 1 (the x ≥ 0 rule)"
 
     def variant(mistake: str) -> Answers:
         if mistake == "relu-grad-at-zero":
             return answers(spec._replace(params=spec.params._replace(grad_at_zero=1.0)))
+        if mistake in SIGMOID_SLIPS:
+            return _sigmoid_slips(answers(spec), mistake)
         correct = answers(spec, derivatives=False)
         if mistake == "log10":
             return {name: _log10(w) for name, w in correct.items()}
@@ -134,6 +139,26 @@ def _activate(spec: Any) -> Built:
         }
 
     return answers(spec), mistakes, variant
+
+
+SIGMOID_SLIPS = {
+    "sigmoid-derivative-value": "σ′ taken as σ(x), without the (1 − σ)",
+    "sigmoid-derivative-difference": "σ′ taken as σ − (1 − σ)",
+}
+
+
+def _sigmoid_slips(correct: Answers, mistake: str) -> Answers:
+    """σ′(x) as students misremember it, from the right σ(x)."""
+    slipped: Answers = {}
+    for name in correct:
+        if name.startswith("sigmoid'("):
+            s = float(correct[name.replace("'", "", 1)].value)  # type: ignore[arg-type]
+            if mistake == "sigmoid-derivative-value":
+                slipped[name] = Worked(s, f"σ = {num(s)}")
+            else:
+                value = s - (1 - s)
+                slipped[name] = Worked(value, f"{num(s)} − (1 − {num(s)}) = {num(value)}")
+    return slipped
 
 
 def _softmax(spec: Any) -> Built:
@@ -151,7 +176,10 @@ def _softmax(spec: Any) -> Built:
             values[f"p{row.position}"] = Worked(
                 row.probability, f"{row.exponential}; p{row.position} = {row.probability_working}"
             )
-            values[f"ln_p{row.position}"] = Worked(row.log_probability, f"ln p{row.position}")
+            log_p = row.log_probability
+            values[f"ln_p{row.position}"] = Worked(
+                log_p, f"ln {num(row.probability)} = {num(log_p)}"
+            )
         if result.loss is not None:
             values["L"] = Worked(result.loss, result.loss_working or "")
         return values

@@ -28,6 +28,7 @@ MISTAKES = {
     "padding-left-out": "the padding left out",
     "stride-ignored": "the stride ignored (taken as 1)",
     "pooling-formula": "the formula (W − F + 1)/S instead of ⌊(W − F)/S⌋ + 1",
+    "plus-one-left-out": "the + 1 left out of the output size (⌊(W − F + 2P)/S⌋)",
     "ceil": "the division rounded up (ceil) instead of floored",
     "bias-left-out": "the biases left out of the parameter count",
     "input-channels-left-out": "the input channels left out (f·f·k + k)",

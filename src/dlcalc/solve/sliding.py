@@ -51,7 +51,17 @@ def window(
     p = 0 if mistake == "padding-left-out" else padding.on_axis(index)
     if mistake == "pooling-formula":
         return _plus_one_inside(axis, p)
+    if mistake == "plus-one-left-out":
+        return _without_plus_one(axis, p)
     return _explicit(axis, p, p, ceil or mistake == "ceil")
+
+
+def _without_plus_one(axis: Axis, p: int) -> AxisResult:
+    """The output-size formula with its + 1 forgotten: ⌊(n + 2p − f)/s⌋."""
+    text, value = _numerator(axis, p, p)
+    size = value // axis.s
+    worked = f"⌊({text})/{axis.s}⌋ = {size}" if axis.s > 1 else f"{text} = {size}"
+    return AxisResult(size, worked, fits=value >= 0, padded=axis.n)
 
 
 def _plus_one_inside(axis: Axis, p: int) -> AxisResult:
