@@ -7,7 +7,7 @@ float64, every step of gradient descent on it: per sample the net input and outp
 non-input neuron and the loss, the step's loss, dE/dp of every parameter (frozen ones too) and
 every parameter's value after the update (p <- p - rate * dE/dp unless frozen).
 
-The first two cases are the published examples of issue 3, exactly as written there (the 2-2-2
+The first two cases are the published worked examples, exactly as published (the 2-2-2
 "classic step-by-step example" and the textbook 3-2-1 example); the published numbers are
 asserted.  The others are seeded random networks: 1-4 inputs, 1-2 hidden layers of 1-4 neurons,
 1-3 outputs; named weights (`weight w1 i1 -> h1 0.15`) or the dense matrix form (`layer h: 3`,
@@ -130,7 +130,7 @@ NOTES = [
 
 
 # --------------------------------------------------------------------------------------------
-# A minimal reader of the network file (only what the generator writes, plus issue 3's files)
+# A minimal reader of the network file (what the generator writes, and the published examples)
 # --------------------------------------------------------------------------------------------
 
 
@@ -708,7 +708,7 @@ def close(a: float, b: float, tol: float, what: str) -> None:
 
 
 def check_published(classic: list[dict[str, Any]], textbook: list[dict[str, Any]]) -> None:
-    """Issue 3's published numbers (the classic one to 1e-8; the textbook rounds to 3 digits)."""
+    """The published numbers (the classic example to 1e-8; the textbook rounds to 3 digits)."""
     (s,) = classic
     close(s["loss"], 0.298371109, 1e-8, "classic E")
     close(s["updated"]["w5"], 0.35891648, 1e-8, "classic w5")
@@ -837,7 +837,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in summary(cases, redraws, len(text.encode())):
         print(line)
     print(f"versions: torch {torch.__version__}, python {platform.python_version()}")
-    print("published examples: net-001 (2-2-2) and net-002 (3-2-1) match issue 3")
+    print("published examples: net-001 (2-2-2) and net-002 (3-2-1) match their published numbers")
     return write_or_check(args.out, text, args.check)
 
 
