@@ -523,18 +523,14 @@ def problems_show(
     parent = ctx.parent.params.get("output_format") if ctx.parent else None
     if output_format is None and parent is not None:  # dlcalc problems -f json show NAME
         output_format = OutputFormat(parent)
-    from dlcalc.parse.library import find_problem
-    from dlcalc.parse.problem import read_problem
-    from dlcalc.parse.source import read_source
+    from dlcalc.parse.library import show_problem
     from dlcalc.render.library import problem_json, problem_report
 
-    problem = find_problem(name)
-    spec = read_problem(read_source(str(problem.path)))
-    names = [answer.name for answer in spec.sections.get("expected", ())]
+    shown = show_problem(name)
     _show(
         output_format,
-        lambda: problem_json(problem, names, remarks),
-        lambda: problem_report(problem, names, remarks),
+        lambda: problem_json(shown, remarks),
+        lambda: problem_report(shown, remarks),
     )
 
 

@@ -83,7 +83,7 @@ def read_value(answer: Answer) -> Given:
     """A number (``0.3589``, ``−1.2e−3``, ``61,706``), nan/inf/overflow, or a shape
     (``28x28x6``, ``28×28×6``, ``(28, 28, 6)``)."""
     text = answer.value.strip()
-    plain = text.replace("−", "-").replace("\u2212", "-").lower()
+    plain = text.replace("\u2212", "-").lower()  # a typeset minus
     if plain in SPECIAL or plain == "overflow":
         return Given(text, special=SPECIAL.get(plain, math.inf))
     if re.fullmatch(SHAPE, text.replace(" ", "")):

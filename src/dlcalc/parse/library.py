@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.parse.answers import ANSWERS_HEADINGS, parse_answers
 from dlcalc.parse.lines import nearest
-from dlcalc.parse.problem import statement
+from dlcalc.parse.problem import header, statement
 from dlcalc.parse.source import read_source
 from dlcalc.spec.problem import KINDS
 
@@ -78,12 +79,31 @@ def problem_path(argument: str) -> str:
         raise
 
 
-def problem_text(path: Path) -> str:
-    """The problem's own lines (no comments, no answers sections)."""
-    from dlcalc.parse.answers import ANSWERS_HEADINGS
+class ShownProblem(NamedTuple):
+    """A library problem as ``dlcalc problems show`` prints it."""
 
+    problem: LibraryProblem
+    statement: str
+    remarks: str
+    """The header after ``# ---``: source, published results, the notes' slips."""
+    body: str
+    """The problem's own lines (no comments, no answers sections)."""
+    names: tuple[str, ...]
+    """The names of its recorded answers."""
+
+
+def show_problem(name: str) -> ShownProblem:
+    """A library problem by name, read once: header, lines and the names it answers."""
+    problem = find_problem(name)
+    source = read_source(str(problem.path))
+    statement, remarks = header(source)
+    names = tuple(answer.name for answer in parse_answers(source))
+    return ShownProblem(problem, statement, remarks, _body(source.text), names)
+
+
+def _body(text: str) -> str:
     lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in text.splitlines():
         content = raw.split("#", 1)[0].rstrip()
         if content.strip().lower() in ANSWERS_HEADINGS:
             break

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.parse.library import LibraryProblem, problem_text
-from dlcalc.parse.problem import header
-from dlcalc.parse.source import read_source
+from dlcalc.parse.library import LibraryProblem, ShownProblem
 from dlcalc.render.report import Column, Report, Table
 
 
@@ -32,31 +30,31 @@ def library_json(problems: list[LibraryProblem]) -> dict[str, Any]:
     }
 
 
-def problem_report(problem: LibraryProblem, names: list[str], remarks: bool) -> Report:
-    text, more = header(read_source(str(problem.path)))
-    answers = Table([Column("answer")], [[name] for name in names], title="Answers asked for")
-    figures = [("The problem file", problem_text(problem.path).splitlines())]
-    if remarks and more:
-        figures.append(("Remarks (they may give answers away)", more.splitlines()))
+def problem_report(shown: ShownProblem, remarks: bool) -> Report:
+    problem = shown.problem
+    answers = Table([Column("answer")], [[n] for n in shown.names], title="Answers asked for")
+    figures = [("The problem file", shown.body.splitlines())]
+    if remarks and shown.remarks:
+        figures.append(("Remarks (they may give answers away)", shown.remarks.splitlines()))
     return Report(
         title=f"{problem.topic}/{problem.name}",
-        meta=text.splitlines(),
+        meta=shown.statement.splitlines(),
         tables=[answers],
         figures=figures,
         summary=[("check", f"dlcalc check {problem.name} --answer NAME=VALUE")],
     )
 
 
-def problem_json(problem: LibraryProblem, names: list[str], remarks: bool) -> dict[str, Any]:
-    text, more = header(read_source(str(problem.path)))
+def problem_json(shown: ShownProblem, remarks: bool) -> dict[str, Any]:
+    problem = shown.problem
     return {
         "dlcalc": __version__,
         "command": "problems show",
         "name": problem.name,
         "topic": problem.topic,
         "path": str(problem.path),
-        "statement": text,
-        "remarks": more if remarks else None,
-        "problem": problem_text(problem.path),
-        "answers": names,
+        "statement": shown.statement,
+        "remarks": shown.remarks if remarks else None,
+        "problem": shown.body,
+        "answers": list(shown.names),
     }

@@ -3,6 +3,7 @@ mistakes that reproduce it (each a named variant of the real solver, run on dema
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -104,7 +105,7 @@ def check(
         if not correct:
             diagnoses = _diagnose(problem, answer.name, given, worked, variant, rel_tol)
         marked.append(
-            Marked(answer.name, given.text, worked.value, worked.working, correct, tuple(diagnoses))
+            Marked(answer.name, given.text, worked.value, worked.working, correct, diagnoses)
         )
     rule = (
         f"a decimal is right within a relative tolerance of {rel_tol:g}; whole numbers and "
@@ -134,12 +135,10 @@ def _diagnose(
         other = variant(mistake).get(name)
         if other is None or other.value == worked.value:
             continue
-        if terse:  # one significant digit: only a mistake that gives exactly that value
-            if agrees(given, other.value, rel_tol=1e-12):
-                exact.append(Diagnosis(mistake, description, other.working))
-        elif agrees(given, other.value, rel_tol):
+        # one significant digit: only a mistake that gives exactly that value
+        if agrees(given, other.value, 1e-12 if terse else rel_tol):
             exact.append(Diagnosis(mistake, description, other.working))
-        elif (distance := near(given, other.value)) is not None:
+        elif not terse and (distance := near(given, other.value)) is not None:
             close.append((distance, Diagnosis(mistake, description, other.working, exact=False)))
     if exact or terse or near(given, worked.value) is not None:
         return tuple(exact)
@@ -172,8 +171,6 @@ def _lookup(problem: Problem, answer: Answer) -> Worked:
 
 
 def _nearest_names(name: str, names: Answers) -> list[str]:
-    import difflib
-
     return difflib.get_close_matches(name, list(names), n=3, cutoff=0.5)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from dlcalc.solve.check import Answers, Problem
@@ -21,15 +22,13 @@ LN10 = math.log(10)
 def solve_problem(problem: ProblemSpec, channels_first: bool = False) -> Problem:
     """The problem solved, with its mistakes ready to be tried on a wrong answer
     (``channels_first``: shapes in the working as C×H×W)."""
-    kind = problem.kind
-    if kind == "architecture":
-        return _architecture(problem.spec, problem.source, channels_first)
     solvers: dict[str, Callable[[Any, str], Problem]] = {
+        "architecture": partial(_architecture, channels_first=channels_first),
         "network": _network,
         "optimizer": _optimizer,
         "calculator": _calculator,
     }
-    return solvers[kind](problem.spec, problem.source)
+    return solvers[problem.kind](problem.spec, problem.source)
 
 
 def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
@@ -37,23 +36,24 @@ def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
 
     convention: Convention = spec.convention or "keras"
 
-    def answers(mistake: str | None = None) -> Answers:
+    def answers(convention: Convention, mistake: str | None = None) -> Answers:
         options = ShapesOptions(convention, channels_first=channels_first, mistake=mistake)
         return answer_values(solve_shapes(spec, options), channels_first)
 
-    conventions: dict[str, Convention] = {"keras": "pytorch", "pytorch": "keras"}
-    other = conventions[convention]
+    other: Convention = "keras" if convention == "pytorch" else "pytorch"
     whose = {"keras": "Keras's", "pytorch": "PyTorch's"}[other]
     mistakes = {**MISTAKES, "convention": f"{whose} parameter counts (--convention {other})"}
 
     def variant(mistake: str) -> Answers:
-        if mistake == "convention":
-            options = ShapesOptions(conventions[convention], channels_first=channels_first)
-            return answer_values(solve_shapes(spec, options), channels_first)
-        return answers(mistake)
+        return answers(other) if mistake == "convention" else answers(convention, mistake)
 
     return Problem(
-        source, "architecture", answers(), mistakes, variant, f"{convention} parameter counts"
+        source,
+        "architecture",
+        answers(convention),
+        mistakes,
+        variant,
+        f"{convention} parameter counts",
     )
 
 
