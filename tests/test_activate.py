@@ -34,7 +34,7 @@ def test_sigmoid_worked_as_in_an_exam() -> None:
     assert row["value"] == pytest.approx(0.6224593312018546, abs=1e-15)
     assert row["derivative"] == pytest.approx(0.2350037122015945, abs=1e-15)
     assert row["value_working"] == "1/(1 + e^(−0.5)) = 1/(1 + 0.606531)"
-    assert row["derivative_working"] == "σ(0.5)·(1 − σ(0.5)) = 0.622459·0.377541"
+    assert row["derivative_working"] == "σ(0.5)·(1 − σ(0.5)) = 0.622459·(1 − 0.622459)"
 
 
 def test_the_table_shows_formula_working_and_values() -> None:

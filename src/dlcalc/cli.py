@@ -202,7 +202,11 @@ def activate(
     )
     spec = parse_activate(function, values or [], span, file, params, exact, digits, plot)
     result = solve_activate(spec)
-    _show(output_format, lambda: activate_json(result), lambda: activate_report(result, digits))
+    _show(
+        output_format,
+        lambda: activate_json(result, digits),
+        lambda: activate_report(result, digits),
+    )
 
 
 @app.command(context_settings={"ignore_unknown_options": True})

@@ -5,15 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
+from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.plot import braille_plot
-from dlcalc.render.report import Column, NoteIndex, Report, Table
+from dlcalc.render.report import Column, Math, NoteIndex, Report, Table
+from dlcalc.render.working import exact_cell, value_cell, working_cell, working_json
 from dlcalc.solve.activations import ActivateResult
-from dlcalc.solve.numbers import num
+from dlcalc.steps.expr import Call, Expr, Sym
+
+X = Sym("x")
+
+
+def _rule_lines(result: ActivateResult) -> list[Math]:
+    """``σ(x) = 1/(1 + e^(−x))``, the derivative's, and the auxiliary symbols (u = …)."""
+    value, derivative = result.rule
+    lines = [
+        Math((Call(result.symbol, (X,)), value)),
+        Math((Call(result.symbol, (X,), primes=1), derivative)),
+    ]
+    used = TextPrinter().chain(result.rule)
+    for name, definition in result.where.items():
+        if name in used:
+            lines.append(Math((Sym(name), definition)))
+    return lines
 
 
 def activate_report(result: ActivateResult, digits: int = 6) -> Report:
     notes = NoteIndex()
-    exact = any(row.exact_value is not None for row in result.rows)
+    exact = any(row.value.exact is not None for row in result.rows)
     f, d = result.symbol, f"{result.symbol}′"
     columns = [
         Column("x", "right"),
@@ -27,19 +45,18 @@ def activate_report(result: ActivateResult, digits: int = 6) -> Report:
     columns.append(Column("Notes"))
     table = Table(columns)
     for row in result.rows:
-        x = row.x.text.replace("-", "−")
-        cells = [
-            x,
-            f"{f}({x}) = {row.value.worked}",
-            num(row.value.value, digits),
-            f"{d}({x}) = {row.derivative.worked}",
-            num(row.derivative.value, digits),
+        cells: list[Any] = [
+            row.x.text.replace("-", "−"),
+            working_cell(row.value),
+            value_cell(row.value),
+            working_cell(row.derivative),
+            value_cell(row.derivative),
         ]
         if exact:
-            cells += [row.exact_value or "", row.exact_derivative or ""]
-        cells.append(notes.refs(row.notes))
+            cells += [exact_cell(row.value), exact_cell(row.derivative)]
+        cells.append(notes.refs([*row.value.notes, *row.derivative.notes]))
         table.rows.append(cells)
-    meta = [result.formula, result.derivative_formula]
+    meta: list[Any] = list(_rule_lines(result))
     if result.convention:
         meta.append(f"convention: {result.convention}")
     return Report(
@@ -49,35 +66,25 @@ def activate_report(result: ActivateResult, digits: int = 6) -> Report:
         notes=notes.notes,
         figures=_plots(result),
         records=_records(result),
+        digits=digits,
     )
 
 
 def _records(result: ActivateResult) -> Table:
     """Every row with plain numbers, for CSV."""
-    table = Table(
-        [
-            Column(name)
-            for name in (
-                "x",
-                "value",
-                "derivative",
-                "value_working",
-                "derivative_working",
-                "exact_value",
-                "exact_derivative",
-            )
-        ]
-    )
+    names = ("x", "value", "derivative", "value_working", "derivative_working")
+    exact = ("exact_value", "exact_derivative")
+    table = Table([Column(name) for name in names + exact])
     for row in result.rows:
         table.rows.append(
             [
                 repr(row.x.value),
-                repr(row.value.value),
-                repr(row.derivative.value),
-                row.value.worked,
-                row.derivative.worked,
-                row.exact_value or "",
-                row.exact_derivative or "",
+                repr(float(row.value.value)),  # type: ignore[arg-type]
+                repr(float(row.derivative.value)),  # type: ignore[arg-type]
+                working_cell(row.value, with_value=True),
+                working_cell(row.derivative, with_value=True),
+                exact_cell(row.value),
+                exact_cell(row.derivative),
             ]
         )
     return table
@@ -90,18 +97,24 @@ def _plots(result: ActivateResult) -> list[tuple[str, list[str]]]:
     figures = []
     for index, name in ((1, f"{result.symbol}(x)"), (2, f"{result.symbol}′(x)")):
         ys = [point[index] for point in result.curve]
-        marks = [(row.x.value, (row.value, row.derivative)[index - 1].value) for row in result.rows]
+        marks = [
+            (row.x.value, float((row.value, row.derivative)[index - 1].value))  # type: ignore[arg-type]
+            for row in result.rows
+        ]
         figures.append((f"{name} (● the given x)", braille_plot(xs, ys, marks)))
     return figures
 
 
-def activate_json(result: ActivateResult) -> dict[str, Any]:
+def activate_json(result: ActivateResult, digits: int = 6) -> dict[str, Any]:
+    text = TextPrinter(digits)
+    value, derivative = result.rule
+    symbol: Expr = Call(result.symbol, (X,))
     return {
         "dlcalc": __version__,
         "command": "activate",
         "function": result.function,
-        "formula": result.formula,
-        "derivative_formula": result.derivative_formula,
+        "formula": text.chain((symbol, value)),
+        "derivative_formula": text.chain((Call(result.symbol, (X,), primes=1), derivative)),
         "convention": result.convention,
         "params": {k: v for k, v in result.params._asdict().items() if v is not None},
         "rows": [
@@ -109,15 +122,19 @@ def activate_json(result: ActivateResult) -> dict[str, Any]:
                 "x": row.x.value,
                 "value": row.value.value,
                 "derivative": row.derivative.value,
-                "value_working": row.value.worked,
-                "derivative_working": row.derivative.worked,
+                "value_working": text.chain(row.value.substituted),
+                "derivative_working": text.chain(row.derivative.substituted),
                 **(
-                    {"exact_value": row.exact_value, "exact_derivative": row.exact_derivative}
-                    if row.exact_value is not None
+                    {
+                        "exact_value": text.print(row.value.exact),
+                        "exact_derivative": text.print(row.derivative.exact),
+                    }
+                    if row.value.exact is not None and row.derivative.exact is not None
                     else {}
                 ),
-                "notes": list(row.notes),
+                "notes": [*row.value.notes, *row.derivative.notes],
             }
             for row in result.rows
         ],
+        "working": working_json(result.steps, digits),
     }

@@ -9,10 +9,12 @@ import os
 import re
 import sys
 import textwrap
-from collections.abc import Callable
-from typing import Any, Literal, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TextIO, cast
 
-from dlcalc.render.report import Column, Report, Table
+from dlcalc.render.math_latex import LatexPrinter
+from dlcalc.render.math_text import TextPrinter
+from dlcalc.render.report import Cell, Column, Report, Table, resolve
 
 Format = Literal["rich", "plain", "markdown", "latex", "csv", "json"]
 
@@ -28,9 +30,47 @@ def emit(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
     """Print ``report`` in ``fmt`` (JSON is printed from the result, by :func:`emit_json`)."""
     out = stream or sys.stdout
     if fmt == "rich":
-        _rich(report, out)
+        _rich(resolve(report, text_cell(report.digits)), out)
     else:
-        out.write(_PRINTERS[fmt](report))
+        out.write(render(report, fmt))
+
+
+def render(report: Report, fmt: Format) -> str:
+    """``report`` as text in a format other than Rich."""
+    if fmt == "latex":
+        return _latex(resolve(report, latex_cell(report.digits)))
+    return _PRINTERS[fmt](resolve(report, text_cell(report.digits)))
+
+
+def text_cell(digits: int) -> Callable[[Cell], str]:
+    """Writes a cell as Unicode text: ``ReLU′(0.5) = 1 since x > 0``."""
+    printer = TextPrinter(digits)
+
+    def write(cell: Cell) -> str:
+        if isinstance(cell, str):
+            return cell
+        text = printer.chain(cell.parts)
+        if cell.condition is not None:
+            text += f" since {printer.print(cell.condition)}"
+        return f"{text} {cell.words}" if cell.words else text
+
+    return write
+
+
+def latex_cell(digits: int) -> Callable[[Cell], str]:
+    """Writes a cell as LaTeX: text escaped, mathematics in ``$…$``."""
+    printer = LatexPrinter(digits)
+
+    def write(cell: Cell) -> str:
+        if isinstance(cell, str):
+            return latex_text(cell)
+        text = printer.chain(cell.parts)
+        if cell.condition is not None:
+            text += rf"\quad\text{{since }}{printer.print(cell.condition)}"
+        words = f" {latex_text(cell.words)}" if cell.words else ""
+        return f"${text}${words}"
+
+    return write
 
 
 def emit_json(data: dict[str, Any], stream: TextIO | None = None) -> None:
@@ -59,11 +99,20 @@ def json_text(data: dict[str, Any]) -> str:
 
 
 def _rows_with_footer(table: Table) -> list[list[str]]:
-    return table.rows + table.footer
+    return _written_rows(table.rows + table.footer)
+
+
+def _written(cells: Sequence[Cell]) -> list[str]:
+    """The cells of a resolved report, every one already written as text."""
+    return cast("list[str]", list(cells))
+
+
+def _written_rows(rows: Sequence[Sequence[Cell]]) -> list[list[str]]:
+    return [_written(row) for row in rows]
 
 
 def _plain(report: Report) -> str:
-    lines = [report.title, *report.meta]
+    lines = [report.title, *_written(report.meta)]
     for table in report.tables:
         lines.append("")
         if table.title:
@@ -85,7 +134,7 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
     at spaces until the table fits (never below their longest word).
     """
     columns = table.columns
-    cells = [[c.header for c in columns], *table.rows, *table.footer]
+    cells = [[c.header for c in columns], *_written_rows(table.rows + table.footer)]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     if max_width is not None:
         _narrow(widths, cells, columns, max_width - 2 * (len(columns) - 1))
@@ -107,11 +156,11 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
 
     rule: tuple[str, Role] = ("  ".join("-" * w for w in widths), "rule")
     result = [*lines_of(cells[0], "header"), rule]
-    for row in table.rows:
+    for row in _written_rows(table.rows):
         result += lines_of(row, "row")
     if table.footer:
         result.append(rule)
-        for row in table.footer:
+        for row in _written_rows(table.footer):
             result += lines_of(row, "footer")
     return result
 
@@ -154,10 +203,11 @@ def _markdown(report: Report) -> str:
         lines.append(
             "|" + "|".join("---:" if c.align == "right" else "---" for c in table.columns) + "|"
         )
-        lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in table.rows]
+        rows, footer = _written_rows(table.rows), _written_rows(table.footer)
+        lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
         lines += [
             "| " + " | ".join(f"**{_md(cell)}**" if cell else "" for cell in row) + " |"
-            for row in table.footer
+            for row in footer
         ]
     for title, drawing in report.figures:
         lines += ["", f"### {_md(title)}", "", "```text", *drawing, "```"]
@@ -166,7 +216,7 @@ def _markdown(report: Report) -> str:
         lines += [f"{i}. {_md(note)}" for i, note in enumerate(report.notes, start=1)]
     if report.summary:
         lines.append("")
-        lines += [f"- **{label}**: {_md(value)}" for label, value in report.summary]
+        lines += [f"- **{label}**: {_md(str(value))}" for label, value in report.summary]
     return "\n".join(lines) + "\n"
 
 
@@ -278,7 +328,7 @@ def latex_math(text: str) -> str:
 
 def _latex(report: Report) -> str:
     lines = [f"\\section*{{{latex_text(report.title)}}}"]
-    lines += [f"{latex_text(meta)}\\\\" for meta in report.meta]
+    lines += [f"{meta}\\\\" for meta in report.meta]
     if report.latex:
         lines.append("\\begin{align*}")
         lines += [f"{latex_math(line)} \\\\" for line in report.latex[:-1]]
@@ -289,12 +339,10 @@ def _latex(report: Report) -> str:
             lines.append(f"\\subsection*{{{latex_text(table.title)}}}")
         lines += [f"\\begin{{tabular}}{{{spec}}}", "\\hline"]
         lines.append(" & ".join(latex_text(c.header) for c in table.columns) + " \\\\ \\hline")
-        lines += [" & ".join(latex_text(cell) for cell in row) + " \\\\" for row in table.rows]
+        lines += [" & ".join(row) + " \\\\" for row in table.rows]  # type: ignore[arg-type]
         if table.footer:
             lines.append("\\hline")
-            lines += [
-                " & ".join(latex_text(cell) for cell in row) + " \\\\" for row in table.footer
-            ]
+            lines += [" & ".join(row) + " \\\\" for row in table.footer]  # type: ignore[arg-type]
         lines += ["\\hline", "\\end{tabular}", ""]
     for title, drawing in report.figures:
         lines += [f"\\subsection*{{{latex_text(title)}}}", "\\begin{verbatim}", *drawing]
@@ -305,9 +353,7 @@ def _latex(report: Report) -> str:
         lines.append("\\end{enumerate}")
     if report.summary:
         lines.append("\\begin{description}")
-        lines += [
-            f"  \\item[{latex_text(label)}] {latex_text(value)}" for label, value in report.summary
-        ]
+        lines += [f"  \\item[{latex_text(label)}] {value}" for label, value in report.summary]
         lines.append("\\end{description}")
     return "\n".join(lines) + "\n"
 
@@ -344,7 +390,7 @@ def _rich(report: Report, stream: TextIO) -> None:
     console = Console(file=stream, no_color="NO_COLOR" in os.environ, highlight=False)
     text = Text()
     text.append(report.title + "\n", style="bold")
-    for meta in report.meta:
+    for meta in _written(report.meta):
         text.append(meta + "\n", style="dim")
     for table in report.tables:
         text.append("\n")

@@ -6,8 +6,26 @@ Each command turns its result into a :class:`Report`; the printers in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from dlcalc.steps.expr import Expr
+
+
+@dataclass(frozen=True)
+class Math:
+    """Mathematics in a cell or a line: formulas joined by ``=``, then the condition that
+    selects the rule (``x > 0``) and words (``by convention``). Each printer writes it in its
+    own notation, with the report's digits."""
+
+    parts: tuple[Expr, ...]
+    condition: Expr | None = None
+    words: str = ""
+
+
+Cell = str | Math
 
 
 class Column(NamedTuple):
@@ -18,27 +36,48 @@ class Column(NamedTuple):
 @dataclass
 class Table:
     columns: list[Column]
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[Sequence[Cell]] = field(default_factory=list)
     title: str | None = None
-    footer: list[list[str]] = field(default_factory=list)
+    footer: list[Sequence[Cell]] = field(default_factory=list)
     """Rows set apart below the others (totals)."""
 
 
 @dataclass
 class Report:
     title: str
-    meta: list[str] = field(default_factory=list)
+    meta: Sequence[Cell] = field(default_factory=list)
     """Lines under the title: the source, the convention used."""
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Numbered notes that rows refer to as [1], [2], ..."""
-    summary: list[tuple[str, str]] = field(default_factory=list)
+    summary: Sequence[tuple[str, Cell]] = field(default_factory=list)
     records: Table | None = None
     """One flat table with every value, for CSV (defaults to the first table)."""
     figures: list[tuple[str, list[str]]] = field(default_factory=list)
     """Text drawings (plots) with their titles, printed after the tables."""
     latex: list[str] = field(default_factory=list)
     """Equations for LaTeX's align* (left side, right side), printed instead of the tables."""
+    digits: int = 6
+    """Significant digits of every computed number in :class:`Math` cells."""
+
+
+def resolve(report: Report, write: Callable[[Cell], str]) -> Report:
+    """The report with every cell written as text by ``write`` (a format's cell printer)."""
+
+    def table(t: Table) -> Table:
+        return replace(
+            t,
+            rows=[[write(c) for c in row] for row in t.rows],
+            footer=[[write(c) for c in row] for row in t.footer],
+        )
+
+    return replace(
+        report,
+        meta=[write(m) for m in report.meta],
+        tables=[table(t) for t in report.tables],
+        summary=[(label, write(value)) for label, value in report.summary],
+        records=table(report.records) if report.records else None,
+    )
 
 
 class NoteIndex:

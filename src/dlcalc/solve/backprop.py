@@ -12,7 +12,8 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.solve.activations import ACTIVATIONS
+from dlcalc.render.working import step_text  # until backprop's working is built from steps
+from dlcalc.solve.activations import activation_steps
 from dlcalc.solve.exact import closed_form, rational
 from dlcalc.solve.exact import sympy as exact_sympy
 from dlcalc.solve.losses import LossResult, exact_loss, solve_loss
@@ -20,6 +21,7 @@ from dlcalc.solve.marking import Worked
 from dlcalc.solve.numbers import Fmt, factor, finite, num, plus
 from dlcalc.spec.calculators import ActivationParams, LossSpec, Number
 from dlcalc.spec.network import BackpropOptions, Edge, Layer, NetworkSpec, Sample
+from dlcalc.steps.expr import Num
 
 
 class SaturatedError(DlcalcError):
@@ -365,17 +367,14 @@ def _activate(
             )
             for n in nets
         }
-    activation = ACTIVATIONS["linear" if layer.activation == "input" else layer.activation]
+    function = "linear" if layer.activation == "input" else layer.activation
     params = ActivationParams(alpha=layer.slope, grad_at_zero=options.relu_grad_at_zero)
-    symbol = activation.symbol
     result = {}
     for neuron, net in nets.items():
-        evaluation = activation.evaluate(net, f(net), params, f)
-        out = evaluation.value.value
-        out_working = f"{symbol}({f(net)}) = {_then(evaluation.value.worked, f(out))}"
-        derivative = evaluation.derivative
-        d_working = f"{symbol}′({f(net)}) = {_then(derivative.worked, f(derivative.value))}"
-        slope = (derivative.value, d_working)
+        value, derivative = activation_steps(function, Num(net), neuron, params)
+        out = float(value.value)  # type: ignore[arg-type]
+        slope = (float(derivative.value), step_text(derivative, options.digits))  # type: ignore[arg-type]
+        out_working = step_text(value, options.digits)
         if layer.activation == "sigmoid" and options.mistake in SIGMOID_SLIPS:
             slope = _sigmoid_slip(options.mistake, out, f)
         result[neuron] = (out, out_working, slope)
@@ -397,13 +396,6 @@ def _sigmoid_slip(mistake: str | None, out: float, f: Fmt) -> tuple[float, str]:
         value = out - (1 - out)
         return value, f"out − (1 − out) = {f(out)} − (1 − {f(out)}) = {f(value)}"
     return out, f"σ(net) = {f(out)}"
-
-
-def _then(worked: str, value: str) -> str:
-    """``worked = value``, unless the working already begins with the value ("1 since x > 0")."""
-    if worked == value or worked.startswith(f"{value} "):
-        return worked
-    return f"{worked} = {value}"
 
 
 def _loss(

@@ -95,22 +95,13 @@ Built = tuple[Answers, dict[str, str], Callable[[str], Answers]]
 
 
 def _activate(spec: Any) -> Built:
+    from dlcalc.render.working import step_text  # until check carries steps to its printer
     from dlcalc.solve.activations import solve_activate
 
     def answers(spec: Any, derivatives: bool = True) -> Answers:
         result = solve_activate(spec)
-        values: Answers = {}
-        for row in result.rows:
-            name = f"{result.function}({row.x.text})"
-            values[name] = Worked(
-                row.value.value, f"{result.symbol}({row.x.text}) = {row.value.worked}"
-            )
-            if derivatives:
-                values[f"{result.function}'({row.x.text})"] = Worked(
-                    row.derivative.value,
-                    f"{result.symbol}′({row.x.text}) = {row.derivative.worked}",
-                )
-        return values
+        steps = result.steps if derivatives else [row.value for row in result.rows]
+        return {s.name: Worked(s.value, step_text(s)) for s in steps}  # type: ignore[arg-type]
 
     mistakes: dict[str, str] = {}
     if spec.function in ("sigmoid", "tanh", "softplus"):

@@ -1,0 +1,72 @@
+"""Formulas as Unicode text, the way they are written in an exam answer:
+``1/(1 + e^(−0.5))``, ``σ′(x)``, ``tanh²(x)``, ``∂E/∂w₅``, ``⌊(32 − 5)/1⌋ + 1``."""
+
+from __future__ import annotations
+
+from dlcalc.render.math_print import ATOM, POWER, PRODUCT, Printer, format_number, precedence
+from dlcalc.steps.expr import Call, Diff, Div, Expr, Num, Pow, Sym
+
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPT = {2: "²", 3: "³"}
+NAMES = {"log10": "log₁₀", "log2": "log₂", "ln": "ln"}
+"""Functions written before their argument without parentheses when it is an atom."""
+
+
+class TextPrinter(Printer):
+    def _num(self, node: Num) -> str:
+        if node.text is not None:
+            return node.text.replace("-", "−")
+        return format_number(node.value, self.digits)
+
+    def _sym(self, node: Sym) -> str:
+        return self.name(node.name, node.primes) + subscript(node.sub)
+
+    @staticmethod
+    def name(name: str, primes: int) -> str:
+        return name + "′" * primes
+
+    def _call(self, node: Call) -> str:
+        name, args = node.name, node.args
+        if name == "exp":
+            return f"e^{self._exponent(args[0])}"
+        if name == "sqrt":
+            return "√" + self.wrap(args[0], ATOM)
+        if name == "abs":
+            return f"|{self.print(args[0])}|"
+        if name in ("floor", "ceil"):
+            left, right = ("⌊", "⌋") if name == "floor" else ("⌈", "⌉")
+            return f"{left}{self.print(args[0])}{right}"
+        inside = ", ".join(self.print(a) for a in args)
+        if name in NAMES and node.primes == 0:
+            single = len(args) == 1 and precedence(args[0]) == ATOM
+            return f"{NAMES[name]} {inside}" if single else f"{NAMES[name]}({inside})"
+        return f"{self.name(name, node.primes)}({inside})"
+
+    def _exponent(self, node: Expr) -> str:
+        text = self.print(node)
+        return text if precedence(node) == ATOM else f"({text})"
+
+    def _div(self, node: Div) -> str:
+        return f"{self.wrap(node.num, PRODUCT)}/{self.wrap(node.den, POWER)}"
+
+    def _pow(self, node: Pow) -> str:
+        base, exponent = node.base, node.exp
+        small = SUPERSCRIPT.get(exponent.value) if isinstance(exponent, Num) else None  # type: ignore[arg-type]
+        if small and isinstance(base, Call) and base.name not in ("exp", "sqrt", "abs"):
+            head, _, rest = self._call(base).partition("(")  # tanh²(x)
+            return f"{head}{small}({rest}"
+        return self.wrap(base, ATOM) + (small or f"^{self._exponent(exponent)}")
+
+    def _diff(self, node: Diff) -> str:
+        return f"∂{self.wrap(node.f, ATOM)}/∂{self.wrap(node.x, ATOM)}"
+
+
+def subscript(sub: str) -> str:
+    """Digits as Unicode subscripts (w₅); anything else after an underscore (out_h1)."""
+    if not sub:
+        return ""
+    return sub.translate(SUBSCRIPT) if sub.isdigit() else f"_{sub}"
+
+
+def text(node: Expr, digits: int = 6) -> str:
+    return TextPrinter(digits).print(node)

@@ -1,0 +1,116 @@
+"""Numbers from formula trees: a whole tree's value (float64), and the working's middle stage,
+where each function of numbers is replaced by its value (``1/(1 + e^(−0.5))`` →
+``1/(1 + 0.606531)``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from decimal import Context, Decimal
+from fractions import Fraction
+
+from dlcalc.steps.expr import Add, Call, Diff, Div, Expr, Mul, Neg, Num, Pow, Sym, Value
+
+HUGE = Context(prec=40, Emax=10**9, Emin=-(10**9))
+"""Decimal arithmetic for e^x beyond a float64's range (e^800 = 2.7·10^347)."""
+
+
+def sigmoid(x: float) -> float:
+    """1/(1 + e^−x), without overflow for large |x|."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def softplus(x: float) -> float:
+    """ln(1 + e^x) = max(x, 0) + ln(1 + e^−|x|)."""
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def normal_cdf(x: float) -> float:
+    return 0.5 * math.erfc(-x / math.sqrt(2))
+
+
+def normal_pdf(x: float) -> float:
+    return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+
+FUNCTIONS: dict[str, Callable[..., float]] = {
+    "exp": math.exp,
+    "ln": math.log,
+    "log10": math.log10,
+    "log2": math.log2,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "max": max,
+    "min": min,
+    "tanh": math.tanh,
+    "erf": math.erf,
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "σ": sigmoid,
+    "Φ": normal_cdf,
+    "φ": normal_pdf,
+    "softplus": softplus,
+    "clip": lambda x, low, high: min(max(x, low), high),
+}
+
+
+def exp_value(x: float) -> Value:
+    """e^x: a float where it fits, else a Decimal (e^800, e^−800)."""
+    if -708 < x < 709:
+        return math.exp(x)
+    return Decimal(x).exp(HUGE)  # raises Overflow past 10^(10^9)
+
+
+def evaluate(node: Expr) -> float:
+    """The value of a tree of numbers (a symbol left in it is an error)."""
+    if isinstance(node, Num):
+        return float(node.value)
+    if isinstance(node, Add):
+        return math.fsum(evaluate(t) for t in node.terms)
+    if isinstance(node, Mul):
+        return math.prod(evaluate(f) for f in node.factors)
+    if isinstance(node, Neg):
+        return -evaluate(node.arg)
+    if isinstance(node, Div):
+        return evaluate(node.num) / evaluate(node.den)
+    if isinstance(node, Pow):
+        base, exponent = evaluate(node.base), evaluate(node.exp)
+        try:
+            return float(base**exponent)
+        except OverflowError:
+            odd = exponent.is_integer() and int(exponent) % 2 == 1
+            return -math.inf if base < 0 and odd else math.inf
+    if isinstance(node, Call):
+        return float(FUNCTIONS[node.name](*(evaluate(a) for a in node.args)))
+    if isinstance(node, Sym) and node.name == "π":
+        return math.pi
+    raise ValueError(f"cannot evaluate {node!r}")
+
+
+def evaluate_calls(node: Expr) -> Expr:
+    """The tree with every function of numbers alone replaced by its value."""
+    if isinstance(node, Call) and node.name in FUNCTIONS and not _has_symbols(node):
+        try:
+            args = [evaluate(a) for a in node.args]
+            if node.name == "exp":
+                return Num(exp_value(args[0]))
+            return Num(FUNCTIONS[node.name](*args))
+        except (ArithmeticError, ValueError):  # beyond any number: left as written
+            return node
+    return node.rebuild(tuple(evaluate_calls(child) for child in node.children()))
+
+
+def _has_symbols(node: Expr) -> bool:
+    if isinstance(node, Diff) or (isinstance(node, Sym) and node.name != "π"):
+        return True
+    return any(_has_symbols(child) for child in node.children())
+
+
+def exact(value: float | Fraction | int) -> Value:
+    """A whole float as an int (so 1.0 is written 1), anything else unchanged."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value

@@ -1,0 +1,272 @@
+"""Formulas as small expression trees: symbols, numbers, operators and functions.
+
+A formula is written once, in symbols (``1/(1 + e^(−x))``); the working is the same tree with
+the symbols' values put in (:meth:`Expr.subs`) and then its functions evaluated
+(:func:`dlcalc.steps.evaluate.evaluate_calls`). The printers in :mod:`dlcalc.render.math_text`
+and :mod:`dlcalc.render.math_latex` write a tree as Unicode text or as LaTeX, and
+:func:`dlcalc.steps.to_sympy.to_sympy` turns it into SymPy for the closed forms.
+
+Trees are built with Python's operators, so a formula reads like the mathematics::
+
+    x = Sym("x")
+    sigmoid = 1 / (1 + exp(-x))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Union
+
+Value = int | Fraction | float | Decimal
+"""A number: exact (int, Fraction), a float64, or a Decimal beyond a float64's range."""
+
+Operand = Union["Expr", int, float, Fraction, Decimal]
+
+
+class Expr:
+    """A node of a formula. Subclasses are frozen dataclasses."""
+
+    __slots__ = ()
+
+    def __add__(self, other: Operand) -> Expr:
+        return Add(_terms(self) + _terms(lift(other)))
+
+    def __radd__(self, other: Operand) -> Expr:
+        return Add((lift(other), *_terms(self)))
+
+    def __sub__(self, other: Operand) -> Expr:
+        return Add((*_terms(self), Neg(lift(other))))
+
+    def __rsub__(self, other: Operand) -> Expr:
+        return Add((lift(other), Neg(self)))
+
+    def __mul__(self, other: Operand) -> Expr:
+        return Mul(_factors(self) + _factors(lift(other)))
+
+    def __rmul__(self, other: Operand) -> Expr:
+        return Mul((lift(other), *_factors(self)))
+
+    def __truediv__(self, other: Operand) -> Expr:
+        return Div(self, lift(other))
+
+    def __rtruediv__(self, other: Operand) -> Expr:
+        return Div(lift(other), self)
+
+    def __pow__(self, other: Operand) -> Expr:
+        return Pow(self, lift(other))
+
+    def __neg__(self) -> Expr:
+        return Neg(self)
+
+    def children(self) -> tuple[Expr, ...]:
+        return ()
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        """The same node over other children (in the order of :meth:`children`)."""
+        return self
+
+    def subs(self, values: Mapping[str, Expr]) -> Expr:
+        """The tree with each symbol named in ``values`` (by :attr:`Sym.key`) replaced."""
+        return self.rebuild(tuple(child.subs(values) for child in self.children()))
+
+
+def lift(value: Operand) -> Expr:
+    return value if isinstance(value, Expr) else Num(value)
+
+
+def _terms(node: Expr) -> tuple[Expr, ...]:
+    return node.terms if isinstance(node, Add) else (node,)
+
+
+def _factors(node: Expr) -> tuple[Expr, ...]:
+    return node.factors if isinstance(node, Mul) else (node,)
+
+
+def tidy(node: Expr) -> Expr:
+    """A tree after numbers are put in: −(−2) as 2, −(0.5) as −0.5."""
+    node = node.rebuild(tuple(tidy(child) for child in node.children()))
+    if isinstance(node, Neg) and isinstance(node.arg, Num):
+        value, text = node.arg.value, node.arg.text
+        if text is not None:
+            text = text[1:] if text.startswith(("-", "−")) else f"-{text}"
+        return Num(-value, None if text in ("-0", "0") else text)
+    return node
+
+
+@dataclass(frozen=True, slots=True)
+class Num(Expr):
+    """A number; ``text`` keeps an input as the user wrote it (``0.50``, ``1/3``)."""
+
+    value: Value
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sym(Expr):
+    """A symbol: a name (Unicode: ``σ``, ``x``, ``out``), an optional subscript (``h1``) and
+    primes (``σ′``); ``latex`` overrides the LaTeX the printer would derive."""
+
+    name: str
+    sub: str = ""
+    primes: int = 0
+    latex: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}_{self.sub}" if self.sub else self.name
+
+    def subs(self, values: Mapping[str, Expr]) -> Expr:
+        return values.get(self.key, self)
+
+
+@dataclass(frozen=True, slots=True)
+class Add(Expr):
+    """A sum; a :class:`Neg` term is written as a subtraction."""
+
+    terms: tuple[Expr, ...]
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.terms
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Add(children)
+
+
+@dataclass(frozen=True, slots=True)
+class Mul(Expr):
+    factors: tuple[Expr, ...]
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.factors
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Mul(children)
+
+
+@dataclass(frozen=True, slots=True)
+class Neg(Expr):
+    arg: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.arg,)
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Neg(children[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Div(Expr):
+    num: Expr
+    den: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.num, self.den)
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Div(*children)
+
+
+@dataclass(frozen=True, slots=True)
+class Pow(Expr):
+    base: Expr
+    exp: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.base, self.exp)
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Pow(*children)
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    """A function applied to arguments; how each is written is the printers' business."""
+
+    name: str
+    """A function of :data:`dlcalc.steps.evaluate.FUNCTIONS` (exp, ln, sqrt, abs, floor, σ,
+    Φ, …) or any other name, written as a name with its arguments."""
+    args: tuple[Expr, ...]
+    primes: int = 0
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.args
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Call(self.name, children, self.primes)
+
+
+@dataclass(frozen=True, slots=True)
+class Diff(Expr):
+    """∂f/∂x."""
+
+    f: Expr
+    x: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.f, self.x)
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Diff(*children)
+
+
+@dataclass(frozen=True, slots=True)
+class Rel(Expr):
+    """A relation, for conditions: ``x > 0``."""
+
+    op: str
+    """One of ``<``, ``>``, ``≤``, ``≥``, ``=``, ``≠``, ``≈``."""
+    lhs: Expr
+    rhs: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.lhs, self.rhs)
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Rel(self.op, *children)
+
+
+@dataclass(frozen=True, slots=True)
+class Cases(Expr):
+    """A piecewise rule: each value with the condition under which it applies (None:
+    otherwise)."""
+
+    cases: tuple[tuple[Expr, Expr | None], ...]
+
+    def children(self) -> tuple[Expr, ...]:
+        return tuple(part for case in self.cases for part in case if part is not None)
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        parts = iter(children)
+        return Cases(
+            tuple((next(parts), None if c is None else next(parts)) for _, c in self.cases)
+        )
+
+
+def call(name: str, *args: Operand) -> Call:
+    return Call(name, tuple(lift(a) for a in args))
+
+
+def exp(x: Operand) -> Call:
+    return call("exp", x)
+
+
+def ln(x: Operand) -> Call:
+    return call("ln", x)
+
+
+def sqrt(x: Operand) -> Call:
+    return call("sqrt", x)
+
+
+def tanh(x: Operand) -> Call:
+    return call("tanh", x)
+
+
+def num(value: Value, text: str | None = None) -> Num:
+    return Num(value, text)
+
+
+HALF = Num(Fraction(1, 2))

@@ -1,0 +1,78 @@
+"""The working as data: every quantity a solver computes is a :class:`Step`.
+
+A step has a name (unique in its result: the name ``dlcalc check`` accepts), a symbol, its
+formula in symbols, the same formula with the values put in (one tree per stage of the
+working), its value, and notes. Solvers build steps; printers write them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from dlcalc.steps.evaluate import evaluate_calls
+from dlcalc.steps.expr import Expr, Value, tidy
+
+Shape = tuple[int, ...]
+StepValue = Value | Shape
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    """The answer name: unique in its result, the name ``check`` marks."""
+    symbol: Expr
+    """What the step computes, as written on paper: ``σ(0.5)``, ``p₀``, ``∂E/∂w₅``."""
+    formula: Expr | None
+    """The rule in symbols: ``1/(1 + e^(−x))`` (None where the value is given or chosen)."""
+    substituted: tuple[Expr, ...]
+    """The rule with the values put in, one tree per stage: ``1/(1 + e^(−0.5))``,
+    ``1/(1 + 0.606531)``."""
+    value: StepValue
+    notes: tuple[str, ...] = ()
+    condition: Expr | None = None
+    """The case of a piecewise rule that applies (``x > 0``)."""
+    exact: Expr | None = None
+    """The closed form of the value (``--exact``)."""
+
+    @property
+    def shape(self) -> bool:
+        return isinstance(self.value, tuple)
+
+
+def step(
+    name: str,
+    symbol: Expr,
+    formula: Expr | None,
+    values: Mapping[str, Expr],
+    value: StepValue,
+    *,
+    notes: Iterable[str] = (),
+    condition: Expr | None = None,
+    stages: Iterable[Expr] | None = None,
+    exact: Expr | None = None,
+) -> Step:
+    """A step whose working is ``formula`` with ``values`` put in, then with its functions of
+    numbers evaluated (``stages`` replaces both); repeated stages are written once."""
+    if stages is None:
+        stages = _stages(formula, values) if formula is not None else ()
+    unique: list[Expr] = []
+    for stage in stages:
+        if stage != formula and stage not in unique:
+            unique.append(stage)
+    return Step(name, symbol, formula, tuple(unique), value, tuple(notes), condition, exact)
+
+
+def _stages(formula: Expr, values: Mapping[str, Expr]) -> list[Expr]:
+    put_in = tidy(formula.subs(values))
+    return [put_in, evaluate_calls(put_in)]
+
+
+def unique_names(steps: Iterable[Step]) -> dict[str, Step]:
+    """The steps by name; a repeated name is a solver's bug."""
+    named: dict[str, Step] = {}
+    for s in steps:
+        if s.name in named:
+            raise ValueError(f"two steps are named {s.name!r}")
+        named[s.name] = s
+    return named
