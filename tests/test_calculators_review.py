@@ -198,7 +198,7 @@ def test_loss_gradients_agree_with_finite_differences(
 def test_softmax_jacobian_agrees_with_finite_differences(z: list[float], t: float) -> None:
     def probabilities(values: list[float]) -> list[float]:
         spec = SoftmaxSpec(tuple(Number(repr(v), v, 0) for v in values), Number(repr(t), t, 0))  # type: ignore[arg-type]
-        return [row.probability for row in solve_softmax(spec).rows]
+        return [row.probability.value for row in solve_softmax(spec).rows]
 
     spec = SoftmaxSpec(
         tuple(Number(repr(v), v, 0) for v in z), Number(repr(t), t, 0), jacobian=True
@@ -211,4 +211,4 @@ def test_softmax_jacobian_agrees_with_finite_differences(z: list[float], t: floa
         up[j] += h
         down[j] -= h
         column = [(a - b) / (2 * h) for a, b in zip(probabilities(up), probabilities(down))]
-        assert [jacobian[i][j] for i in range(len(z))] == pytest.approx(column, abs=1e-6)
+        assert [jacobian[i][j].value for i in range(len(z))] == pytest.approx(column, abs=1e-6)

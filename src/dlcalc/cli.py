@@ -234,7 +234,11 @@ def softmax(
 
     spec = parse_softmax(scores or [], temperature, target, jacobian, digits, exact)
     result = solve_softmax(spec)
-    _show(output_format, lambda: softmax_json(result), lambda: softmax_report(result, digits))
+    _show(
+        output_format,
+        lambda: softmax_json(result, digits),
+        lambda: softmax_report(result, digits),
+    )
 
 
 class Reduction(str, Enum):

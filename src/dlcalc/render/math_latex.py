@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from dlcalc.render.math_print import ATOM, Printer, format_number, precedence
-from dlcalc.steps.expr import Call, Cases, Diff, Div, Expr, Num, Pow, Sym
+from dlcalc.render.math_print import ATOM, PRODUCT, Printer, format_number, precedence
+from dlcalc.steps.expr import Call, Cases, Diff, Div, Expr, Num, Pow, Sum, Sym
 
 GREEK = {
     "α": r"\alpha",
@@ -87,7 +87,7 @@ class LatexPrinter(Printer):
     def _call(self, node: Call) -> str:
         name, args = node.name, node.args
         if name == "exp":
-            return f"e^{{{self.print(args[0])}}}"
+            return "e" if args[0] == Num(1) else f"e^{{{self.print(args[0])}}}"
         if name == "sqrt":
             return rf"\sqrt{{{self.print(args[0])}}}"
         if name == "abs":
@@ -122,6 +122,9 @@ class LatexPrinter(Printer):
             for v, c in node.cases
         ]
         return r"\begin{cases}" + r" \\ ".join(rows) + r"\end{cases}"
+
+    def _sum(self, node: Sum) -> str:
+        return rf"\sum_{{{node.index}}} {self.wrap(node.body, PRODUCT)}"
 
     def _diff(self, node: Diff) -> str:
         return rf"\frac{{\partial {self.print(node.f)}}}{{\partial {self.print(node.x)}}}"

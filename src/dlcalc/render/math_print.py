@@ -11,7 +11,22 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import ClassVar
 
-from dlcalc.steps.expr import Add, Call, Cases, Diff, Div, Expr, Mul, Neg, Num, Pow, Rel, Sym, Value
+from dlcalc.steps.expr import (
+    Add,
+    Call,
+    Cases,
+    Diff,
+    Div,
+    Expr,
+    Mul,
+    Neg,
+    Num,
+    Pow,
+    Rel,
+    Sum,
+    Sym,
+    Value,
+)
 
 # precedence: a child binding looser than its place needs parentheses
 REL, SUM, PRODUCT, UNARY, POWER, ATOM = range(6)
@@ -27,7 +42,7 @@ def precedence(node: Expr) -> int:
         return SUM
     if isinstance(node, Neg):
         return UNARY
-    if isinstance(node, (Mul, Div, Diff)):
+    if isinstance(node, (Mul, Div, Diff, Sum)):
         return PRODUCT
     if isinstance(node, Num):
         return _number_precedence(node)
@@ -40,7 +55,7 @@ def _number_precedence(node: Num) -> int:
     value = node.value
     if _negative(value) or (node.text or "").startswith(("-", "−")):
         return UNARY
-    if isinstance(value, Fraction) and value.denominator not in (1, 2):
+    if isinstance(value, Fraction) and value.denominator != 1 and value != Fraction(1, 2):
         return PRODUCT
     if isinstance(value, (float, Decimal)) and value != 0 and not math.isinf(value):
         magnitude = abs(Decimal(value))
@@ -147,6 +162,9 @@ class Printer:
     def _diff(self, node: Diff) -> str:
         raise NotImplementedError
 
+    def _sum(self, node: Sum) -> str:
+        raise NotImplementedError
+
     times = "·"
     plus = " + "
     minus = " − "
@@ -178,7 +196,9 @@ class Printer:
         return self.times.join(self.wrap(f, POWER if _signed(f) else PRODUCT) for f in node.factors)
 
     def _neg(self, node: Neg) -> str:
-        return self.negative + self.wrap(node.arg, PRODUCT, strict=isinstance(node.arg, Neg))
+        """−x, −a·b, −(a + b), −(−2)."""
+        signed = precedence(node.arg) == UNARY
+        return self.negative + self.wrap(node.arg, POWER if signed else PRODUCT)
 
     otherwise = "otherwise"
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dlcalc.render.math_print import ATOM, POWER, PRODUCT, Printer, format_number, precedence
-from dlcalc.steps.expr import Call, Diff, Div, Expr, Num, Pow, Sym
+from dlcalc.steps.expr import Call, Diff, Div, Expr, Num, Pow, Sum, Sym
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SUPERSCRIPT = {2: "²", 3: "³"}
@@ -28,7 +28,7 @@ class TextPrinter(Printer):
     def _call(self, node: Call) -> str:
         name, args = node.name, node.args
         if name == "exp":
-            return f"e^{self._exponent(args[0])}"
+            return "e" if args[0] == Num(1) else f"e^{self._exponent(args[0])}"
         if name == "sqrt":
             return "√" + self.wrap(args[0], ATOM)
         if name == "abs":
@@ -56,6 +56,9 @@ class TextPrinter(Printer):
             head, _, rest = self._call(base).partition("(")  # tanh²(x)
             return f"{head}{small}({rest}"
         return self.wrap(base, ATOM) + (small or f"^{self._exponent(exponent)}")
+
+    def _sum(self, node: Sum) -> str:
+        return f"Σ_{node.index} {self.wrap(node.body, PRODUCT)}"
 
     def _diff(self, node: Diff) -> str:
         return f"∂{self.wrap(node.f, ATOM)}/∂{self.wrap(node.x, ATOM)}"

@@ -16,9 +16,11 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "×".join(str(d) for d in shape)
 
 
-def working_cell(step: Step, with_value: bool = False) -> Math:
-    """``σ(0.5) = 1/(1 + e^(−0.5)) = 1/(1 + 0.606531)`` (``= 0.622459`` with the value)."""
-    parts = [step.symbol, *step.substituted]
+def working_cell(step: Step, with_value: bool = False, with_formula: bool = False) -> Math:
+    """``σ(0.5) = 1/(1 + e^(−0.5)) = 1/(1 + 0.606531)`` (``= 0.622459`` with the value; the
+    rule in symbols after the symbol with the formula)."""
+    rule = [step.formula] if with_formula and step.formula is not None else []
+    parts = [step.symbol, *rule, *step.substituted]
     if not isinstance(step.value, tuple) and (with_value or not step.substituted):
         parts.append(Num(step.value))
     return Math(tuple(parts), step.condition)

@@ -153,27 +153,12 @@ def _sigmoid_slips(correct: Answers, mistake: str) -> Answers:
 
 
 def _softmax(spec: Any) -> Built:
-    from dlcalc.solve.softmax import OVERFLOW, solve_softmax
+    from dlcalc.render.working import step_text  # until check carries steps to its printer
+    from dlcalc.rules.softmax import OVERFLOW
+    from dlcalc.solve.softmax import solve_softmax
 
     def answers(spec: Any) -> Answers:
-        result = solve_softmax(spec)
-        values: Answers = {
-            "sum": Worked(
-                math.fsum(math.exp(r.scaled - result.shift) for r in result.rows),
-                result.total_working,
-            )
-        }
-        for row in result.rows:
-            values[f"p{row.position}"] = Worked(
-                row.probability, f"{row.exponential}; p{row.position} = {row.probability_working}"
-            )
-            log_p = row.log_probability
-            values[f"ln_p{row.position}"] = Worked(
-                log_p, f"ln {num(row.probability)} = {num(log_p)}"
-            )
-        if result.loss is not None:
-            values["L"] = Worked(result.loss, result.loss_working or "")
-        return values
+        return {s.name: Worked(s.value, step_text(s)) for s in solve_softmax(spec).steps}  # type: ignore[arg-type]
 
     correct = answers(spec)
     t = spec.temperature.value

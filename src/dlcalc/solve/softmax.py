@@ -1,18 +1,21 @@
-"""Softmax: probabilities with every exponential shown, log-softmax, the cross-entropy loss and
-its gradient p − y, and the Jacobian; always computed stably (by subtracting the largest z)."""
+"""``dlcalc softmax``: probabilities with every exponential shown, log-softmax, the
+cross-entropy loss and its gradient p − y, and the Jacobian, as steps. The numbers come from
+:func:`dlcalc.rules.softmax.softmax` (stable: the largest score is subtracted where e^z would
+leave a float64, and ln p comes from log-softmax)."""
 
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from dlcalc.solve.exact import closed_form, rational
-from dlcalc.solve.exact import sympy as exact_sympy
-from dlcalc.solve.numbers import Fmt, factor, finite, num, plus
+from dlcalc.rules import softmax as rule
+from dlcalc.solve.activations import input_number
+from dlcalc.solve.numbers import finite, num, plus
 from dlcalc.spec.calculators import SoftmaxSpec
+from dlcalc.steps.expr import Add, Diff, Expr, Mul, Neg, Num, Sym, ln
+from dlcalc.steps.step import Step, step
 
-OVERFLOW = 700.0
-"""Beyond this, e^z no longer fits a float64 (e^709.8 is the largest)."""
+L = Sym("L")
 
 
 class ClassRow(NamedTuple):
@@ -20,139 +23,169 @@ class ClassRow(NamedTuple):
     """The class, counted from 0."""
     z: float
     scaled: float
-    exponential: str
-    probability: float
-    probability_working: str
-    log_probability: float
+    exponential: Step
+    probability: Step
+    log_probability: Step
     target: float | None
-    gradient: float | None
-    gradient_working: str | None
+    gradient: Step | None
 
 
 class SoftmaxResult(NamedTuple):
     temperature: float
     shift: float
     """What was subtracted from every z/T before exponentiating (0 when nothing needed it)."""
-    total_working: str
+    total: Step
     rows: tuple[ClassRow, ...]
     argmax: int
-    loss: float | None
-    loss_working: str | None
-    jacobian: tuple[tuple[float, ...], ...] | None
+    loss: Step | None
+    jacobian: tuple[tuple[Step, ...], ...] | None
     notes: tuple[str, ...]
-    exact_probabilities: tuple[str, ...] = ()
-    exact_loss: str | None = None
+
+    @property
+    def steps(self) -> list[Step]:
+        """Every step, in the order the report shows them."""
+        found: list[Step] = []
+        for row in self.rows:
+            found += [row.exponential, row.probability, row.log_probability]
+            found += [row.gradient] if row.gradient is not None else []
+        found.append(self.total)
+        found += [self.loss] if self.loss is not None else []
+        for line in self.jacobian or ():
+            found += line
+        return found
 
 
 def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
     t = spec.temperature.value
     scaled = [z.value / t for z in spec.z]
-    largest = max(scaled)
-    # shift when e^z would overflow, or when every e^z would underflow to 0
-    shift = largest if abs(largest) > OVERFLOW else 0.0
-
-    def f(value: float) -> str:
-        return num(value, spec.digits)
-
-    exps = [math.exp(s - shift) for s in scaled]
-    total = sum(exps)
-    probabilities = [e / total for e in exps]
-    log_total = math.log(total) + shift
-    notes: list[str] = []
-    if t != 1:
-        notes.append(f"temperature T = {f(t)}: the scores are divided by T first, p = softmax(z/T)")
-    if shift:
-        notes.append(
-            f"e^z would {'overflow' if shift > 0 else 'underflow'} a float64, so the largest score "
-            f"{f(shift)} is subtracted first (softmax(z) = softmax(z {plus(f(-shift))})); the "
-            f"exponentials shown are e^(z {plus(f(-shift))})"
-        )
-    exponent_texts = [_power(s, shift, f) for s in scaled]
-    total_working = " + ".join(f(e) for e in exps) + f" = {f(total)}"
-    rows = []
+    numbers = rule.softmax(scaled)
+    tempered, shifted = t != 1, numbers.shift != 0
+    values: dict[str, Expr] = {"T": input_number(spec.temperature), "m": Num(numbers.shift)}
+    values.update({f"z_{i}": input_number(z) for i, z in enumerate(spec.z)})
+    values["Σ"] = Num(numbers.total)
+    values.update({f"p_{i}": Num(p) for i, p in enumerate(numbers.probabilities)})
     target = [y.value for y in spec.target] if spec.target else None
-    for i, (z, s, e, p) in enumerate(zip(spec.z, scaled, exps, probabilities)):
-        y = target[i] if target else None
-        gradient = (p - y) / t if y is not None else None
-        gradient_working = None
-        if y is not None:
-            gradient_working = (
-                f"(p{i} − y{i})/T = ({f(p)} − {f(y)})/{f(t)}"
-                if t != 1
-                else f"p{i} − y{i} = {f(p)} − {f(y)}"
-            )
+    if target:
+        values.update({f"y_{i}": Num(y) for i, y in enumerate(target)})
+    exact = _exact(spec) if spec.exact else None
+    rows = []
+    for i, s in enumerate(scaled):
+        power = rule.exponential_rule(i, tempered, shifted)
+        p = numbers.probabilities[i]
+        gradient = None
+        if target is not None:
+            rate = rule.gradient_rule(i, tempered)
+            gradient = step(f"dL/dz{i}", Diff(L, rule.z(i)), rate, values, (p - target[i]) / t)
         rows.append(
             ClassRow(
                 i,
-                z.value,
+                spec.z[i].value,
                 s,
-                f"{exponent_texts[i]} = {f(e)}",
-                p,
-                f"{f(e)}/{f(total)}",
-                s - log_total,
-                y,
+                step(f"exp{i}", power, power, values, numbers.exponentials[i]),
+                step(
+                    f"p{i}",
+                    rule.p(i),
+                    rule.probability_rule(i, tempered, shifted),
+                    values,
+                    p,
+                    exact=exact[0][i] if exact else None,
+                ),
+                step(
+                    f"ln_p{i}",
+                    ln(rule.p(i)),
+                    rule.log_probability_rule(i, tempered, shifted),
+                    values,
+                    numbers.log_probabilities[i],
+                ),
+                None if target is None else target[i],
                 gradient,
-                gradient_working,
             )
         )
-    loss, loss_working = _cross_entropy(rows, f) if target else (None, None)
-    if loss is not None:
-        finite("the cross-entropy", loss)
-    jacobian = None
-    if spec.jacobian:
-        jacobian = tuple(
-            tuple((pi * ((1.0 if i == j else 0.0) - pj)) / t for j, pj in enumerate(probabilities))
-            for i, pi in enumerate(probabilities)
-        )
+    total = step(
+        "sum",
+        rule.SUM,
+        rule.total_rule(len(scaled), tempered, shifted),
+        values,
+        numbers.total,
+    )
+    loss = _cross_entropy(numbers, target, exact[1] if exact else None) if target else None
+    jacobian = _jacobian(numbers.probabilities, values, t) if spec.jacobian else None
     argmax = max(range(len(scaled)), key=lambda i: scaled[i])
-    exact: tuple[tuple[str, ...], str | None] = _exact(spec) if spec.exact else ((), None)
     return SoftmaxResult(
-        t,
-        shift,
-        total_working,
-        tuple(rows),
-        argmax,
-        loss,
-        loss_working,
-        jacobian,
-        tuple(notes),
-        *exact,
+        t, numbers.shift, total, tuple(rows), argmax, loss, jacobian, _notes(spec, numbers.shift)
     )
 
 
-def _exact(spec: SoftmaxSpec) -> tuple[tuple[str, ...], str | None]:
-    """p_i = e^(z_i/T)/Σ e^(z_j/T) and −Σ y·ln p in closed form."""
-    sympy = exact_sympy()
-    t = rational(spec.temperature.exact)
-    exponentials = [sympy.exp(rational(z.exact) / t) for z in spec.z]
-    total = sympy.Add(*exponentials)
-    probabilities = [e / total for e in exponentials]
+def _notes(spec: SoftmaxSpec, shift: float) -> tuple[str, ...]:
+    t = spec.temperature.value
+    notes = []
+    if t != 1:
+        notes.append(
+            f"temperature T = {num(t, spec.digits)}: the scores are divided by T first, "
+            "p = softmax(z/T)"
+        )
+    if shift:
+        f = num(-shift, spec.digits)
+        notes.append(
+            f"e^z would {'overflow' if shift > 0 else 'underflow'} a float64, so the largest score "
+            f"{num(shift, spec.digits)} is subtracted first (softmax(z) = softmax(z {plus(f)})); "
+            f"the exponentials shown are e^(z {plus(f)})"
+        )
+    return tuple(notes)
+
+
+def _cross_entropy(numbers: rule.Softmax, target: list[float], exact: Expr | None) -> Step:
+    """L = −Σ y·ln p, with ln p from log-softmax (so that p ≈ 0 gives a large loss, not ln 0)."""
+    terms = [(i, y) for i, y in enumerate(target) if y]
+    log_p = numbers.log_probabilities
+    loss = -math.fsum(y * log_p[i] for i, y in terms)
+    finite("the cross-entropy", loss)
+    if len(terms) == 1 and terms[0][1] == 1:
+        k = terms[0][0]
+        stages = [-ln(Num(numbers.probabilities[k])), Neg(Num(log_p[k]))]
+        if numbers.probabilities[k] == 0:  # p underflowed: ln p comes from log-softmax
+            stages = stages[1:]
+        return step("L", L, -ln(rule.p(k)), {}, loss, stages=stages, exact=exact)
+    formula = Neg(Add(tuple(rule.y(i) * ln(rule.p(i)) for i, _ in terms)))
+    written = Neg(Add(tuple(Mul((Num(y), Num(log_p[i]))) for i, y in terms)))
+    return step("L", L, formula, {}, loss, stages=[written], exact=exact)
+
+
+def _jacobian(
+    probabilities: tuple[float, ...], values: dict[str, Expr], t: float
+) -> tuple[tuple[Step, ...], ...]:
+    tempered = t != 1
+    return tuple(
+        tuple(
+            step(
+                f"dp{i}/dz{j}",
+                Diff(rule.p(i), rule.z(j)),
+                rule.jacobian_rule(i, j, tempered),
+                values,
+                pi * ((1.0 if i == j else 0.0) - pj) / t,
+            )
+            for j, pj in enumerate(probabilities)
+        )
+        for i, pi in enumerate(probabilities)
+    )
+
+
+def _exact(spec: SoftmaxSpec) -> tuple[list[Expr], Expr | None]:
+    """p_i = e^(z_i/T)/Σ e^(z_j/T) and −Σ y·ln p in closed form, from the same trees."""
+    from dlcalc.steps.sympy_bridge import from_sympy, rational, sympy, to_sympy
+
+    tempered = spec.temperature.value != 1
+    n = len(spec.z)
+    symbols: dict[str, Any] = {f"z_{i}": rational(z.exact) for i, z in enumerate(spec.z)}
+    symbols["T"] = rational(spec.temperature.exact)
+    symbols["Σ"] = rule.total_rule(n, tempered, False)
+    probabilities = [to_sympy(rule.probability_rule(i, tempered, False), symbols) for i in range(n)]
     loss = None
     if spec.target:
-        terms = [
-            rational(y.exact) * sympy.log(p) for y, p in zip(spec.target, probabilities) if y.exact
-        ]
-        loss = closed_form(-sympy.Add(*terms))
-    return tuple(closed_form(p) for p in probabilities), loss
-
-
-def _power(scaled: float, shift: float, f: Fmt) -> str:
-    exponent = f"{f(scaled)} {plus(f(-shift))}" if shift else f(scaled)
-    return f"e^{exponent}" if not shift and _simple(exponent) else f"e^({exponent})"
-
-
-def _simple(text: str) -> bool:
-    return factor(text) == text
-
-
-def _cross_entropy(rows: list[ClassRow], f: Fmt) -> tuple[float, str]:
-    """−Σ y·ln p (log p from log-softmax, so that p ≈ 0 gives a large loss, not ln 0)."""
-    terms = [(row, row.target) for row in rows if row.target]
-    loss = -sum(y * row.log_probability for row, y in terms)
-    if len(terms) == 1 and terms[0][1] == 1:
-        row = terms[0][0]
-        if row.probability == 0:  # p underflowed: ln p comes from log-softmax
-            return loss, f"−ln p{row.position} = −({f(row.log_probability)})"
-        return loss, f"−ln p{row.position} = −ln {factor(f(row.probability))}"
-    parts = " + ".join(f"{f(y)}·({f(row.log_probability)})" for row, y in terms)
-    return loss, f"−({parts})"
+        log = sympy().log
+        loss = from_sympy(
+            -sympy().Add(
+                *(rational(y.exact) * log(p) for y, p in zip(spec.target, probabilities) if y.exact)
+            )
+        )
+    return [from_sympy(p) for p in probabilities], loss

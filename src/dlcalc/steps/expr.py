@@ -88,7 +88,7 @@ def _factors(node: Expr) -> tuple[Expr, ...]:
 def tidy(node: Expr) -> Expr:
     """A tree after numbers are put in: −(−2) as 2, −(0.5) as −0.5."""
     node = node.rebuild(tuple(tidy(child) for child in node.children()))
-    if isinstance(node, Neg) and isinstance(node.arg, Num):
+    if isinstance(node, Neg) and isinstance(node.arg, Num) and node.arg.value != 0:
         value, text = node.arg.value, node.arg.text
         if text is not None:
             text = text[1:] if text.startswith(("-", "−")) else f"-{text}"
@@ -210,6 +210,20 @@ class Diff(Expr):
 
     def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         return Diff(*children)
+
+
+@dataclass(frozen=True, slots=True)
+class Sum(Expr):
+    """Σ over an index, written in general: Σ_j e^(z_j)."""
+
+    index: str
+    body: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.body,)
+
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
+        return Sum(self.index, children[0])
 
 
 @dataclass(frozen=True, slots=True)
