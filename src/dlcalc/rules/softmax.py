@@ -40,13 +40,13 @@ def softmax(scores: Sequence[float]) -> Softmax:
     # log-softmax: ln Σ_j e^(z_j − m) = ln(1 + Σ_{j≠top} e^(z_j − m)), without rounding the 1
     top = scores.index(largest)
     rest = math.fsum(math.exp(s - largest) for i, s in enumerate(scores) if i != top)
-    log_total = largest + math.log1p(rest)
+    log_rest = math.log1p(rest)
     return Softmax(
         shift,
         exponentials,
         total,
         tuple(e / total for e in exponentials),
-        tuple(s - log_total for s in scores),
+        tuple((s - largest) - log_rest for s in scores),
     )
 
 
