@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.render.report import Column, Report, Table
+from dlcalc.render.math_text import TextPrinter
+from dlcalc.render.report import Column, Math, Report, Table
+from dlcalc.render.working import step_text, value_cell, working_cell
 from dlcalc.solve.backprop import BackpropResult, SamplePass, Step
 from dlcalc.solve.numbers import Fmt, factor, num
+from dlcalc.steps.expr import Sym
 
 
 def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
@@ -59,10 +62,11 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
         else f"Forward pass: {spec.source}",
         meta=meta,
         tables=tables,
-        latex=_equations(result, f),
+        latex=_equations(result, f, digits),
         records=_records(result),
         notes=list(result.notes),
         summary=summary,
+        digits=digits,
     )
 
 
@@ -137,11 +141,11 @@ def _loss_table(one: SamplePass, result: BackpropResult, label: str, f: Any) -> 
     outputs = result.spec.layers[-1].neurons
     table = Table(
         [Column("output"), Column("term (working)"), Column("term", "right")],
-        title=f"Loss{label}: {loss.formula}",
+        title=f"Loss{label}: {TextPrinter().chain((Sym('ℓ'), loss.formula))}",
     )
     for neuron, term in zip(outputs, loss.terms[0]):
-        table.rows.append([neuron, term.working, f(term.value)])
-    table.footer.append(["E", loss.reduction_working, f(loss.value)])
+        table.rows.append([neuron, working_cell(term.value), value_cell(term.value)])
+    table.footer.append(["E", Math(loss.loss.substituted), f(loss.value)])
     return table
 
 
@@ -264,7 +268,7 @@ def _what_if_table(result: BackpropResult, f: Any) -> Table:
     return table
 
 
-def _equations(result: BackpropResult, f: Any) -> list[str]:
+def _equations(result: BackpropResult, f: Any, digits: int) -> list[str]:
     """The derivation as equations (for LaTeX's align*): forward pass, loss, chain rule, updates."""
     lines = []
     rate = result.spec.rate.value if result.spec.rate else 0.0
@@ -276,8 +280,11 @@ def _equations(result: BackpropResult, f: Any) -> list[str]:
             if one.loss is not None:
                 outputs = result.spec.layers[-1].neurons
                 terms = one.loss.terms[0]
-                lines += [f"E_{{{n}}} = {t.working} = {f(t.value)}" for n, t in zip(outputs, terms)]
-                lines.append(f"E = {one.loss.reduction_working}")
+                lines += [
+                    f"E_{{{n}}} = {step_text(t.value, digits).split(' = ', 1)[1]}"
+                    for n, t in zip(outputs, terms)
+                ]
+                lines.append(f"E = {step_text(one.loss.loss, digits).split(' = ', 1)[1]}")
                 for delta in one.deltas:
                     if delta.d_out_working:
                         lines.append(delta.d_out_working)

@@ -185,8 +185,9 @@ class Printer:
         for term in node.terms[1:]:
             if isinstance(term, Neg):
                 parts += [self.minus, self.wrap(term.arg, SUM, strict=True)]
-            elif isinstance(term, Num) and _negative(term.value) and term.text is None:
-                parts += [self.minus, self.print(Num(-term.value))]
+            elif isinstance(term, Num) and _negative(term.value):
+                text = term.text[1:] if term.text and term.text[0] in "-−" else None
+                parts += [self.minus, self.print(Num(-term.value, text))]
             else:
                 parts += [self.plus, self.wrap(term, SUM, strict=isinstance(term, Neg))]
         return "".join(parts)

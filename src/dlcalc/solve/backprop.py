@@ -8,6 +8,7 @@ number there.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -298,8 +299,10 @@ def _pass(
     output_layer = spec.layers[-1]
     loss = _loss(spec, output_layer, outs, sample, options)
     if options.mistake == "error-sign":  # ∂E/∂out taken as t − o
-        loss = loss._replace(gradient=tuple(tuple(-g for g in row) for row in loss.gradient))
-    deltas = _deltas(spec, wiring, outs, derivatives, loss, sample, values, f, options.mistake)
+        loss = _error_sign(loss)
+    deltas = _deltas(
+        spec, wiring, outs, derivatives, loss, sample, values, f, options.digits, options.mistake
+    )
     gradients, chains = _gradients(spec, outs, deltas, options, f)
     where = Location(spec.source)
     for name, gradient in gradients.items():
@@ -411,13 +414,22 @@ def _loss(
         _check_log(spec.loss, layer, neuron, out, target.value)
     loss_spec = LossSpec(
         spec.loss,
-        (tuple(Number(repr(o), o, Fraction(o)) for o in outputs),),
+        (tuple(Number(num(o, options.digits), o, Fraction(o)) for o in outputs),),
         (sample.targets,),
         LOSS_REDUCTION[spec.loss],
         gradient=True,
         digits=options.digits,
     )
     return solve_loss(loss_spec)
+
+
+def _error_sign(loss: LossResult) -> LossResult:
+    """The loss with ∂E/∂out taken with the opposite sign (t − o), a student's slip."""
+    flipped = tuple(
+        tuple(replace(g, value=-g.value) for g in row)  # type: ignore[operator]
+        for row in loss.gradients
+    )
+    return loss._replace(gradients=flipped)
 
 
 def _check_log(loss: str, layer: Layer, neuron: str, out: float, target: float) -> None:
@@ -452,6 +464,7 @@ def _deltas(
     sample: Sample,
     values: dict[str, float],
     f: Fmt,
+    digits: int,
     mistake: str | None = None,
 ) -> dict[str, Delta]:
     """δ = ∂E/∂net for every neuron, from the output layer back (``mistake``: one of
@@ -461,8 +474,9 @@ def _deltas(
     for k, neuron in enumerate(output_layer.neurons):
         term = loss.terms[0][k]
         d_out = loss.gradient[0][k]
-        scale = "" if loss.scale == "1" else f"·{loss.scale}"
-        d_out_working = f"∂E/∂out_{neuron} = {term.gradient_working}{scale} = {f(d_out)}"
+        scale = "" if loss.scale == 1 else f"·{loss.scale}"
+        slope = step_text(term.gradient, digits).split(" = ", 1)[1]
+        d_out_working = f"∂E/∂out_{neuron} = {slope}{scale} = {f(d_out)}"
         if output_layer.activation != "softmax":
             deltas[neuron] = _delta(neuron, d_out, d_out_working, derivatives[neuron], f)
     if output_layer.activation == "softmax":
@@ -653,8 +667,8 @@ def _loss_working(step: Step) -> str:
         return f"E = {num(step.loss)} (the mean over the samples)"
     terms = [term for row in loss.terms for term in row]
     if len(terms) == 1:
-        return f"E = {terms[0].working} = {num(step.loss)}"
-    return f"E = {loss.reduction_working}"
+        return f"E = {step_text(terms[0].value).split(' = ', 1)[1]}"
+    return f"E = {step_text(loss.loss).split(' = ', 1)[1]}"
 
 
 def mistakes(spec: NetworkSpec) -> dict[str, str]:

@@ -1,5 +1,5 @@
-"""Losses: every term written out, the reduction, and the gradient with respect to each
-prediction.
+"""``dlcalc loss``: every term written out, the reduction, and the gradient with respect to
+each prediction, as steps. The losses themselves are defined in :mod:`dlcalc.rules.losses`.
 
 Element-wise losses (mse, sse, half_sse, mae, huber, log_cosh, bce) reduce over all the elements,
 as PyTorch does; the hinge losses take the mean over each example's outputs first, as Keras does;
@@ -12,153 +12,319 @@ probabilities are clipped to [1e−7, 1 − 1e−7] (kl: both distributions to [
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any, NamedTuple, TypeVar
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.solve.exact import closed_form, rational
-from dlcalc.solve.exact import sympy as exact_sympy
-from dlcalc.solve.numbers import Fmt, factor, finite, num, plus, stable_sigmoid
-from dlcalc.spec.calculators import LossSpec
+from dlcalc.rules import softmax as softmax_rule
+from dlcalc.rules.losses import (
+    BCE_LOGITS,
+    CCE_LOGITS_FORMULA,
+    KERAS_EPSILON,
+    LN2,
+    LOSSES,
+    LossRule,
+    Piece,
+    exact_term,
+)
+from dlcalc.solve.activations import input_number
+from dlcalc.solve.numbers import finite, num
+from dlcalc.spec.calculators import LossSpec, Number
+from dlcalc.steps.expr import Add, Diff, Div, Expr, Mul, Neg, Num, Sum, Sym, ln
+from dlcalc.steps.step import Step, step
 
-KERAS_EPSILON = Fraction(1, 10**7)
-LN2 = math.log(2)
 Real = TypeVar("Real", float, Fraction)
+L = Sym("L")
+LONG = 12
+"""Past this many terms, a sum is written with its first and last terms only."""
 
 
 class Term(NamedTuple):
-    value: float
-    working: str
-    gradient: float
-    """∂(this term)/∂p."""
-    gradient_working: str
-
-
-class LossKind(NamedTuple):
-    formula: str
-    gradient_formula: str
-    grouping: str
-    """"element", "example_mean" (hinge) or "example_sum" (distributions)."""
-    term: Callable[[float, float, LossSpec, Fmt], Term]
-    logarithmic: bool = False
+    value: Step
+    """ℓ, the term."""
+    gradient: Step
+    """∂ℓ/∂p of the term."""
 
 
 class LossResult(NamedTuple):
     kind: str
-    formula: str
-    gradient_formula: str
     reduction: str
-    reduction_working: str
-    value: float
+    variable: str
+    """p, or z for logits."""
+    formula: Expr
+    gradient_formula: Expr
+    remark: str
     terms: tuple[tuple[Term, ...], ...]
-    gradient: tuple[tuple[float, ...], ...]
+    examples: tuple[Step, ...]
+    """Each example's loss, where the terms are grouped by example (and there are several)."""
+    loss: Step
+    gradients: tuple[tuple[Step, ...], ...]
     """∂L/∂p of the reduced loss, one row per example."""
-    scale: str
-    """How a term's gradient becomes the loss's: "1/6" for a mean over six elements."""
+    scale: Fraction
+    """What turns a term's gradient into the loss's: 1/6 for a mean over six elements."""
     notes: tuple[str, ...]
-    exact_terms: tuple[tuple[str, ...], ...] = ()
-    exact_value: str | None = None
+    with_gradient: bool
+
+    @property
+    def value(self) -> float:
+        return float(self.loss.value)  # type: ignore[arg-type]
+
+    @property
+    def gradient(self) -> tuple[tuple[float, ...], ...]:
+        return tuple(tuple(float(g.value) for g in row) for row in self.gradients)  # type: ignore[arg-type]
+
+    @property
+    def steps(self) -> list[Step]:
+        """Every step, in the order the report shows them."""
+        found: list[Step] = []
+        for terms, gradients in zip(self.terms, self.gradients):
+            for term, gradient in zip(terms, gradients):
+                found.append(term.value)
+                if self.with_gradient:
+                    found += [term.gradient, gradient]
+        return [*found, *self.examples, self.loss]
 
 
-# --- the terms ---------------------------------------------------------------------------
+def rule_of(spec: LossSpec) -> LossRule:
+    if spec.from_logits and spec.kind == "bce":
+        return BCE_LOGITS
+    return LOSSES[spec.kind]
 
 
-def _sq(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    e = p - t
-    return Term(e * e, f"({f(p)} {plus(f(-t))})²", 2 * e, f"2·({f(p)} {plus(f(-t))})")
-
-
-def _half_sq(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    e = p - t
-    return Term(e * e / 2, f"½·({f(p)} {plus(f(-t))})²", e, f"{f(p)} {plus(f(-t))}")
-
-
-def _abs(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    e = p - t
-    sign = (e > 0) - (e < 0)
-    return Term(abs(e), f"|{f(p)} {plus(f(-t))}|", float(sign), f"sign({f(e)})")
-
-
-def _huber(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    e, d = p - t, spec.delta
-    if abs(e) <= d:
-        return Term(e * e / 2, f"½·{factor(f(e))}² (|e| ≤ δ = {f(d)})", e, f"e = {f(e)}")
-    sign = 1.0 if e > 0 else -1.0
-    return Term(
-        d * (abs(e) - d / 2),
-        f"{f(d)}·(|{f(e)}| − ½·{f(d)}) (|e| > δ)",
-        d * sign,
-        f"δ·sign(e) = {f(d * sign)}",
-    )
-
-
-def _log_cosh(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    e = p - t
-    value = abs(e) + math.log1p(math.exp(-2 * abs(e))) - LN2
-    return Term(value, f"ln cosh({f(e)})", math.tanh(e), f"tanh({f(e)})")
-
-
-def _bce(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    if spec.from_logits:
-        value = max(p, 0.0) - p * t + math.log1p(math.exp(-abs(p)))
-        return Term(
-            value,
-            f"max({f(p)}, 0) − {factor(f(p))}·{factor(f(t))} + ln(1 + e^(−|{f(p)}|))",
-            stable_sigmoid(p) - t,
-            f"σ({f(p)}) {plus(f(-t))}",
+def solve_loss(spec: LossSpec) -> LossResult:
+    rule = rule_of(spec)
+    _check_domain(spec)
+    several = len(spec.pred) > 1
+    rows = [
+        _row(spec, rule, i, prow, trow, several)
+        for i, (prow, trow) in enumerate(zip(spec.pred, spec.target), start=1)
+    ]
+    grouping = _grouping(spec, rule)
+    exact = _exact(spec, grouping, [[piece for _, piece in row] for row in rows])
+    terms = tuple(
+        tuple(
+            term._replace(value=replace(term.value, exact=closed)) if closed else term
+            for (term, _), closed in zip(row, closed_row)
         )
-    q = _clip(p, spec)
-    value = -(_xlog(t, q, math.log) + _xlog(1 - t, 1 - q, math.log))
-    shown = num(q, 10) if q != p else f(q)
-    if q != p:
-        gradient, text = 0.0, "0 (clipped)"
-    elif 0 < q < 1:
-        gradient, text = (q - t) / (q * (1 - q)), f"({shown} {plus(f(-t))})/({shown}·(1 − {shown}))"
-    else:  # a certain and right prediction: the loss is 0 and flat there, as in PyTorch
-        gradient, text = 0.0, "0 (p = y)"
-    return Term(value, f"−[{f(t)}·ln {shown} + (1 − {f(t)})·ln(1 − {shown})]", gradient, text)
+        for row, closed_row in zip(rows, exact.terms)
+    )
+    examples, loss, scale = _reduce(grouping, spec, terms, exact)
+    finite(f"the {spec.kind} loss", float(loss.value))  # type: ignore[arg-type]
+    gradients = tuple(tuple(_loss_gradient(term, scale) for term in row) for row in terms)
+    if spec.gradient:
+        flat = (float(g.value) for row in gradients for g in row)  # type: ignore[arg-type]
+        finite(f"∂L/∂p of the {spec.kind} loss", *flat)
+    formula, gradient_formula = rule.formula, rule.gradient
+    if spec.from_logits and spec.kind in ("cce", "sparse_cce"):
+        formula = CCE_LOGITS_FORMULA
+        gradient_formula = Sym("p") * Sym("Σy") - Sym("y")
+    if _in_bits(spec, rule):
+        formula, gradient_formula = formula / ln(2), gradient_formula / ln(2)
+    return LossResult(
+        spec.kind,
+        spec.reduction,
+        "z" if spec.from_logits else "p",
+        formula,
+        gradient_formula,
+        rule.remark,
+        terms,
+        examples,
+        loss,
+        gradients,
+        scale,
+        _notes(spec, rule),
+        spec.gradient,
+    )
 
 
-def _cce(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    q = _clip(p, spec)
-    if t == 0:
-        return Term(0.0, "0 (y = 0)", 0.0, "0")
-    gradient = 0.0 if q != p else -t / q
-    return Term(-t * math.log(q), f"−{f(t)}·ln {factor(f(q))}", gradient, f"−{f(t)}/{factor(f(q))}")
+def _in_bits(spec: LossSpec, rule: LossRule) -> bool:
+    return spec.log2 and rule.logarithmic
 
 
-def _kl(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    q, y = _clip(p, spec), _clip(t, spec)
-    if y == 0:
-        return Term(0.0, "0·ln(0/p) = 0", 0.0, "0")
-    gradient = 0.0 if q != p else -y / q
-    return Term(
-        y * math.log(y / q),
-        f"{f(y)}·ln({f(y)}/{factor(f(q))})",
+def _tag(i: int, j: int, several: bool) -> str:
+    return f"{i}_{j}" if several else f"{j}"
+
+
+def _grouping(spec: LossSpec, rule: LossRule) -> str:
+    """Keras averages each example's outputs first (but sse and half_sse are sums)."""
+    averaged = spec.keras and rule.grouping == "element" and spec.kind not in ("sse", "half_sse")
+    return "example_mean" if averaged else rule.grouping
+
+
+def _row(
+    spec: LossSpec,
+    rule: LossRule,
+    i: int,
+    prow: tuple[Number, ...],
+    trow: tuple[Number, ...],
+    several: bool,
+) -> list[tuple[Term, Piece]]:
+    """Each term of one example, with the branch that gives it."""
+    variable = "z" if spec.from_logits else "p"
+    if spec.from_logits and spec.kind in ("cce", "sparse_cce"):
+        return _softmax_row(prow, trow, i, several, spec)
+    total = sum(p.value for p in prow) if _renormalises(spec) else 1.0
+    weight = sum(t.value for t in trow)
+    out = []
+    for j, (p, t) in enumerate(zip(prow, trow), start=1):
+        q = _clip(p.value / total, spec)
+        y = _clip(t.value, spec) if spec.kind == "kl" else t.value
+        piece = rule.term(q, y, spec.delta)
+        shown_p = input_number(p) if q == p.value else Num(q)
+        shown_y = input_number(t) if y == t.value else Num(y)
+        values: dict[str, Expr] = {variable: shown_p, "y": shown_y, "δ": Num(spec.delta)}
+        gradient_formula, gradient, notes = piece.gradient_formula, piece.gradient, []
+        if piece.gradient_note:
+            notes.append(piece.gradient_note)
+        if q != p.value / total:
+            gradient_formula, gradient = Num(0), 0.0
+            notes.append(f"{variable} is clipped there: the loss is flat")
+        if _renormalises(spec):
+            values.update({"Σy": Num(weight), "Σp": Num(total)})
+            gradient_formula = (gradient_formula + Sym("Σy")) / Sym("Σp")
+            gradient = (gradient + weight) / total
+        out.append(
+            (
+                _term(spec, rule, i, j, several, piece, values, gradient_formula, gradient, notes),
+                piece,
+            )
+        )
+    return out
+
+
+def _term(
+    spec: LossSpec,
+    rule: LossRule,
+    i: int,
+    j: int,
+    several: bool,
+    piece: Piece,
+    values: dict[str, Expr],
+    gradient_formula: Expr,
+    gradient: float,
+    notes: list[str],
+    stages: list[Expr] | None = None,
+) -> Term:
+    tag = _tag(i, j, several)
+    variable = "z" if spec.from_logits else "p"
+    symbol = Sym("ℓ", tag.replace("_", ","))
+    formula, value = piece.formula, piece.value
+    if _in_bits(spec, rule):
+        formula, gradient_formula = formula / ln(2), gradient_formula / ln(2)
+        value, gradient = value / LN2, gradient / LN2
+    term = step(
+        f"l_{tag}", symbol, formula, values, value, condition=piece.condition, stages=stages
+    )
+    slope = step(
+        f"dl/dp_{tag}",
+        Diff(symbol, Sym(variable, tag.replace("_", ","))),
+        gradient_formula,
+        values,
         gradient,
-        f"−{f(y)}/{factor(f(q))}",
+        notes=notes,
     )
+    return Term(term, slope)
 
 
-def _hinge(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    margin = 1 - t * p
-    active = margin > 0
-    return Term(
-        max(margin, 0.0),
-        f"max(0, 1 − {factor(f(t))}·{factor(f(p))}) = max(0, {f(margin)})",
-        -t if active else 0.0,
-        f"−y = {f(-t)}" if active else "0 (outside the margin)",
-    )
+def _softmax_row(
+    zrow: tuple[Number, ...], trow: tuple[Number, ...], i: int, several: bool, spec: LossSpec
+) -> list[tuple[Term, Piece]]:
+    """Cross-entropy on logits: −y_j·ln softmax(z)_j, gradient softmax(z)_j·Σy − y_j."""
+    numbers = softmax_rule.softmax([z.value for z in zrow])
+    weight = sum(t.value for t in trow)
+    out = []
+    for j, (t, p, log_p) in enumerate(
+        zip(trow, numbers.probabilities, numbers.log_probabilities), start=1
+    ):
+        y = t.value
+        piece = Piece(-y * log_p if y else 0.0, p * weight - y, CCE_LOGITS_FORMULA, Num(0))
+        values: dict[str, Expr] = {"y": input_number(t), "p": Num(p), "Σy": Num(weight)}
+        stage = Neg(Mul((Num(y), Num(log_p)))) if y else Num(0)
+        gradient_formula = Sym("p") * Sym("Σy") - Sym("y")
+        term = _term(
+            spec,
+            LOSSES[spec.kind],
+            i,
+            j,
+            several,
+            piece,
+            values,
+            gradient_formula,
+            piece.gradient,
+            [],
+            stages=[stage],
+        )
+        out.append((term, piece))
+    return out
 
 
-def _squared_hinge(p: float, t: float, spec: LossSpec, f: Fmt) -> Term:
-    margin = max(1 - t * p, 0.0)
-    return Term(
-        margin * margin,
-        f"max(0, 1 − {factor(f(t))}·{factor(f(p))})² = {factor(f(margin))}²",
-        -2 * t * margin,
-        f"−2·{factor(f(t))}·{factor(f(margin))}",
+def _loss_gradient(term: Term, scale: Fraction) -> Step:
+    """∂L/∂p = ∂ℓ/∂p·scale."""
+    gradient = term.gradient
+    name = gradient.name.replace("dl/", "dL/", 1)
+    assert isinstance(gradient.symbol, Diff)
+    symbol = Diff(L, gradient.symbol.x)
+    slope = float(gradient.value)  # type: ignore[arg-type]
+    if scale == 1:
+        return step(name, symbol, gradient.symbol, {}, slope, stages=[Num(slope)])
+    formula = Mul((gradient.symbol, Num(scale)))
+    return step(name, symbol, formula, {}, slope * scale, stages=[Mul((Num(slope), Num(scale)))])
+
+
+def _sum(values: list[Expr]) -> Expr:
+    """``a + b + c``, or ``a + … + z`` past :data:`LONG` terms."""
+    if len(values) > LONG:
+        values = [values[0], Sym("…"), values[-1]]
+    return values[0] if len(values) == 1 else Add(tuple(values))
+
+
+def _reduce(
+    grouping: str,
+    spec: LossSpec,
+    terms: tuple[tuple[Term, ...], ...],
+    exact: Closed,
+) -> tuple[tuple[Step, ...], Step, Fraction]:
+    """Each example's loss (where terms are grouped by example), the loss, and the factor that
+    turns a term's gradient into the loss's."""
+    examples, outputs = len(terms), len(terms[0])
+    mean = spec.reduction == "mean"
+    if grouping == "element":
+        values = [float(t.value.value) for row in terms for t in row]  # type: ignore[arg-type]
+        count = len(values)
+        loss = _average("L", L, Sym("ℓ", "i"), values, count if mean else 1, exact.loss)
+        return (), loss, Fraction(1, count) if mean else Fraction(1)
+    inner = outputs if grouping == "example_mean" else 1
+    per_example = []
+    for i, row in enumerate(terms, start=1):
+        values = [float(t.value.value) for t in row]  # type: ignore[arg-type]
+        if examples == 1:
+            loss = _average("L", L, Sym("ℓ", "j"), values, inner, exact.loss)
+            return (), loss, Fraction(1, inner)
+        per_example.append(
+            _average(
+                f"L_{i}", Sym("L", str(i)), Sym("ℓ", f"{i},j"), values, inner, exact.examples[i - 1]
+            )
+        )
+    totals = [float(s.value) for s in per_example]  # type: ignore[arg-type]
+    count = examples if mean else 1
+    loss = _average("L", L, Sym("L", "i"), totals, count, exact.loss)
+    return tuple(per_example), loss, Fraction(1, inner * count)
+
+
+def _average(
+    name: str, symbol: Expr, part: Sym, values: list[float], count: int, exact: Expr | None
+) -> Step:
+    """Σ parts (divided by ``count`` when it is more than 1), with the numbers written out."""
+    index = part.sub[-1]
+    total = math.fsum(values)
+    shown = _sum([Num(v) for v in values])
+    if count == 1:
+        formula: Expr = Sum(index, part) if len(values) > 1 else part
+        return step(name, symbol, formula, {}, total, stages=[shown], exact=exact)
+    formula = Div(Sum(index, part), Num(count))
+    return step(
+        name, symbol, formula, {}, total / count, stages=[Div(shown, Num(count))], exact=exact
     )
 
 
@@ -182,289 +348,75 @@ def _clip(p: Real, spec: LossSpec) -> Real:
     return min(max(p, eps), high)  # type: ignore[return-value]
 
 
-def _xlog(x: Any, y: Any, log: Callable[[Any], Any]) -> Any:
-    """x·ln y, and 0 where x = 0 (so that 0·ln 0 does not appear)."""
-    return 0 if x == 0 else x * log(y)
-
-
-KINDS: dict[str, LossKind] = {
-    "mse": LossKind("ℓ = (p − y)²", "∂ℓ/∂p = 2·(p − y)", "element", _sq),
-    "sse": LossKind("ℓ = (p − y)²", "∂ℓ/∂p = 2·(p − y)", "element", _sq),
-    "half_sse": LossKind("ℓ = ½·(p − y)²", "∂ℓ/∂p = p − y", "element", _half_sq),
-    "mae": LossKind("ℓ = |p − y|", "∂ℓ/∂p = sign(p − y) (0 at p = y)", "element", _abs),
-    "huber": LossKind(
-        "ℓ = ½·e² if |e| ≤ δ, else δ·(|e| − ½·δ), e = p − y",
-        "∂ℓ/∂p = e if |e| ≤ δ, else δ·sign(e)",
-        "element",
-        _huber,
-    ),
-    "log_cosh": LossKind("ℓ = ln cosh(p − y)", "∂ℓ/∂p = tanh(p − y)", "element", _log_cosh),
-    "bce": LossKind(
-        "ℓ = −[y·ln p + (1 − y)·ln(1 − p)]",
-        "∂ℓ/∂p = (p − y)/(p·(1 − p))",
-        "element",
-        _bce,
-        logarithmic=True,
-    ),
-    "cce": LossKind(
-        "L = −Σ y·ln p over the classes", "∂L/∂p = −y/p", "example_sum", _cce, logarithmic=True
-    ),
-    "sparse_cce": LossKind(
-        "L = −ln p[label] (cce with a one-hot y)",
-        "∂L/∂p = −y/p",
-        "example_sum",
-        _cce,
-        logarithmic=True,
-    ),
-    "kl": LossKind(
-        "KL(y‖p) = Σ y·ln(y/p) over the classes (0·ln 0 = 0)",
-        "∂KL/∂p = −y/p",
-        "example_sum",
-        _kl,
-        logarithmic=True,
-    ),
-    "hinge": LossKind(
-        "ℓ = max(0, 1 − y·p), y = ±1",
-        "∂ℓ/∂p = −y inside the margin, 0 outside (and at its edge)",
-        "example_mean",
-        _hinge,
-    ),
-    "squared_hinge": LossKind(
-        "ℓ = max(0, 1 − y·p)², y = ±1",
-        "∂ℓ/∂p = −2·y·max(0, 1 − y·p)",
-        "example_mean",
-        _squared_hinge,
-    ),
-}
-LOGIT_FORMULAS = {
-    "bce": (
-        "ℓ = max(z, 0) − z·y + ln(1 + e^−|z|) (from logits z, stable)",
-        "∂ℓ/∂z = σ(z) − y",
-    ),
-    "cce": ("L = −Σ y·ln softmax(z) over the classes (from logits z)", "∂L/∂z = softmax(z)·Σy − y"),
-}
-LOGIT_FORMULAS["sparse_cce"] = LOGIT_FORMULAS["cce"]
-
-
-# --- solving -----------------------------------------------------------------------------
-
-
-def solve_loss(spec: LossSpec) -> LossResult:
-    kind = KINDS[spec.kind]
-    _check_domain(spec)
-
-    def f(value: float) -> str:
-        return num(value, spec.digits)
-
-    per_log = 1 / LN2 if spec.log2 and kind.logarithmic else 1.0
-    terms = tuple(
-        tuple(_scaled(term, per_log) for term in _row_terms(spec, kind, prow, trow, f))
-        for prow, trow in zip(spec.pred, spec.target)
-    )
-    grouping = _grouping(spec, kind)
-    value, working, factor_, scale = _reduce(grouping, spec, terms, f)
-    gradient = tuple(tuple(term.gradient * factor_ for term in row) for row in terms)
-    finite(f"the {spec.kind} loss", value)
-    if spec.gradient:
-        finite(f"∂L/∂p of the {spec.kind} loss", *(g for row in gradient for g in row))
-    formula, gradient_formula = (
-        LOGIT_FORMULAS[spec.kind] if spec.from_logits else (kind.formula, kind.gradient_formula)
-    )
-    if spec.log2 and kind.logarithmic:
-        formula = formula.replace("ln", "log₂")
-    exact: tuple[tuple[tuple[str, ...], ...], str | None] = (
-        _exact(spec, grouping) if spec.exact else ((), None)
-    )
-    return LossResult(
-        spec.kind,
-        formula,
-        gradient_formula,
-        spec.reduction,
-        working,
-        value,
-        terms,
-        gradient,
-        scale,
-        _notes(spec, kind),
-        *exact,
-    )
-
-
-def _grouping(spec: LossSpec, kind: LossKind) -> str:
-    """Keras averages each example's outputs first (but sse and half_sse are sums)."""
-    averaged = spec.keras and kind.grouping == "element" and spec.kind not in ("sse", "half_sse")
-    return "example_mean" if averaged else kind.grouping
-
-
-def _row_terms(spec: LossSpec, kind: LossKind, prow: Any, trow: Any, f: Fmt) -> list[Term]:
-    if spec.from_logits and spec.kind in ("cce", "sparse_cce"):
-        return _softmax_terms([p.value for p in prow], [t.value for t in trow], f)
-    total = sum(p.value for p in prow) if _renormalises(spec) else 1.0
-    terms = [kind.term(p.value / total, t.value, spec, f) for p, t in zip(prow, trow)]
-    if not _renormalises(spec):
-        return terms
-    # Keras divides each row by its sum first: ∂L/∂p_j = (−y_j/q_j + Σy)/Σp
-    weight = sum(t.value for t in trow)
-    return [
-        term._replace(
-            gradient=(term.gradient + weight) / total,
-            gradient_working=f"({term.gradient_working} + {f(weight)})/{f(total)}",
-        )
-        for term in terms
-    ]
-
-
-def _softmax_terms(z: list[float], y: list[float], f: Fmt) -> list[Term]:
-    """Cross-entropy on logits: −y_j·log softmax(z)_j, gradient softmax(z)_j·Σy − y_j."""
-    largest = max(z)
-    log_total = largest + math.log(sum(math.exp(v - largest) for v in z))
-    weight = sum(y)
-    terms = []
-    for j, (zj, yj) in enumerate(zip(z, y)):
-        log_p = zj - log_total
-        p = math.exp(log_p)
-        working = "0 (y = 0)" if yj == 0 else f"−{f(yj)}·ln softmax(z)_{j} = −{f(yj)}·({f(log_p)})"
-        terms.append(
-            Term(
-                -yj * log_p,
-                working,
-                p * weight - yj,
-                f"{f(p)}·{f(weight)} {plus(f(-yj))}",
-            )
-        )
-    return terms
-
-
-def _scaled(term: Term, factor_: float) -> Term:
-    if factor_ == 1.0 or term.value == 0:
-        return term
-    return Term(
-        term.value * factor_,
-        f"({term.working})/ln 2",
-        term.gradient * factor_,
-        f"({term.gradient_working})/ln 2",
-    )
-
-
-def _reduce(
-    grouping: str, spec: LossSpec, terms: tuple[tuple[Term, ...], ...], f: Fmt
-) -> tuple[float, str, float, str]:
-    """The loss, its working, and the factor that turns a term's gradient into the loss's."""
-    examples, outputs = len(terms), len(terms[0])
-    mean = spec.reduction == "mean"
-    if grouping == "element":
-        values = [term.value for row in terms for term in row]
-        count, total = len(values), sum(values)
-        if mean and count > 1:
-            working = f"({_terms(values, f)})/{count} = {f(total / count)}"
-            return total / count, working, 1 / count, f"1/{count}"
-        return total, f"{_terms(values, f)} = {f(total)}", 1.0, "1"
-    inner = 1 / outputs if grouping == "example_mean" else 1.0
-    per_example, lines = [], []
-    for i, row in enumerate(terms, start=1):
-        values = [term.value for term in row]
-        value = sum(values) * inner
-        per_example.append(value)
-        shown = f"({_terms(values, f)})/{outputs}" if inner != 1 else _terms(values, f)
-        lines.append(f"example {i}: {shown} = {f(value)}")
-    total = sum(per_example)
-    if examples == 1:
-        return total, lines[0], inner, _fraction(inner)
-    if mean:
-        lines.append(f"mean = ({_terms(per_example, f)})/{examples} = {f(total / examples)}")
-        return total / examples, "; ".join(lines), inner / examples, _fraction(inner / examples)
-    lines.append(f"sum = {_terms(per_example, f)} = {f(total)}")
-    return total, "; ".join(lines), inner, _fraction(inner)
-
-
-def _fraction(value: float) -> str:
-    return "1" if value == 1 else f"1/{round(1 / value)}"
-
-
-def _terms(values: list[float], f: Fmt) -> str:
-    """``a + b − c``, or the first and last of a long list."""
-    if len(values) > 12:
-        return f"{f(values[0])} + … + {f(values[-1])} ({len(values)} terms)"
-    return " + ".join(f(v) for v in values).replace("+ −", "− ")
-
-
 # --- closed forms ------------------------------------------------------------------------
 
 
-def _exact(spec: LossSpec, grouping: str) -> tuple[tuple[tuple[str, ...], ...], str | None]:
-    """Every term and the loss in closed form (SymPy), with the same reduction."""
-    sympy = exact_sympy()
-    rows = [
-        _exact_row(spec, [p.exact for p in prow], [t.exact for t in trow])
-        for prow, trow in zip(spec.pred, spec.target)
-    ]
-    if spec.log2 and KINDS[spec.kind].logarithmic:
-        rows = [[term / sympy.log(2) for term in row] for row in rows]
-    examples, outputs = len(rows), len(rows[0])
+class Closed(NamedTuple):
+    """The closed forms (``--exact``): each term, each example's loss, the loss."""
+
+    terms: list[list[Expr | None]]
+    examples: list[Expr | None]
+    loss: Expr | None
+
+
+def _exact(spec: LossSpec, grouping: str, pieces: list[list[Piece]]) -> Closed:
+    """Every term, each example's loss and the loss in closed form (SymPy, from the terms' own
+    trees)."""
+    if not spec.exact:
+        return Closed([[None] * len(row) for row in pieces], [None] * len(pieces), None)
+    from dlcalc.steps.sympy_bridge import from_sympy, rational, sympy, to_sympy
+
+    sp = sympy()
+    rows = []
+    for prow, trow, row in zip(spec.pred, spec.target, pieces):
+        if spec.from_logits and spec.kind in ("cce", "sparse_cce"):
+            n = len(prow)
+            symbols = {f"z_{k}": rational(z.exact) for k, z in enumerate(prow)}
+            log_total = to_sympy(ln(softmax_rule.total_rule(n, False, False)), symbols)
+            terms = [
+                -rational(y.exact) * (rational(z.exact) - log_total) for z, y in zip(prow, trow)
+            ]
+        else:
+            total = sum((p.exact for p in prow), Fraction(0)) if _renormalises(spec) else 1
+            delta = Fraction(str(spec.delta))
+            terms = [
+                exact_term(
+                    piece,
+                    _clip(p.exact / total, spec),
+                    _clip(t.exact, spec) if spec.kind == "kl" else t.exact,
+                    delta,
+                )
+                for p, t, piece in zip(prow, trow, row)
+            ]
+        if _in_bits(spec, rule_of(spec)):
+            terms = [term / sp.log(2) for term in terms]
+        rows.append(terms)
+    outputs = len(rows[0])
     if grouping == "element":
-        value = sympy.Add(*(term for row in rows for term in row))
-        count = examples * outputs
+        value = sp.Add(*(term for row in rows for term in row))
+        count = len(rows) * outputs
+        examples: list[Expr | None] = [None] * len(rows)
     else:
-        inner = sympy.Rational(1, outputs) if grouping == "example_mean" else 1
-        value = sympy.Add(*(inner * sympy.Add(*row) for row in rows))
-        count = examples
+        inner = sp.Rational(1, outputs) if grouping == "example_mean" else 1
+        per_example = [inner * sp.Add(*row) for row in rows]
+        value, count = sp.Add(*per_example), len(rows)
+        examples = [from_sympy(e) for e in per_example]
     if spec.reduction == "mean":
         value = value / count
-    return tuple(tuple(closed_form(term) for term in row) for row in rows), closed_form(value)
+    closed_terms: list[list[Expr | None]] = [[from_sympy(t) for t in row] for row in rows]
+    return Closed(closed_terms, examples, from_sympy(value))
 
 
 def exact_loss(kind: str, outputs: list[Any], targets: list[Fraction]) -> Any:
     """A network's loss over one example's outputs (SymPy expressions), in closed form: the
-    terms of `dlcalc loss`, summed, or averaged for mse and mae."""
-    sympy = exact_sympy()
-    spec = LossSpec(kind, (), (), "sum")
-    terms = [_exact_term(spec, o, t) for o, t in zip(outputs, targets)]
-    if kind == "cce":
-        terms = [-_xlog(rational(t), o, sympy.log) for o, t in zip(outputs, targets)]
-    total = sympy.Add(*terms)
+    terms of `dlcalc loss`, summed, or averaged for mse and mae. (The losses a network file
+    takes have one formula whatever the output, so the branch is chosen by the target alone.)"""
+    from dlcalc.steps.sympy_bridge import sympy
+
+    rule = LOSSES[kind]
+    terms = [exact_term(rule.term(0.5, float(t), 1.0), o, t) for o, t in zip(outputs, targets)]
+    total = sympy().Add(*terms)
     return total / len(outputs) if kind in ("mse", "mae") else total
-
-
-def _exact_row(spec: LossSpec, p: list[Fraction], t: list[Fraction]) -> list[Any]:
-    sympy = exact_sympy()
-    if spec.from_logits and spec.kind in ("cce", "sparse_cce"):
-        log_total = sympy.log(sympy.Add(*(sympy.exp(rational(z)) for z in p)))
-        return [-_xlog(rational(y), rational(z) - log_total, lambda v: v) for z, y in zip(p, t)]
-    total = sum(p, Fraction(0)) if _renormalises(spec) else Fraction(1)
-    return [
-        _exact_term(spec, _clip(pj / total, spec), _clip(tj, spec) if spec.kind == "kl" else tj)
-        for pj, tj in zip(p, t)
-    ]
-
-
-def _exact_term(spec: LossSpec, p: Any, t: Fraction) -> Any:
-    """One term in closed form; ``p`` is a number, or a SymPy expression (for backprop)."""
-    sympy = exact_sympy()
-    P = rational(p) if isinstance(p, Fraction) else p
-    T = rational(t)
-    e = P - T
-    kind = spec.kind
-    if kind in ("mse", "sse"):
-        return e**2
-    if kind == "half_sse":
-        return e**2 / 2
-    if kind == "mae":
-        return abs(e)
-    if kind == "huber":
-        d = rational(Fraction(str(spec.delta)))
-        return e**2 / 2 if abs(e) <= d else d * (abs(e) - d / 2)
-    if kind == "log_cosh":
-        return sympy.log(sympy.cosh(e))
-    if kind == "bce" and spec.from_logits:
-        return sympy.Max(P, 0) - P * T + sympy.log(1 + sympy.exp(-abs(P)))
-    if kind == "bce":
-        return -(_xlog(T, P, sympy.log) + _xlog(1 - T, 1 - P, sympy.log))
-    if kind in ("cce", "sparse_cce"):
-        return -_xlog(T, P, sympy.log)
-    if kind == "kl":
-        return _xlog(T, T / P, sympy.log)
-    margin = sympy.Max(0, 1 - T * P)
-    return margin if kind == "hinge" else margin**2
 
 
 # --- checks and notes --------------------------------------------------------------------
@@ -527,7 +479,7 @@ def _error(message: str, expected: str, suggestion: str | None) -> DlcalcError:
     )
 
 
-def _notes(spec: LossSpec, kind: LossKind) -> tuple[str, ...]:
+def _notes(spec: LossSpec, kind: LossRule) -> tuple[str, ...]:
     notes = []
     if spec.log2 and kind.logarithmic:
         notes.append("in bits: every logarithm is log₂ = ln/ln 2 (--log2)")

@@ -183,23 +183,16 @@ def _softmax(spec: Any) -> Built:
 
 
 def _loss(spec: Any) -> Built:
-    from dlcalc.solve.losses import KINDS, solve_loss
+    from dlcalc.render.working import step_text  # until check carries steps to its printer
+    from dlcalc.solve.losses import rule_of, solve_loss
 
     def answers(spec: Any) -> Answers:
-        result = solve_loss(spec)
-        working = f"{result.formula}; {result.reduction_working}"
-        values: Answers = {"L": Worked(result.value, working)}
-        several = len(result.gradient) > 1
-        for i, row in enumerate(result.gradient):
-            for j, value in enumerate(row):
-                name = f"dL/dp_{i + 1}_{j + 1}" if several else f"dL/dp_{j + 1}"
-                gradient = f"{result.terms[i][j].gradient_working}·{result.scale}"
-                values[name] = Worked(value, f"{gradient} = {num(value)}")
-        return values
+        steps = solve_loss(spec)._replace(with_gradient=True).steps  # gradients answerable too
+        return {s.name: Worked(s.value, step_text(s)) for s in steps}  # type: ignore[arg-type]
 
     correct = answers(spec)
     mistakes: dict[str, str] = {}
-    if KINDS[spec.kind].logarithmic and not spec.log2:
+    if rule_of(spec).logarithmic and not spec.log2:
         mistakes["log10"] = "log₁₀ in place of the natural log"
     other = "sum" if spec.reduction == "mean" else "mean"
     mistakes[f"reduction-{other}"] = f"the {other} over the terms in place of the {spec.reduction}"

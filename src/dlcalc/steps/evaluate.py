@@ -54,6 +54,8 @@ FUNCTIONS: dict[str, Callable[..., float]] = {
     "φ": normal_pdf,
     "softplus": softplus,
     "clip": lambda x, low, high: min(max(x, low), high),
+    "sign": lambda x: float((x > 0) - (x < 0)),
+    "cosh": math.cosh,
 }
 
 

@@ -78,6 +78,8 @@ def _function(name: str) -> Any:
         "φ": lambda a: sp.exp(-(a**2) / 2) / sp.sqrt(2 * sp.pi),
         "softplus": lambda a: sp.log(1 + sp.exp(a)),
         "clip": lambda a, low, high: sp.Min(sp.Max(a, low), high),
+        "sign": sp.sign,
+        "cosh": sp.cosh,
     }
     return functions[name]
 
@@ -108,7 +110,17 @@ def from_sympy(expression: Any) -> Expr:
             inverse = base ** (-exponent)
             return Div(Num(1), from_sympy(inverse))
         return Pow(from_sympy(base), from_sympy(exponent))
-    names = {"exp": "exp", "log": "ln", "tanh": "tanh", "erf": "erf", "Abs": "abs"}
+    names = {
+        "exp": "exp",
+        "log": "ln",
+        "tanh": "tanh",
+        "cosh": "cosh",
+        "erf": "erf",
+        "Abs": "abs",
+        "Max": "max",
+        "Min": "min",
+        "sign": "sign",
+    }
     name = type(e).__name__
     if name in names:
         return Call(names[name], tuple(from_sympy(a) for a in e.args))

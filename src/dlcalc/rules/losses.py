@@ -1,0 +1,222 @@
+"""Every loss, defined once: each term's value and gradient (float64, numerically stable) and
+their formulas as trees, in general and for the branch that applies to a (p, y) pair.
+
+``dlcalc loss`` and ``dlcalc backprop`` both use these definitions; the closed forms of
+``--exact`` come from the same trees (:func:`exact_term`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from dlcalc.steps.evaluate import sigmoid
+from dlcalc.steps.expr import HALF, Cases, Expr, Num, Rel, Sym, call, exp, ln
+
+P, Y, Z, DELTA = Sym("p"), Sym("y"), Sym("z"), Sym("δ")
+ZERO = Num(0)
+KERAS_EPSILON = Fraction(1, 10**7)
+LN2 = math.log(2)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One term at a (p, y) pair: its value and ∂ℓ/∂p, and the formulas of the branch that
+    gives them (with the condition that selects it, and a note where the gradient is set)."""
+
+    value: float
+    gradient: float
+    formula: Expr
+    gradient_formula: Expr
+    condition: Expr | None = None
+    gradient_note: str = ""
+
+
+Term = Callable[[float, float, float], Piece]
+"""(p, y, δ) → the term."""
+
+
+@dataclass(frozen=True)
+class LossRule:
+    formula: Expr
+    gradient: Expr
+    grouping: str
+    """"element", "example_mean" (hinge) or "example_sum" (distributions)."""
+    term: Term
+    logarithmic: bool = False
+    remark: str = ""
+    """What the formula needs said (``y = ±1``, ``over the classes``)."""
+
+
+def _xlogy(x: float, y: float) -> float:
+    """x·ln y, and 0 where x = 0 (so that 0·ln 0 does not appear)."""
+    return 0.0 if x == 0 else x * math.log(y)
+
+
+def _xlog1py(x: float, y: float) -> float:
+    """x·ln(1 + y), exact for tiny y (ln(1 − 10⁻¹²) is not 0)."""
+    return 0.0 if x == 0 else x * math.log1p(y)
+
+
+def _sign(e: float) -> float:
+    return float((e > 0) - (e < 0))
+
+
+SQUARE = (P - Y) ** 2
+
+
+def _sq(p: float, t: float, d: float) -> Piece:
+    e = p - t
+    return Piece(e * e, 2 * e, SQUARE, 2 * (P - Y))
+
+
+def _half_sq(p: float, t: float, d: float) -> Piece:
+    e = p - t
+    return Piece(e * e / 2, e, HALF * SQUARE, P - Y)
+
+
+def _abs(p: float, t: float, d: float) -> Piece:
+    e = p - t
+    return Piece(abs(e), _sign(e), call("abs", P - Y), call("sign", P - Y))
+
+
+def _huber(p: float, t: float, d: float) -> Piece:
+    e = p - t
+    if abs(e) <= d:
+        return Piece(e * e / 2, e, HALF * SQUARE, P - Y, Rel("≤", call("abs", P - Y), DELTA))
+    return Piece(
+        d * (abs(e) - d / 2),
+        d * _sign(e),
+        DELTA * (call("abs", P - Y) - HALF * DELTA),
+        DELTA * call("sign", P - Y),
+        Rel(">", call("abs", P - Y), DELTA),
+    )
+
+
+def _log_cosh(p: float, t: float, d: float) -> Piece:
+    e = p - t
+    value = abs(e) + math.log1p(math.exp(-2 * abs(e))) - LN2
+    return Piece(value, math.tanh(e), ln(call("cosh", P - Y)), call("tanh", P - Y))
+
+
+BCE = -(Y * ln(P) + (1 - Y) * ln(1 - P))
+
+
+def _bce(p: float, t: float, d: float) -> Piece:
+    value = -(_xlogy(t, p) + _xlog1py(1 - t, -p))
+    if 0 < p < 1:
+        return Piece(value, (p - t) / (p * (1 - p)), BCE, (P - Y) / (P * (1 - P)))
+    # a certain and right prediction: the loss is 0 and flat there, as in PyTorch
+    return Piece(value, 0.0, BCE, ZERO, gradient_note="p = y: the loss is 0 and flat")
+
+
+def _bce_logits(z: float, t: float, d: float) -> Piece:
+    value = max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
+    formula = call("max", Z, ZERO) - Z * Y + ln(1 + exp(-call("abs", Z)))
+    return Piece(value, sigmoid(z) - t, formula, call("σ", Z) - Y)
+
+
+def _cce(p: float, t: float, d: float) -> Piece:
+    if t == 0:
+        return Piece(0.0, 0.0, ZERO, ZERO, Rel("=", Y, ZERO))
+    return Piece(-t * math.log(p), -t / p, -(Y * ln(P)), -Y / P)
+
+
+def _kl(p: float, t: float, d: float) -> Piece:
+    if t == 0:
+        return Piece(0.0, 0.0, ZERO, ZERO, Rel("=", Y, ZERO))
+    return Piece(t * math.log(t / p), -t / p, Y * ln(Y / P), -Y / P)
+
+
+HINGE = call("max", ZERO, 1 - Y * P)
+
+
+def _hinge(p: float, t: float, d: float) -> Piece:
+    margin = 1 - t * p
+    inside = Rel(">", 1 - Y * P, ZERO)
+    if margin > 0:
+        return Piece(margin, -t, HINGE, -Y, inside)
+    return Piece(0.0, 0.0, HINGE, ZERO, Rel("≤", 1 - Y * P, ZERO))
+
+
+def _squared_hinge(p: float, t: float, d: float) -> Piece:
+    margin = max(1 - t * p, 0.0)
+    return Piece(margin * margin, -2 * t * margin, HINGE**2, -2 * Y * HINGE)
+
+
+LOSSES: dict[str, LossRule] = {
+    "mse": LossRule(SQUARE, 2 * (P - Y), "element", _sq),
+    "sse": LossRule(SQUARE, 2 * (P - Y), "element", _sq),
+    "half_sse": LossRule(HALF * SQUARE, P - Y, "element", _half_sq),
+    "mae": LossRule(call("abs", P - Y), call("sign", P - Y), "element", _abs),
+    "huber": LossRule(
+        Cases(
+            (
+                (HALF * SQUARE, Rel("≤", call("abs", P - Y), DELTA)),
+                (DELTA * (call("abs", P - Y) - HALF * DELTA), None),
+            )
+        ),
+        Cases(((P - Y, Rel("≤", call("abs", P - Y), DELTA)), (DELTA * call("sign", P - Y), None))),
+        "element",
+        _huber,
+    ),
+    "log_cosh": LossRule(ln(call("cosh", P - Y)), call("tanh", P - Y), "element", _log_cosh),
+    "bce": LossRule(BCE, (P - Y) / (P * (1 - P)), "element", _bce, logarithmic=True),
+    "cce": LossRule(
+        -(Y * ln(P)),
+        -Y / P,
+        "example_sum",
+        _cce,
+        logarithmic=True,
+        remark="summed over the classes",
+    ),
+    "sparse_cce": LossRule(
+        -(Y * ln(P)),
+        -Y / P,
+        "example_sum",
+        _cce,
+        logarithmic=True,
+        remark="summed over the classes, y one-hot: −ln p[label]",
+    ),
+    "kl": LossRule(
+        Y * ln(Y / P),
+        -Y / P,
+        "example_sum",
+        _kl,
+        logarithmic=True,
+        remark="summed over the classes (0·ln 0 = 0)",
+    ),
+    "hinge": LossRule(
+        HINGE,
+        Cases(((-Y, Rel(">", 1 - Y * P, ZERO)), (ZERO, None))),
+        "example_mean",
+        _hinge,
+        remark="y = ±1",
+    ),
+    "squared_hinge": LossRule(
+        HINGE**2, -2 * Y * HINGE, "example_mean", _squared_hinge, remark="y = ±1"
+    ),
+}
+BCE_LOGITS = LossRule(
+    call("max", Z, ZERO) - Z * Y + ln(1 + exp(-call("abs", Z))),
+    call("σ", Z) - Y,
+    "element",
+    _bce_logits,
+    logarithmic=True,
+    remark="from logits z, stable",
+)
+CCE_LOGITS_FORMULA = -(Y * ln(call("softmax", Z)))
+"""−y·ln softmax(z)_j, each class's term on logits; ∂L/∂z_j = softmax(z)_j·Σy − y_j."""
+
+
+def exact_term(piece: Piece, p: Any, t: Fraction, delta: Fraction = Fraction(1)) -> Any:
+    """The term's closed form (SymPy), from the branch's own tree; ``p`` is a number or a SymPy
+    expression (a network's output, for ``backprop --exact``)."""
+    from dlcalc.steps.sympy_bridge import rational, to_sympy
+
+    value = rational(p) if isinstance(p, Fraction) else p
+    symbols = {"p": value, "z": value, "y": rational(t), "δ": rational(delta)}
+    return to_sympy(piece.formula, symbols)
