@@ -320,7 +320,8 @@ def _average(
     total = math.fsum(values)
     shown = _sum([Num(v) for v in values])
     if count == 1:
-        formula: Expr = Sum(index, part) if len(values) > 1 else part
+        only = Sym(part.name, part.sub.replace(index, "1"))
+        formula: Expr = Sum(index, part) if len(values) > 1 else only
         return step(name, symbol, formula, {}, total, stages=[shown], exact=exact)
     formula = Div(Sum(index, part), Num(count))
     return step(

@@ -85,6 +85,9 @@ def evaluate(node: Expr) -> float:
         except OverflowError:
             odd = exponent.is_integer() and int(exponent) % 2 == 1
             return -math.inf if base < 0 and odd else math.inf
+    if isinstance(node, Call) and node.name == "ln" and _one_plus(node.args[0]):
+        rest = node.args[0].terms[1:]  # type: ignore[attr-defined]
+        return math.log1p(math.fsum(evaluate(t) for t in rest))  # ln(1 − 10⁻¹²) ≠ 0
     if isinstance(node, Call):
         return float(FUNCTIONS[node.name](*(evaluate(a) for a in node.args)))
     if isinstance(node, Sym) and node.name == "π":
@@ -92,14 +95,17 @@ def evaluate(node: Expr) -> float:
     raise ValueError(f"cannot evaluate {node!r}")
 
 
+def _one_plus(node: Expr) -> bool:
+    return isinstance(node, Add) and node.terms[0] == Num(1) and len(node.terms) > 1
+
+
 def evaluate_calls(node: Expr) -> Expr:
     """The tree with every function of numbers alone replaced by its value."""
     if isinstance(node, Call) and node.name in FUNCTIONS and not _has_symbols(node):
         try:
-            args = [evaluate(a) for a in node.args]
             if node.name == "exp":
-                return Num(exp_value(args[0]))
-            return Num(FUNCTIONS[node.name](*args))
+                return Num(exp_value(evaluate(node.args[0])))
+            return Num(evaluate(node))
         except (ArithmeticError, ValueError):  # beyond any number: left as written
             return node
     return node.rebuild(tuple(evaluate_calls(child) for child in node.children()))
