@@ -7,10 +7,28 @@ from typing import Any
 
 from dlcalc import __version__
 from dlcalc.render.report import Column, Report, Table
-from dlcalc.solve.check import CheckResult, Problem
+from dlcalc.render.working import step_text, working_cell
+from dlcalc.solve.check import CheckResult, Marked, Problem
 from dlcalc.solve.marking import Exact, shown
+from dlcalc.steps.step import Step
 
 RIGHT, WRONG = "✓", "✗"
+DIGITS = 6
+"""Significant digits of the working shown beside a marked answer."""
+
+
+def _text(working: str | Step) -> str:
+    return working if isinstance(working, str) else step_text(working, DIGITS)
+
+
+def diagnosis(marked: Marked) -> str | None:
+    """``your 0.0821 is what you get with …: working`` (every mistake that fits)."""
+    if marked.correct or not marked.diagnoses:
+        return None
+    found = "; or with ".join(f"{d.description}: {_text(d.working)}" for d in marked.diagnoses)
+    if all(d.exact for d in marked.diagnoses):
+        return f"your {marked.given} is what you get with {found}"
+    return f"your {marked.given} is near what you get (rounding along the way) with {found}"
 
 
 def check_report(result: CheckResult) -> Report:
@@ -32,14 +50,15 @@ def check_report(result: CheckResult) -> Report:
                 m.name,
                 m.given,
                 shown(m.expected, result.channels_first),
-                m.working,
-                m.diagnosis or ("" if m.correct else "no known mistake gives this value"),
+                m.working if isinstance(m.working, str) else working_cell(m.working, True),
+                diagnosis(m) or ("" if m.correct else "no known mistake gives this value"),
             ]
         )
     meta = [result.source, f"marking: {result.rule}"]
     if result.convention:
         meta.append(f"convention: {result.convention}")
     return Report(
+        digits=DIGITS,
         title=f"Check: {result.kind} problem",
         meta=meta,
         tables=[table],
@@ -69,8 +88,8 @@ def check_json(result: CheckResult) -> dict[str, Any]:
                 "given": m.given,
                 "expected": _json_value(m.expected),
                 "correct": m.correct,
-                "working": m.working,
-                "diagnosis": m.diagnosis,
+                "working": _text(m.working),
+                "diagnosis": diagnosis(m),
                 "mistakes": [d.mistake for d in m.diagnoses],
             }
             for m in result.marked

@@ -238,6 +238,8 @@ _LATEX_SYMBOLS = {
     "≤": r"$\leq$",
     "…": r"\ldots{}",
     "→": r"$\to$",
+    "✓": r"$\checkmark$",
+    "✗": r"$\times$",
     "η": r"$\eta$",
     "∂": r"$\partial$",
     "Δ": r"$\Delta$",

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from dlcalc.errors import DlcalcError
 from dlcalc.solve.marking import Exact, Worked, agrees, near, significant_digits
 from dlcalc.spec.answers import Answer, Given
+from dlcalc.steps.step import Step
 
 Answers = dict[str, Worked]
 
@@ -32,7 +33,7 @@ class Problem(NamedTuple):
 class Diagnosis(NamedTuple):
     mistake: str
     description: str
-    working: str
+    working: str | Step
     exact: bool = True
     """Whether the mistake gives the student's value at the digits written (else only near it,
     as when rounded values are carried along)."""
@@ -42,19 +43,9 @@ class Marked(NamedTuple):
     name: str
     given: str
     expected: Exact
-    working: str
+    working: str | Step
     correct: bool
     diagnoses: tuple[Diagnosis, ...] = ()
-
-    @property
-    def diagnosis(self) -> str | None:
-        """``your 0.0821 is what you get with …: working`` (every mistake that fits)."""
-        if self.correct or not self.diagnoses:
-            return None
-        found = "; or with ".join(f"{d.description}: {d.working}" for d in self.diagnoses)
-        if all(d.exact for d in self.diagnoses):
-            return f"your {self.given} is what you get with {found}"
-        return f"your {self.given} is near what you get (rounding along the way) with {found}"
 
 
 class CheckResult(NamedTuple):

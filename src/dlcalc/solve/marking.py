@@ -12,6 +12,7 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_DOWN, Context, Decimal, localconte
 from typing import NamedTuple
 
 from dlcalc.spec.answers import Given
+from dlcalc.steps.step import Step
 
 Exact = float | int | tuple[int, ...]
 
@@ -20,10 +21,11 @@ FLOAT_SLACK = Decimal("1e-14")
 
 
 class Worked(NamedTuple):
-    """A correct value and how it is obtained (the solver's own working)."""
+    """A correct value and how it is obtained: the solver's own step (printed by each format),
+    or its working as text."""
 
     value: Exact
-    working: str
+    working: str | Step
 
 
 def agrees(given: Given, exact: Exact, rel_tol: float | None = None) -> bool:

@@ -95,13 +95,12 @@ Built = tuple[Answers, dict[str, str], Callable[[str], Answers]]
 
 
 def _activate(spec: Any) -> Built:
-    from dlcalc.render.working import step_text  # until check carries steps to its printer
     from dlcalc.solve.activations import solve_activate
 
     def answers(spec: Any, derivatives: bool = True) -> Answers:
         result = solve_activate(spec)
         steps = result.steps if derivatives else [row.value for row in result.rows]
-        return {s.name: Worked(s.value, step_text(s)) for s in steps}  # type: ignore[arg-type]
+        return {s.name: Worked(s.value, s) for s in steps}  # type: ignore[arg-type]
 
     mistakes: dict[str, str] = {}
     if spec.function in ("sigmoid", "tanh", "softplus"):
@@ -125,7 +124,7 @@ def _activate(spec: Any) -> Built:
         scaled = tuple(_number(x.value * LN10) for x in spec.xs)
         wrong = answers(spec._replace(xs=scaled), derivatives=False)
         return {
-            name: Worked(w.value, f"with 10^x = e^(x·ln 10): {w.working}")
+            name: Worked(w.value, f"with 10^x = e^(x·ln 10): {_written(w)}")
             for name, w in zip(correct, wrong.values())
         }
 
@@ -153,12 +152,11 @@ def _sigmoid_slips(correct: Answers, mistake: str) -> Answers:
 
 
 def _softmax(spec: Any) -> Built:
-    from dlcalc.render.working import step_text  # until check carries steps to its printer
     from dlcalc.rules.softmax import OVERFLOW
     from dlcalc.solve.softmax import solve_softmax
 
     def answers(spec: Any) -> Answers:
-        return {s.name: Worked(s.value, step_text(s)) for s in solve_softmax(spec).steps}  # type: ignore[arg-type]
+        return {s.name: Worked(s.value, s) for s in solve_softmax(spec).steps}  # type: ignore[arg-type]
 
     correct = answers(spec)
     t = spec.temperature.value
@@ -176,19 +174,18 @@ def _softmax(spec: Any) -> Built:
             return {"L": _log10(correct["L"])}
         wrong = answers(spec._replace(temperature=_number(t / LN10)))
         return {
-            n: Worked(w.value, f"with 10^z = e^(z·ln 10): {w.working}") for n, w in wrong.items()
+            n: Worked(w.value, f"with 10^z = e^(z·ln 10): {_written(w)}") for n, w in wrong.items()
         }
 
     return correct, mistakes, variant
 
 
 def _loss(spec: Any) -> Built:
-    from dlcalc.render.working import step_text  # until check carries steps to its printer
     from dlcalc.solve.losses import rule_of, solve_loss
 
     def answers(spec: Any) -> Answers:
         steps = solve_loss(spec)._replace(with_gradient=True).steps  # gradients answerable too
-        return {s.name: Worked(s.value, step_text(s)) for s in steps}  # type: ignore[arg-type]
+        return {s.name: Worked(s.value, s) for s in steps}  # type: ignore[arg-type]
 
     correct = answers(spec)
     mistakes: dict[str, str] = {}
@@ -205,10 +202,17 @@ def _loss(spec: Any) -> Built:
     return correct, mistakes, variant
 
 
+def _written(worked: Worked) -> str:
+    """A working as text, for a mistake's working built around it."""
+    from dlcalc.render.working import step_text  # until mistakes are variants of the rules
+
+    return worked.working if isinstance(worked.working, str) else step_text(worked.working)
+
+
 def _log10(worked: Worked) -> Worked:
     """A value of natural logs as it is with log₁₀ instead (ln x/ln 10)."""
     value = float(worked.value) / LN10  # type: ignore[arg-type]
-    return Worked(value, f"({worked.working})/ln 10 = {num(value)}")
+    return Worked(value, f"({_written(worked)})/ln 10 = {num(value)}")
 
 
 def _number(value: float) -> Number:
