@@ -358,7 +358,7 @@ def test_latex_typesets_the_symbols() -> None:
                   "-f", "latex")  # fmt: skip
     assert r"$\bar{g}$" in run.out and r"$\rho$" in run.out and r"$\varepsilon$" in run.out
     adam = run_cli("optimize", "adam", "--grads", "0.2", "--start", "w=0.5", "-f", "latex")
-    assert r"$\eta$$\cdot$$\hat{m}$/($\surd$$\hat{v}$ + $\varepsilon$)" in adam.out
+    assert r"$\eta$$\cdot$$\hat{m}$/\allowbreak{}($\surd$$\hat{v}$ + $\varepsilon$)" in adam.out
     assert "\u0302" not in adam.out and "ε" not in adam.out
 
 

@@ -139,3 +139,12 @@ def test_check_marks_every_step_of_the_working(function, tmp_path) -> None:
     marked = json.loads(run.out)["answers"]
     assert [m["name"] for m in marked] == [s["name"] for s in data["working"]]
     assert all(m["correct"] for m in marked)
+
+
+def test_the_readme_working_example_is_current() -> None:
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = next(line for line in readme.splitlines() if line.startswith('{"name": "sigmoid(0.5)"'))
+    run = run_cli("activate", "sigmoid", "0.5", "-f", "json")
+    assert json.loads(shown) == json.loads(run.out)["working"][0]

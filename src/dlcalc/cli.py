@@ -47,6 +47,11 @@ class ShapesConvention(str, Enum):
     pytorch = "pytorch"
 
 
+STANDALONE_OPTION = typer.Option(
+    False,
+    "--standalone",
+    help="With --format latex: a complete document (preamble included) for pdflatex.",
+)
 FORMAT_OPTION = typer.Option(
     None,
     "--format",
@@ -61,15 +66,22 @@ def _show(
     output_format: OutputFormat | None,
     as_json: Callable[[], dict[str, Any]],
     as_report: Callable[[], Report],
+    standalone: bool = False,
 ) -> None:
     """Print a result as JSON or as a report, in the chosen (or the terminal's) format."""
     from dlcalc.render.formats import choose_format, emit, emit_json
 
     fmt = choose_format(output_format.value if output_format else None, sys.stdout)
+    if standalone and fmt != "latex":
+        raise DlcalcError(
+            "--standalone makes a LaTeX document, but the format is " + fmt,
+            location=Location("<command line>"),
+            expected="--format latex with --standalone",
+        )
     if fmt == "json":
         emit_json(as_json())
     else:
-        emit(as_report(), fmt)
+        emit(as_report(), fmt, standalone=standalone)
 
 
 def _version(value: bool) -> None:
@@ -96,6 +108,7 @@ def shapes(
         show_default=False,
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
     convention: ShapesConvention | None = typer.Option(
         None,
         "--convention",
@@ -132,6 +145,7 @@ def shapes(
         output_format,
         lambda: shapes_json(result),
         lambda: shapes_report(result, channels_first=channels_first),
+        standalone=standalone,
     )
 
 
@@ -186,6 +200,7 @@ def activate(
         False, "--plot", help="Draw the function and its derivative over the values' span."
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """Value and derivative of an activation function, with formulas and values substituted."""
     from dlcalc.parse.calculators import parse_activate
@@ -206,6 +221,7 @@ def activate(
         output_format,
         lambda: activate_json(result, digits),
         lambda: activate_report(result, digits),
+        standalone=standalone,
     )
 
 
@@ -225,6 +241,7 @@ def softmax(
     exact: bool = typer.Option(False, "--exact", help="Also the closed forms (SymPy)."),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
     output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """Softmax probabilities with every exponential shown, log-softmax, arg max, and with a
     target the cross-entropy loss and its gradient."""
@@ -238,6 +255,7 @@ def softmax(
         output_format,
         lambda: softmax_json(result, digits),
         lambda: softmax_report(result, digits),
+        standalone=standalone,
     )
 
 
@@ -280,6 +298,7 @@ def loss(
     exact: bool = typer.Option(False, "--exact", help="Also the closed forms (SymPy)."),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
     output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """A loss with every term written out, the reduction, and (--grad) its gradient."""
     from dlcalc.parse.calculators import parse_loss
@@ -292,7 +311,12 @@ def loss(
     )
     spec = parse_loss(kind, pred, target, reduction.value if reduction else None, options)
     result = solve_loss(spec)
-    _show(output_format, lambda: loss_json(result, spec), lambda: loss_report(result, spec))
+    _show(
+        output_format,
+        lambda: loss_json(result, spec),
+        lambda: loss_report(result, spec),
+        standalone=standalone,
+    )
 
 
 @app.command()
@@ -319,6 +343,7 @@ def backprop(
         False, "--exact", help="Also the first step's closed forms (SymPy): outputs, E, ∂E/∂p."
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """Forward pass, loss, every chain-rule term and the weight updates of a small network."""
     from dlcalc.parse.calculators import backprop_overrides
@@ -332,7 +357,12 @@ def backprop(
         spec, rate, epochs, relu_grad_at_zero, only, digits, change or (), exact
     )
     result = solve_backprop(spec, options)
-    _show(output_format, lambda: backprop_json(result), lambda: backprop_report(result, digits))
+    _show(
+        output_format,
+        lambda: backprop_json(result),
+        lambda: backprop_report(result, digits),
+        standalone=standalone,
+    )
 
 
 class OptimizerConvention(str, Enum):
@@ -390,6 +420,7 @@ def optimize(
     ),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown (1 to 17)."),
     output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """Optimizer update steps with every state update written out, in the course's, PyTorch's
     or Keras's convention."""
@@ -432,7 +463,12 @@ def optimize(
             digits,
         )
     result = solve_optimize(spec)
-    _show(output_format, lambda: optimize_json(result), lambda: optimize_report(result))
+    _show(
+        output_format,
+        lambda: optimize_json(result),
+        lambda: optimize_report(result),
+        standalone=standalone,
+    )
 
 
 @app.command()
@@ -466,6 +502,7 @@ def check(
         False, "--channels-first", help="Shapes are written C×H×W, as PyTorch does."
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """Mark answers to a problem (✓/✗ with the working), and name the mistake behind a wrong one.
 
@@ -488,12 +525,22 @@ def check(
     spec = read_problem(read_source(problem_path(problem_file)))
     problem = solve_problem(spec, channels_first)
     if list_names:
-        _show(output_format, lambda: names_json(problem), lambda: names_report(problem))
+        _show(
+            output_format,
+            lambda: names_json(problem),
+            lambda: names_report(problem),
+            standalone=standalone,
+        )
         return
     answers = chosen_answers(spec.sections, spec.source, answers_file, answer or (), notes)
     given = tuple((a, read_value(a)) for a in answers)
     result = mark(problem, given, rel_tol, channels_first)
-    _show(output_format, lambda: check_json(result), lambda: check_report(result))
+    _show(
+        output_format,
+        lambda: check_json(result),
+        lambda: check_report(result),
+        standalone=standalone,
+    )
     if result.right < len(result.marked):
         raise typer.Exit(1)
 
@@ -506,7 +553,11 @@ app.add_typer(problems_app, name="problems")
 
 
 @problems_app.callback(invoke_without_command=True)
-def problems(ctx: typer.Context, output_format: OutputFormat | None = FORMAT_OPTION) -> None:
+def problems(
+    ctx: typer.Context,
+    output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
+) -> None:
     """List the library's problems, each with a one-line description."""
     if ctx.invoked_subcommand is not None:
         return
@@ -514,7 +565,12 @@ def problems(ctx: typer.Context, output_format: OutputFormat | None = FORMAT_OPT
     from dlcalc.render.library import library_json, library_report
 
     found = library()
-    _show(output_format, lambda: library_json(found), lambda: library_report(found))
+    _show(
+        output_format,
+        lambda: library_json(found),
+        lambda: library_report(found),
+        standalone=standalone,
+    )
 
 
 @problems_app.command("show")
@@ -525,6 +581,7 @@ def problems_show(
         False, "--remarks", help="Also the remarks: source, published results, the notes' slips."
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """Print a problem: its statement, its file, and the names its answers go by (the remarks,
     which may give answers away, only with --remarks)."""
@@ -539,6 +596,7 @@ def problems_show(
         output_format,
         lambda: problem_json(shown, remarks),
         lambda: problem_report(shown, remarks),
+        standalone=standalone,
     )
 
 

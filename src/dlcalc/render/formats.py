@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TextIO, cast
 
-from dlcalc.render.math_latex import LatexPrinter
+from dlcalc.render.latex import document, latex_report
 from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.report import Cell, Column, Report, Table, resolve
 
@@ -26,11 +26,16 @@ def choose_format(requested: str | None, stream: TextIO) -> Format:
     return "rich" if stream.isatty() else "plain"
 
 
-def emit(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
-    """Print ``report`` in ``fmt`` (JSON is printed from the result, by :func:`emit_json`)."""
+def emit(
+    report: Report, fmt: Format, stream: TextIO | None = None, standalone: bool = False
+) -> None:
+    """Print ``report`` in ``fmt`` (JSON is printed from the result, by :func:`emit_json`);
+    ``standalone``: LaTeX as a whole document."""
     out = stream or sys.stdout
     if fmt == "rich":
         _rich(resolve(report, text_cell(report.digits)), out)
+    elif standalone:
+        out.write(document(render(report, fmt)))
     else:
         out.write(render(report, fmt))
 
@@ -38,7 +43,7 @@ def emit(report: Report, fmt: Format, stream: TextIO | None = None) -> None:
 def render(report: Report, fmt: Format) -> str:
     """``report`` as text in a format other than Rich."""
     if fmt == "latex":
-        return _latex(resolve(report, latex_cell(report.digits)))
+        return latex_report(report)
     return _PRINTERS[fmt](resolve(report, text_cell(report.digits)))
 
 
@@ -53,22 +58,6 @@ def text_cell(digits: int) -> Callable[[Cell], str]:
         if cell.condition is not None:
             text += f" since {printer.print(cell.condition)}"
         return f"{text} {cell.words}" if cell.words else text
-
-    return write
-
-
-def latex_cell(digits: int) -> Callable[[Cell], str]:
-    """Writes a cell as LaTeX: text escaped, mathematics in ``$…$``."""
-    printer = LatexPrinter(digits)
-
-    def write(cell: Cell) -> str:
-        if isinstance(cell, str):
-            return latex_text(cell)
-        text = printer.chain(cell.parts)
-        if cell.condition is not None:
-            text += rf"\quad\text{{since }}{printer.print(cell.condition)}"
-        words = f" {latex_text(cell.words)}" if cell.words else ""
-        return f"${text}${words}"
 
     return write
 
@@ -224,142 +213,6 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("*", "\\*")
 
 
-_LATEX_SYMBOLS = {
-    "·": r"$\cdot$",
-    "−": "$-$",
-    "×": r"$\times$",
-    "⌊": r"$\lfloor$",
-    "⌋": r"$\rfloor$",
-    "⌈": r"$\lceil$",
-    "⌉": r"$\rceil$",
-    "γ": r"$\gamma$",
-    "β": r"$\beta$",
-    "≥": r"$\geq$",
-    "≤": r"$\leq$",
-    "…": r"\ldots{}",
-    "→": r"$\to$",
-    "✓": r"$\checkmark$",
-    "✗": r"$\times$",
-    "η": r"$\eta$",
-    "∂": r"$\partial$",
-    "Δ": r"$\Delta$",
-    "½": r"$\frac{1}{2}$",
-    "Σ": r"$\Sigma$",
-    "←": r"$\leftarrow$",
-    "′": r"$'$",
-    "σ": r"$\sigma$",
-    "δ": r"$\delta$",
-    "θ": r"$\theta$",
-    "ε": r"$\varepsilon$",
-    "μ": r"$\mu$",
-    "ρ": r"$\rho$",
-    "α": r"$\alpha$",
-    "λ": r"$\lambda$",
-    "τ": r"$\tau$",
-    "Π": r"$\Pi$",
-    "π": r"$\pi$",
-    "√": r"$\surd$",
-    "²": r"$^2$",
-    "ᵢ": r"$_i$",
-    "ψ": r"$\psi$",
-    "ḡ": r"$\bar{g}$",
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "'": r"\textquotesingle{}",
-}
-_LATEX_TABLE = str.maketrans(_LATEX_SYMBOLS)
-
-
-def latex_text(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped and the math symbols typeset."""
-    # a letter with a combining hat (m̂) is one symbol: set it aside before escaping
-    text = re.sub(r"(\w)\u0302", "\x00\\1", text)
-    # "--" would typeset as a dash: keep option names such as --convention as written
-    escaped = text.translate(_LATEX_TABLE).replace("--", "-{}-")
-    return re.sub("\x00(.)", r"$\\hat{\1}$", escaped)
-
-
-_MATH_SYMBOLS = {
-    "·": r" \cdot ",
-    "−": "-",
-    "σ": r"\sigma ",
-    "∂": r"\partial ",
-    "δ": r"\delta ",
-    "Σ": r"\sum ",
-    "η": r"\eta ",
-    "θ": r"\theta ",
-    "½": r"\tfrac{1}{2}",
-    "²": "^2",
-    "′": "'",
-    "…": r"\ldots ",
-    "←": r"\leftarrow ",
-}
-_MATH_TABLE = str.maketrans(_MATH_SYMBOLS)
-
-
-def _escape_name(name: str) -> str:
-    """A parameter or neuron name inside math: its underscores and percent signs escaped."""
-    return name.replace("\\_", "_").replace("_", "\\_").replace("%", "\\%")
-
-
-def latex_math(text: str) -> str:
-    """Working text as LaTeX math (``∂E/∂w5`` as a fraction, ``out_h1`` as out with subscript
-    h1, ``e^(x)`` as a power); the first top-level `` = `` becomes the alignment point ``&=``."""
-    text = re.sub(
-        r"\b(out|net)_([^\s·,=(){}/]+)",
-        lambda m: rf"\mathrm{{{m[1]}}}_{{{_escape_name(m[2])}}}",
-        text,
-    )
-    text = re.sub(r"([δb])_([^\s·,=(){}/]+)", lambda m: f"{m[1]}_{{{_escape_name(m[2])}}}", text)
-    text = re.sub(r"\b(\w+_\w+)", lambda m: _escape_name(m[1]), text)
-    text = re.sub(r"∂([^\s/·]+)/∂([^\s·=]+)", r"\\frac{∂\1}{∂\2}", text)
-    text = re.sub(r"e\^\(([^()]*)\)", r"e^{\1}", text)
-    text = re.sub(r"\^(−?[\d.]+)", r"^{\1}", text)
-    text = text.translate(_MATH_TABLE)
-    left, sep, right = text.partition(" = ")
-    return f"{left} &= {right}" if sep else text
-
-
-def _latex(report: Report) -> str:
-    lines = [f"\\section*{{{latex_text(report.title)}}}"]
-    lines += [f"{meta}\\\\" for meta in report.meta]
-    if report.latex:
-        lines.append("\\begin{align*}")
-        lines += [f"{latex_math(line)} \\\\" for line in report.latex[:-1]]
-        lines += [latex_math(report.latex[-1]), "\\end{align*}"]
-    for table in [] if report.latex else report.tables:
-        spec = "".join("r" if c.align == "right" else "l" for c in table.columns)
-        if table.title:
-            lines.append(f"\\subsection*{{{latex_text(table.title)}}}")
-        lines += [f"\\begin{{tabular}}{{{spec}}}", "\\hline"]
-        lines.append(" & ".join(latex_text(c.header) for c in table.columns) + " \\\\ \\hline")
-        lines += [" & ".join(row) + " \\\\" for row in table.rows]  # type: ignore[arg-type]
-        if table.footer:
-            lines.append("\\hline")
-            lines += [" & ".join(row) + " \\\\" for row in table.footer]  # type: ignore[arg-type]
-        lines += ["\\hline", "\\end{tabular}", ""]
-    for title, drawing in report.figures:
-        lines += [f"\\subsection*{{{latex_text(title)}}}", "\\begin{verbatim}", *drawing]
-        lines += ["\\end{verbatim}"]
-    if report.notes:
-        lines.append("\\begin{enumerate}")
-        lines += [f"  \\item {latex_text(note)}" for note in report.notes]
-        lines.append("\\end{enumerate}")
-    if report.summary:
-        lines.append("\\begin{description}")
-        lines += [f"  \\item[{latex_text(label)}] {value}" for label, value in report.summary]
-        lines.append("\\end{description}")
-    return "\n".join(lines) + "\n"
-
-
 def _csv(report: Report) -> str:
     table = report.records or report.tables[0]
     buffer = io.StringIO()
@@ -372,7 +225,6 @@ def _csv(report: Report) -> str:
 _PRINTERS: dict[str, Callable[[Report], str]] = {
     "plain": _plain,
     "markdown": _markdown,
-    "latex": _latex,
     "csv": _csv,
 }
 

@@ -95,15 +95,20 @@ class LatexPrinter(Printer):
         if name in ("floor", "ceil"):
             return rf"\left\l{name}{self.print(args[0])}\right\r{name}"
         inside = ", ".join(self.print(a) for a in args)
-        head = OPERATORS.get(name) if node.primes == 0 else None
-        if head is None:
-            word = GREEK.get(name) or (
-                name if len(name) == 1 else rf"\operatorname{{{escape(name)}}}"
-            )
-            head = word + "'" * node.primes
+        head = self._head(node)
         if name in ("ln", "log10", "log2") and len(args) == 1 and precedence(args[0]) == ATOM:
             return f"{head} {inside}"
-        return rf"{head}\left({inside}\right)"
+        return head + self.paren(inside)
+
+    @staticmethod
+    def _head(node: Call) -> str:
+        r"""The function's name: ``\ln``, ``\sigma'``, ``\operatorname{ReLU}``."""
+        if node.primes == 0 and node.name in OPERATORS:
+            return OPERATORS[node.name]
+        word = GREEK.get(node.name) or (
+            node.name if len(node.name) == 1 else rf"\operatorname{{{escape(node.name)}}}"
+        )
+        return word + "'" * node.primes
 
     def _div(self, node: Div) -> str:
         return rf"\frac{{{self.print(node.num)}}}{{{self.print(node.den)}}}"
@@ -111,9 +116,9 @@ class LatexPrinter(Printer):
     def _pow(self, node: Pow) -> str:
         base = node.base
         if isinstance(base, Call) and base.name not in ("exp", "sqrt", "abs", "floor", "ceil"):
-            text = self._call(base)  # \tanh^{2}\left(x\right)
-            cut = text.index(r"\left(") if r"\left(" in text else len(text)
-            return f"{text[:cut]}^{{{self.print(node.exp)}}}{text[cut:]}"
+            inside = ", ".join(self.print(a) for a in base.args)
+            power = f"^{{{self.print(node.exp)}}}"
+            return self._head(base) + power + self.paren(inside)  # \tanh^{2}(x)
         return f"{self.wrap(base, ATOM)}^{{{self.print(node.exp)}}}"
 
     def _cases(self, node: Cases) -> str:
