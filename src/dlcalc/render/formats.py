@@ -47,6 +47,23 @@ def render(report: Report, fmt: Format) -> str:
     return _PRINTERS[fmt](resolve(report, text_cell(report.digits)))
 
 
+def markdown_with_latex(report: Report) -> str:
+    """Markdown whose mathematics is LaTeX in ``$…$`` (for Jupyter, which typesets it)."""
+    from dlcalc.render.latex import InlinePrinter
+
+    printer = InlinePrinter(report.digits)
+
+    def write(cell: Cell) -> str:
+        if isinstance(cell, str):
+            return cell
+        text = printer.chain(cell.parts)
+        if cell.condition is not None:
+            text += rf"\quad\text{{since }}{printer.print(cell.condition)}"
+        return f"${text}$" + (f" {cell.words}" if cell.words else "")
+
+    return _markdown(resolve(report, write))
+
+
 def text_cell(digits: int) -> Callable[[Cell], str]:
     """Writes a cell as Unicode text: ``ReLU′(0.5) = 1 since x > 0``."""
     printer = TextPrinter(digits)

@@ -91,7 +91,7 @@ class LatexPrinter(Printer):
         if name == "sqrt":
             return rf"\sqrt{{{self.print(args[0])}}}"
         if name == "abs":
-            return rf"\left|{self.print(args[0])}\right|"
+            return rf"\lvert {self.print(args[0])}\rvert"
         if name in ("floor", "ceil"):
             return rf"\left\l{name}{self.print(args[0])}\right\r{name}"
         inside = ", ".join(self.print(a) for a in args)
