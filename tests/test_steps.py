@@ -10,11 +10,11 @@ import pytest
 
 from conftest import run_cli
 from dlcalc.render.math_latex import latex
-from dlcalc.render.math_text import text
 from dlcalc.rules.activations import ACTIVATIONS
 from dlcalc.spec.calculators import ACTIVATION_NAMES, ActivationParams
 from dlcalc.steps.evaluate import evaluate, evaluate_calls
 from dlcalc.steps.expr import Cases, Diff, Num, Rel, Sym, call, exp, ln, sqrt, tanh, tidy
+from dlcalc.steps.text import text
 
 x, y, w = Sym("x"), Sym("y"), Sym("w", "5")
 

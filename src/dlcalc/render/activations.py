@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.plot import braille_plot
 from dlcalc.render.report import Column, Math, NoteIndex, Report, Table
 from dlcalc.render.working import exact_cell, value_cell, working_cell, working_json
 from dlcalc.solve.activations import ActivateResult
 from dlcalc.steps.expr import Call, Expr, Sym
+from dlcalc.steps.text import TextPrinter
 
 X = Sym("x")
 

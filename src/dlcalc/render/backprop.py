@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.report import Column, Math, Report, Table
-from dlcalc.render.working import step_text, value_cell, working_cell
+from dlcalc.render.working import value_cell, working_cell
 from dlcalc.solve.backprop import BackpropResult, SamplePass, Step
 from dlcalc.solve.numbers import Fmt, factor, num
 from dlcalc.steps.expr import Sym
+from dlcalc.steps.text import TextPrinter, step_text
 
 
 def backprop_report(result: BackpropResult, digits: int = 6) -> Report:

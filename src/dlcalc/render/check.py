@@ -7,10 +7,11 @@ from typing import Any
 
 from dlcalc import __version__
 from dlcalc.render.report import Column, Report, Table
-from dlcalc.render.working import step_text, working_cell
+from dlcalc.render.working import working_cell
 from dlcalc.solve.check import CheckResult, Marked, Problem
 from dlcalc.solve.marking import Exact, shown
 from dlcalc.steps.step import Step
+from dlcalc.steps.text import step_text
 
 RIGHT, WRONG = "✓", "✗"
 DIGITS = 6

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, TextIO, cast
 
 from dlcalc.render.latex import document, latex_report
-from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.report import Cell, Column, Report, Table, resolve
+from dlcalc.steps.text import TextPrinter
 
 Format = Literal["rich", "plain", "markdown", "latex", "csv", "json"]
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 
 from dlcalc.render.math_latex import GREEK, LatexPrinter
-from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.report import Cell, Column, Report, Table, resolve
 from dlcalc.steps.expr import Add, Call, Div, Expr, Mul, Neg
+from dlcalc.steps.text import TextPrinter
 
 PREAMBLE = r"""\documentclass[a4paper]{article}
 \usepackage[T1]{fontenc}

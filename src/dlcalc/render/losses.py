@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.report import Cell, Column, Math, Report, Table
 from dlcalc.render.working import exact_cell, value_cell, working_cell, working_json
 from dlcalc.solve.losses import LossResult
 from dlcalc.spec.calculators import LossSpec
 from dlcalc.steps.expr import Diff, Expr, Num, Sym
+from dlcalc.steps.text import TextPrinter
 
 ELL = Sym("ℓ")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from dlcalc.render.math_print import ATOM, PRODUCT, Printer, format_number, precedence
 from dlcalc.steps.expr import Call, Cases, Diff, Div, Expr, Num, Pow, Sum, Sym
+from dlcalc.steps.printer import ATOM, PRODUCT, Printer, format_number, precedence
 
 GREEK = {
     "α": r"\alpha",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.report import Cell, Column, Math, Report, Table
 from dlcalc.render.working import exact_cell, value_cell, working_cell, working_json
 from dlcalc.rules import softmax as rule
 from dlcalc.solve.softmax import SoftmaxResult
 from dlcalc.steps.expr import Expr, Num, Sum, Sym, exp
+from dlcalc.steps.text import TextPrinter
 
 
 def softmax_report(result: SoftmaxResult, digits: int = 6) -> Report:

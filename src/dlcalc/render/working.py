@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from dlcalc.render.math_latex import LatexPrinter
-from dlcalc.render.math_text import TextPrinter
 from dlcalc.render.report import Math
 from dlcalc.steps.expr import Num
 from dlcalc.steps.step import Step
+from dlcalc.steps.text import TextPrinter
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -34,16 +34,6 @@ def value_cell(step: Step) -> Math | str:
 
 def exact_cell(step: Step) -> Math | str:
     return Math((step.exact,)) if step.exact is not None else ""
-
-
-def step_text(step: Step, digits: int = 6) -> str:
-    """A step's working with its value, as text: ``σ(0.5) = 1/(1 + e^(−0.5)) = … = 0.622459``."""
-    printer = TextPrinter(digits)
-    parts = [step.symbol, *step.substituted]
-    if not isinstance(step.value, tuple):
-        parts.append(Num(step.value))
-    text = printer.chain(parts)
-    return f"{text} since {printer.print(step.condition)}" if step.condition else text
 
 
 def working_json(steps: Iterable[Step], digits: int) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.render.working import step_text  # until backprop's working is built from steps
 from dlcalc.solve.activations import activation_steps
 from dlcalc.solve.exact import closed_form, rational
 from dlcalc.solve.exact import sympy as exact_sympy
@@ -23,6 +22,7 @@ from dlcalc.solve.numbers import Fmt, factor, finite, num, plus
 from dlcalc.spec.calculators import ActivationParams, LossSpec, Number
 from dlcalc.spec.network import BackpropOptions, Edge, Layer, NetworkSpec, Sample
 from dlcalc.steps.expr import Num
+from dlcalc.steps.text import step_text
 
 
 class SaturatedError(DlcalcError):

@@ -204,7 +204,7 @@ def _loss(spec: Any) -> Built:
 
 def _written(worked: Worked) -> str:
     """A working as text, for a mistake's working built around it."""
-    from dlcalc.render.working import step_text  # until mistakes are variants of the rules
+    from dlcalc.steps.text import step_text
 
     return worked.working if isinstance(worked.working, str) else step_text(worked.working)
 

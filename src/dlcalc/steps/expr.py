@@ -2,9 +2,10 @@
 
 A formula is written once, in symbols (``1/(1 + e^(−x))``); the working is the same tree with
 the symbols' values put in (:meth:`Expr.subs`) and then its functions evaluated
-(:func:`dlcalc.steps.evaluate.evaluate_calls`). The printers in :mod:`dlcalc.render.math_text`
+(:func:`dlcalc.steps.evaluate.evaluate_calls`). The printers in :mod:`dlcalc.steps.text`
 and :mod:`dlcalc.render.math_latex` write a tree as Unicode text or as LaTeX, and
-:func:`dlcalc.steps.to_sympy.to_sympy` turns it into SymPy for the closed forms.
+:func:`dlcalc.steps.sympy_bridge.to_sympy` turns it into SymPy for the closed forms. The text
+form is part of the data (error messages and ``check`` use it); LaTeX is a format's printer.
 
 Trees are built with Python's operators, so a formula reads like the mathematics::
 

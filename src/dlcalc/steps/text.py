@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from dlcalc.render.math_print import ATOM, POWER, PRODUCT, Printer, format_number, precedence
 from dlcalc.steps.expr import Call, Diff, Div, Expr, Num, Pow, Sum, Sym
+from dlcalc.steps.printer import ATOM, POWER, PRODUCT, Printer, format_number, precedence
+from dlcalc.steps.step import Step
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SUPERSCRIPT = {2: "²", 3: "³"}
@@ -73,3 +74,13 @@ def subscript(sub: str) -> str:
 
 def text(node: Expr, digits: int = 6) -> str:
     return TextPrinter(digits).print(node)
+
+
+def step_text(step: Step, digits: int = 6) -> str:
+    """A step's working with its value, as text: ``σ(0.5) = 1/(1 + e^(−0.5)) = … = 0.622459``."""
+    printer = TextPrinter(digits)
+    parts = [step.symbol, *step.substituted]
+    if not isinstance(step.value, tuple):
+        parts.append(Num(step.value))
+    text = printer.chain(parts)
+    return f"{text} since {printer.print(step.condition)}" if step.condition else text
