@@ -14,7 +14,9 @@ import pytest
 from dlcalc.cli import main
 from dlcalc.parse.architecture import parse_architecture
 from dlcalc.parse.source import Source
-from dlcalc.solve.shapes import ShapesOptions, ShapesResult, solve_shapes
+from dlcalc.render.formats import text_cell
+from dlcalc.render.working import arithmetic_cell
+from dlcalc.solve.shapes import LayerResult, ShapesOptions, ShapesResult, solve_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"
@@ -46,6 +48,16 @@ def run_cli(*args: str, stdin: bytes = b"") -> Run:
     finally:
         sys.argv, sys.stdin = old_argv, old_stdin
     return Run(code, out.getvalue(), err.getvalue())
+
+
+def shape_working(layer: LayerResult) -> str:
+    """A layer's output-size working as the reports print it."""
+    return text_cell(6)(arithmetic_cell(layer.output))
+
+
+def params_working(layer: LayerResult) -> str:
+    """A layer's parameter-count working as the reports print it."""
+    return text_cell(6)(arithmetic_cell(layer.parameters))
 
 
 def solve_text(text: str, convention: str = "keras", strict: bool = False) -> ShapesResult:

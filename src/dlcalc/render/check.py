@@ -6,27 +6,32 @@ import math
 from typing import Any
 
 from dlcalc import __version__
+from dlcalc.render.formats import text_cell
 from dlcalc.render.report import Column, Report, Table
-from dlcalc.render.working import working_cell
+from dlcalc.render.working import answer_cell
 from dlcalc.solve.check import CheckResult, Marked, Problem
 from dlcalc.solve.marking import Exact, shown
 from dlcalc.steps.step import Step
-from dlcalc.steps.text import step_text
 
 RIGHT, WRONG = "✓", "✗"
 DIGITS = 6
 """Significant digits of the working shown beside a marked answer."""
 
 
-def _text(working: str | Step) -> str:
-    return working if isinstance(working, str) else step_text(working, DIGITS)
+TEXT = text_cell(DIGITS)
 
 
-def diagnosis(marked: Marked) -> str | None:
+def _text(working: str | Step, channels_first: bool = False) -> str:
+    return working if isinstance(working, str) else TEXT(answer_cell(working, channels_first))
+
+
+def diagnosis(marked: Marked, channels_first: bool = False) -> str | None:
     """``your 0.0821 is what you get with …: working`` (every mistake that fits)."""
     if marked.correct or not marked.diagnoses:
         return None
-    found = "; or with ".join(f"{d.description}: {_text(d.working)}" for d in marked.diagnoses)
+    found = "; or with ".join(
+        f"{d.description}: {_text(d.working, channels_first)}" for d in marked.diagnoses
+    )
     if all(d.exact for d in marked.diagnoses):
         return f"your {marked.given} is what you get with {found}"
     return f"your {marked.given} is near what you get (rounding along the way) with {found}"
@@ -51,8 +56,11 @@ def check_report(result: CheckResult) -> Report:
                 m.name,
                 m.given,
                 shown(m.expected, result.channels_first),
-                m.working if isinstance(m.working, str) else working_cell(m.working, True),
-                diagnosis(m) or ("" if m.correct else "no known mistake gives this value"),
+                m.working
+                if isinstance(m.working, str)
+                else answer_cell(m.working, result.channels_first),
+                diagnosis(m, result.channels_first)
+                or ("" if m.correct else "no known mistake gives this value"),
             ]
         )
     meta = [result.source, f"marking: {result.rule}"]
@@ -89,8 +97,8 @@ def check_json(result: CheckResult) -> dict[str, Any]:
                 "given": m.given,
                 "expected": _json_value(m.expected),
                 "correct": m.correct,
-                "working": _text(m.working),
-                "diagnosis": diagnosis(m),
+                "working": _text(m.working, result.channels_first),
+                "diagnosis": diagnosis(m, result.channels_first),
                 "mistakes": [d.mistake for d in m.diagnoses],
             }
             for m in result.marked

@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TextIO, cast
 
+from dlcalc.render.cells import cell_writer
 from dlcalc.render.latex import document, latex_report
 from dlcalc.render.report import Cell, Column, Report, Table, resolve
 from dlcalc.steps.text import TextPrinter
@@ -49,34 +50,15 @@ def render(report: Report, fmt: Format) -> str:
 
 def markdown_with_latex(report: Report) -> str:
     """Markdown whose mathematics is LaTeX in ``$…$`` (for Jupyter, which typesets it)."""
-    from dlcalc.render.latex import InlinePrinter
+    from dlcalc.render.latex import SINCE, InlinePrinter
 
-    printer = InlinePrinter(report.digits)
-
-    def write(cell: Cell) -> str:
-        if isinstance(cell, str):
-            return cell
-        text = printer.chain(cell.parts)
-        if cell.condition is not None:
-            text += rf"\quad\text{{since }}{printer.print(cell.condition)}"
-        return f"${text}$" + (f" {cell.words}" if cell.words else "")
-
+    write = cell_writer(InlinePrinter(report.digits), wrap=lambda text: f"${text}$", since=SINCE)
     return _markdown(resolve(report, write))
 
 
 def text_cell(digits: int) -> Callable[[Cell], str]:
     """Writes a cell as Unicode text: ``ReLU′(0.5) = 1 since x > 0``."""
-    printer = TextPrinter(digits)
-
-    def write(cell: Cell) -> str:
-        if isinstance(cell, str):
-            return cell
-        text = printer.chain(cell.parts)
-        if cell.condition is not None:
-            text += f" since {printer.print(cell.condition)}"
-        return f"{text} {cell.words}" if cell.words else text
-
-    return write
+    return cell_writer(TextPrinter(digits))
 
 
 def emit_json(data: dict[str, Any], stream: TextIO | None = None) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from dlcalc.render.cells import cell_writer
 from dlcalc.render.math_latex import GREEK, LatexPrinter
-from dlcalc.render.report import Cell, Column, Report, Table, resolve
+from dlcalc.render.report import Cell, Column, Maths, Report, Table, resolve
 from dlcalc.steps.expr import Add, Call, Div, Expr, Mul, Neg
 from dlcalc.steps.text import TextPrinter
 
@@ -102,20 +103,12 @@ class InlinePrinter(LatexPrinter):
         return f"({text})"
 
 
+SINCE = r"\quad\text{since }"
+
+
 def latex_cell(digits: int) -> Callable[[Cell], str]:
     """Writes a cell as LaTeX: text escaped, mathematics in ``$…$``."""
-    printer = InlinePrinter(digits)
-
-    def write(cell: Cell) -> str:
-        if isinstance(cell, str):
-            return latex_text(cell)
-        text = printer.chain(cell.parts)
-        if cell.condition is not None:
-            text += rf"\quad\text{{since }}{printer.print(cell.condition)}"
-        words = f" {latex_text(cell.words)}" if cell.words else ""
-        return f"${text}${words}"
-
-    return write
+    return cell_writer(InlinePrinter(digits), latex_text, lambda text: f"${text}$", since=SINCE)
 
 
 _MATH_SYMBOLS = {
@@ -222,7 +215,9 @@ def _unbreakable(cell: Cell, digits: int) -> int:
     if isinstance(cell, str):
         return _longest_word(cell)
     text = TextPrinter(digits)
-    return max(_math_piece(part, text) for part in cell.parts)
+    items = cell.items if isinstance(cell, Maths) else (cell,)
+    pieces = [_math_piece(part, text) for item in items for part in item.parts]
+    return max([*pieces, *(_longest_word(f"{i.label}: {i.words}") for i in items)])
 
 
 def _math_piece(node: Expr, text: TextPrinter) -> int:

@@ -73,7 +73,8 @@ class LatexPrinter(Printer):
 
     def _num(self, node: Num) -> str:
         if node.text is not None and "/" not in node.text:
-            return node.text.replace("−", "-")
+            written = node.text.replace("−", "-").replace(",", "{,}")
+            return written.replace("…", r"\ldots")
         return number_latex(format_number(node.value, self.digits))
 
     def _sym(self, node: Sym) -> str:

@@ -23,9 +23,18 @@ class Math:
     parts: tuple[Expr, ...]
     condition: Expr | None = None
     words: str = ""
+    label: str = ""
+    """Written before the mathematics: ``H: …``."""
 
 
-Cell = str | Math
+@dataclass(frozen=True)
+class Maths:
+    """Several pieces of mathematics in one cell, joined by ``; `` (a shape's axes)."""
+
+    items: tuple[Math, ...]
+
+
+Cell = str | Math | Maths
 
 
 class Column(NamedTuple):

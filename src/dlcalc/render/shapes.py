@@ -6,10 +6,14 @@ from fractions import Fraction
 from typing import Any
 
 from dlcalc import __version__
+from dlcalc.render.formats import text_cell
 from dlcalc.render.report import Column, NoteIndex, Report, Table
+from dlcalc.render.working import arithmetic_cell
 from dlcalc.solve.shapes import LayerResult, ShapesResult
 from dlcalc.solve.working import decimal, number, shape_text
 
+TEXT = text_cell(6)
+"""The working as text, for JSON and CSV."""
 CONVENTION_TEXT = {
     "keras": "keras (BatchNorm 4·C with 2·C non-trainable; recurrent layers with one bias "
     "vector, GRU reset_after=True with two); --convention pytorch for PyTorch's counts",
@@ -41,8 +45,8 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
                 layer.name,
                 layer.kind,
                 shape_text(layer.output_shape, channels_first),
-                layer.shape_working,
-                layer.params_working,
+                arithmetic_cell(layer.output),
+                arithmetic_cell(layer.parameters),
                 number(layer.params),
                 notes.refs(layer.notes),
             ]
@@ -175,8 +179,8 @@ def _layer_json(layer: LayerResult) -> dict[str, Any]:
         "activation_bytes": layer.activation_bytes,
         "receptive_field": _numbers(layer.receptive_field),
         "jump": _numbers(layer.jump),
-        "shape_working": layer.shape_working,
-        "params_working": layer.params_working,
+        "shape_working": TEXT(arithmetic_cell(layer.output)),
+        "params_working": TEXT(arithmetic_cell(layer.parameters)),
         "notes": list(layer.notes),
         "line": layer.line,
     }

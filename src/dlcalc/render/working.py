@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from dlcalc.render.math_latex import LatexPrinter
-from dlcalc.render.report import Math
-from dlcalc.steps.expr import Num
+from dlcalc.render.report import Math, Maths
+from dlcalc.solve.working import shape_text
+from dlcalc.steps.expr import Expr, Num
 from dlcalc.steps.step import Step
 from dlcalc.steps.text import TextPrinter
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    return "×".join(str(d) for d in shape)
 
 
 def working_cell(step: Step, with_value: bool = False, with_formula: bool = False) -> Math:
@@ -22,8 +20,56 @@ def working_cell(step: Step, with_value: bool = False, with_formula: bool = Fals
     rule = [step.formula] if with_formula and step.formula is not None else []
     parts = [step.symbol, *rule, *step.substituted]
     if not isinstance(step.value, tuple) and (with_value or not step.substituted):
-        parts.append(Num(step.value))
-    return Math(tuple(parts), step.condition)
+        parts.append(_value(step.value))
+    return Math(tuple(parts), step.condition, step.words)
+
+
+def answer_cell(step: Step, channels_first: bool = False) -> Math | Maths:
+    """A step as the answer it is: a shape by its working and the shape (``⌊(32 − 5)/1⌋ + 1 =
+    28 → 28×28×6``), a count by its working (``(5·5·1 + 1)·6 = 156``), any other number with
+    its symbol and working (``σ(0.5) = …``)."""
+    if isinstance(step.value, int):
+        return arithmetic_cell(step)
+    if not isinstance(step.value, tuple):
+        return working_cell(step, with_value=True)
+    shape = "→ " + shape_text(step.value, channels_first)
+    cell = arithmetic_cell(step)
+    if isinstance(cell, Maths):
+        last = cell.items[-1]
+        tail = replace(last, words=f"{last.words} {shape}".strip())
+        return Maths((*cell.items[:-1], tail))
+    return replace(cell, words=f"{cell.words} {shape}".strip())
+
+
+def count(value: int) -> Num:
+    """A whole number as it is written in a count: ``34,944``."""
+    return Num(value, f"{value:,}") if abs(value) >= 1000 else Num(value)
+
+
+def _chain(step: Step) -> tuple[Expr, ...]:
+    """The step's stages and its value (a count written with its thousands)."""
+    value = step.value
+    if isinstance(value, tuple):
+        return step.substituted
+    return (*step.substituted, _value(value))
+
+
+def _value(value: Any) -> Num:
+    return count(value) if isinstance(value, int) else Num(value)
+
+
+def arithmetic_cell(step: Step) -> Math | Maths:
+    """A step worked out without its symbol: ``(5·5·1 + 1)·6 = 156``, a shape by its axes
+    (``⌊(32 − 5)/1⌋ + 1 = 28``, or ``H: …; W: …`` where they differ), then its words."""
+    if not step.parts:
+        return Math(_chain(step), step.condition, step.words)
+    chains = [(label, _chain(part)) for label, part in step.parts]
+    if len({chain for _, chain in chains}) == 1:
+        return Math(chains[0][1], words=step.words)
+    items = [Math(chain, label=label) for label, chain in chains]
+    last = items[-1]
+    items[-1] = Math(last.parts, words=step.words, label=last.label)
+    return Maths(tuple(items))
 
 
 def value_cell(step: Step) -> Math | str:

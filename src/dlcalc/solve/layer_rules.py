@@ -8,8 +8,8 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solve.sliding import Axis, AxisResult, transposed, window
-from dlcalc.solve.working import TIMES, number, product, shape_text
+from dlcalc.solve.sliding import Axis, AxisResult, N, P, transposed, window
+from dlcalc.solve.working import shape_text
 from dlcalc.spec.architecture import (
     ActivationOp,
     AdaptivePoolOp,
@@ -28,10 +28,11 @@ from dlcalc.spec.architecture import (
     Size,
     ZeroPadOp,
 )
+from dlcalc.steps.expr import Add, Expr, Mul, Num, Sym
 
 Fractions = tuple[Fraction, ...]
-AXIS_LABELS = {1: ("",), 2: ("H", "W"), 3: ("D", "H", "W")}
-UNCHANGED = "unchanged"
+AXIS_LABELS = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+C, K = Sym("c"), Sym("k")
 
 
 class Frame(NamedTuple):
@@ -50,10 +51,38 @@ class Frame(NamedTuple):
         return self.shape[-1]
 
 
+class Working(NamedTuple):
+    """How a number (or a shape) is worked out: its rule in symbols, the rule with the values put
+    in (stage by stage), words where it is not (only) arithmetic, and, for a shape, the working
+    of each axis or size that makes it."""
+
+    formula: Expr | None = None
+    stages: tuple[Expr, ...] = ()
+    words: str = ""
+    parts: tuple[tuple[str, AxisResult], ...] = ()
+
+
+def words(text: str) -> Working:
+    return Working(words=text)
+
+
+def arithmetic(formula: Expr, stage: Expr) -> Working:
+    return Working(formula, (stage,))
+
+
+def sized(label: str, formula: Expr, stage: Expr, size: int, more: str = "") -> Working:
+    """A shape worked out as one size: ``5·5·16 = 400``, ``64 + 64 = 128 on axis −1``."""
+    return Working(parts=((label, AxisResult(size, formula, (stage,))),), words=more)
+
+
+UNCHANGED = words("unchanged")
+NO_PARAMETERS = Working()
+
+
 class Computed(NamedTuple):
     shape: tuple[int, ...]
-    shape_working: str
-    params_working: str = "0"
+    shape_working: Working
+    params_working: Working = NO_PARAMETERS
     trainable: int = 0
     non_trainable: int = 0
     macs: int = 0
@@ -130,11 +159,10 @@ def _check_padding(layer: _Layer, padding: Padding, rank: int) -> None:
         _per_axis(layer, padding.amounts, rank, "padding")
 
 
-def _join_axes(results: Sequence[AxisResult]) -> str:
-    if len({r.worked for r in results}) == 1:
-        return results[0].worked
+def _axes(results: Sequence[AxisResult]) -> Working:
+    """The working of a shape's spatial axes, each labelled (H, W)."""
     labels = AXIS_LABELS[len(results)]
-    return "; ".join(f"{label}: {r.worked}" for label, r in zip(labels, results))
+    return Working(results[0].formula, parts=tuple(zip(labels, results)))
 
 
 def _notes(results: Sequence[AxisResult]) -> tuple[str, ...]:
@@ -162,7 +190,7 @@ class Slid(NamedTuple):
     kernel: Size
     """The window's size on every axis."""
     sizes: tuple[int, ...]
-    worked: str
+    working: Working
     notes: tuple[str, ...]
     inexact: str | None
     field: Fractions | None
@@ -171,15 +199,15 @@ class Slid(NamedTuple):
     def computed(
         self,
         channels: int,
-        params_text: str = "0",
+        params_working: Working = NO_PARAMETERS,
         params: int = 0,
         macs: int = 0,
         notes: tuple[str, ...] = (),
     ) -> Computed:
         return Computed(
             shape=(*self.sizes, channels),
-            shape_working=self.worked,
-            params_working=f"{params_text} = {number(params)}" if params else params_text,
+            shape_working=self.working,
+            params_working=params_working,
             trainable=params,
             macs=macs,
             field=self.field,
@@ -217,14 +245,14 @@ def _slide(
             )
         if result.size < 1:
             raise layer.error(
-                f"the output size {result.worked} is not positive",
+                f"the output size {result.written} is not positive",
                 expected="hyper-parameters that give an output of at least 1",
                 suggestion="reduce the padding or check the layers before this one",
             )
     inexact = "; ".join(dict.fromkeys(r.inexact for r in results if r.inexact)) or None
     field, jump = _field(frame, tuple(a.span for a in axes), stride)
     sizes = tuple(r.size for r in results)
-    return Slid(kernel, sizes, _join_axes(results), _notes(results), inexact, field, jump)
+    return Slid(kernel, sizes, _axes(results), _notes(results), inexact, field, jump)
 
 
 def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
@@ -309,39 +337,64 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
         macs = math.prod(frame.spatial) * window_size * c_in * (k // op.groups)
     else:
         macs = math.prod(slid.sizes) * k * window_size * per_filter
+    f = tuple(Sym("f") for _ in kernel)
     if op.kind == "convtranspose" and op.groups > 1:
-        text = product([*kernel, c_in, k // op.groups]) + (f" + {k}" if bias else "")
-    else:
-        factors = product([*kernel, per_filter])
-        text = f"({factors} + 1){TIMES}{k}" if bias else f"{factors}{TIMES}{k}"
-    return slid.computed(k, text, params, macs, notes)
+        rule = Mul((*f, C, K / Sym("g")))
+        weights = Mul((*_numbers(kernel), Num(c_in), Num(k // op.groups)))
+        return slid.computed(k, _plus_biases(rule, weights, k, bias), params, macs, notes)
+    rule = Mul((*f, C if op.groups == 1 else C / Sym("g")))
+    weights = Mul((*_numbers(kernel), Num(per_filter)))
+    return slid.computed(k, _per_output(rule, weights, k, bias), params, macs, notes)
+
+
+def _numbers(values: Sequence[int]) -> tuple[Num, ...]:
+    return tuple(Num(v) for v in values)
+
+
+def _per_output(rule: Expr, weights: Expr, k: int, bias: bool) -> Working:
+    """The weights of one output, plus its bias, times the outputs: ``(5·5·1 + 1)·6`` (without
+    biases ``5·5·1·6``)."""
+    if bias:
+        return arithmetic((rule + 1) * K, Mul((Add((weights, Num(1))), Num(k))))
+    return arithmetic(rule * K, Mul((weights, Num(k))))
+
+
+def _plus_biases(rule: Expr, weights: Expr, k: int, bias: bool) -> Working:
+    """The weights, plus one bias per output: ``3·3·4·2 + 8``."""
+    if bias:
+        return arithmetic(rule + K, Add((weights, Num(k))))
+    return arithmetic(rule, weights)
 
 
 def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
     c, m = frame.channels, op.multiplier
     depth_channels = c * m
-    window_text = product(kernel)
     positions = math.prod(slid.sizes)
     macs = positions * depth_channels * math.prod(kernel)
-    channel_text = product([c, m]) if m > 1 else str(c)
+    f = tuple(Sym("f") for _ in kernel)
+    channels: Expr = Mul((Num(c), Num(m))) if m > 1 else Num(c)
+    channel_rule: Expr = C * Sym("m") if m > 1 else C
+    window = Mul(_numbers(kernel))
     if op.kind == "depthwise":
         params = math.prod(kernel) * depth_channels + (depth_channels if op.bias else 0)
-        text = (
-            f"({window_text} + 1){TIMES}{channel_text}"
-            if op.bias
-            else f"{window_text}{TIMES}{channel_text}"
-        )
-        return slid.computed(depth_channels, text, params, macs)
+        if op.bias:
+            working = arithmetic(
+                (Mul(f) + 1) * channel_rule, Mul((Add((window, Num(1))), channels))
+            )
+        else:
+            working = arithmetic(Mul(f) * channel_rule, Mul((window, channels)))
+        return slid.computed(depth_channels, working, params, macs)
     assert op.filters is not None
     k = op.filters
     params = math.prod(kernel) * depth_channels + depth_channels * k + (k if op.bias else 0)
-    text = (
-        f"{window_text}{TIMES}{channel_text} + {product([channel_text, k])}"
-        f"{f' + {k}' if op.bias else ''}"
+    rule = Mul(f) * channel_rule + channel_rule * K
+    terms: tuple[Expr, ...] = (Mul((window, channels)), Mul((channels, Num(k))))
+    working = (
+        arithmetic(rule + K, Add((*terms, Num(k)))) if op.bias else arithmetic(rule, Add(terms))
     )
     macs += positions * depth_channels * k
     return slid.computed(
-        k, text, params, macs, ("depthwise (one filter per channel) then pointwise 1×1",)
+        k, working, params, macs, ("depthwise (one filter per channel) then pointwise 1×1",)
     )
 
 
@@ -369,17 +422,16 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
     c = frame.channels
     if layer.mistake == "pooling-given-parameters":  # as if it were a convolution with C filters
         params = (math.prod(slid.kernel) * c + 1) * c
-        return slid.computed(c, f"({product([*slid.kernel, c])} + 1){TIMES}{c}", params)
+        rule = Mul((*(Sym("f") for _ in slid.kernel), C))
+        weights = Mul((*_numbers(slid.kernel), Num(c)))
+        return slid.computed(c, _per_output(rule, weights, c, True), params)
     return slid.computed(c, notes=("pooling has no parameters",))
 
 
 def _global_pool(layer: _Layer, op: GlobalPoolOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
     how = "average" if op.kind == "globalavgpool" else "maximum"
-    return Computed(
-        (frame.channels,),
-        f"one {how} per channel: {frame.channels}",
-    )
+    return Computed((frame.channels,), words(f"one {how} per channel: {frame.channels}"))
 
 
 def _adaptive_pool(layer: _Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
@@ -398,7 +450,7 @@ def _adaptive_pool(layer: _Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
         notes += ("receptive field of the largest window; windows are n/o apart on average",)
     return Computed(
         (*size, frame.channels),
-        f"fixed output {shape_text(size)}, whatever the input {shape_text(frame.spatial)}",
+        words(f"fixed output {shape_text(size)}, whatever the input {shape_text(frame.spatial)}"),
         field=field,
         jump=jump,
         notes=notes,
@@ -411,10 +463,11 @@ def _zeropad(layer: _Layer, op: ZeroPadOp, frame: Frame) -> Computed:
     results = []
     for index, n in enumerate(frame.spatial):
         p = op.padding.on_axis(index)
-        results.append(AxisResult(n + 2 * p, f"{n} + 2{TIMES}{p} = {n + 2 * p}"))
+        stage = Add((Num(n), Mul((Num(2), Num(p)))))
+        results.append(AxisResult(n + 2 * p, N + 2 * P, (stage,)))
     return Computed(
         (*(r.size for r in results), frame.channels),
-        _join_axes(results),
+        _axes(results),
         field=frame.field,
         jump=frame.jump,
     )
@@ -422,27 +475,22 @@ def _zeropad(layer: _Layer, op: ZeroPadOp, frame: Frame) -> Computed:
 
 def _norm(layer: _Layer, op: NormOp, frame: Frame) -> Computed:
     c = frame.channels
+    two = arithmetic(2 * C, Mul((Num(2), Num(c))))
     if op.kind == "layernorm":
-        return _same_shape(
-            frame,
-            f"2{TIMES}{c} = {number(2 * c)}",
-            trainable=2 * c,
-            notes=("γ and β over the last axis",),
-        )
+        return _same_shape(frame, two, trainable=2 * c, notes=("γ and β over the last axis",))
     if layer.convention == "keras":
         return _same_shape(
             frame,
-            f"4{TIMES}{c} = {number(4 * c)}",
+            arithmetic(4 * C, Mul((Num(4), Num(c)))),
             trainable=2 * c,
             non_trainable=2 * c,
             notes=(
-                f"Keras: γ, β trainable (2{TIMES}{c}); moving mean and variance "
-                f"non-trainable (2{TIMES}{c})",
+                f"Keras: γ, β trainable (2·{c}); moving mean and variance non-trainable (2·{c})",
             ),
         )
     return _same_shape(
         frame,
-        f"2{TIMES}{c} = {number(2 * c)}",
+        two,
         trainable=2 * c,
         notes=("PyTorch: γ and β; the running mean and variance are buffers, not parameters",),
     )
@@ -450,7 +498,7 @@ def _norm(layer: _Layer, op: NormOp, frame: Frame) -> Computed:
 
 def _same_shape(
     frame: Frame,
-    params_working: str = "0",
+    params_working: Working = NO_PARAMETERS,
     trainable: int = 0,
     non_trainable: int = 0,
     notes: tuple[str, ...] = (),
@@ -477,11 +525,17 @@ def _activation(layer: _Layer, op: ActivationOp, frame: Frame) -> Computed:
 
 def _flatten(layer: _Layer, op: FlattenOp, frame: Frame) -> Computed:
     if layer.mistake == "flatten-channels-only":
-        return Computed((frame.shape[-1],), f"{frame.shape[-1]} (the channels alone)")
+        c = frame.shape[-1]
+        return Computed((c,), sized("", C, Num(c), c, "(the channels alone)"))
     size = math.prod(frame.shape)
     axes = layer.layout(frame.shape)
-    worked = f"{product(axes)} = {number(size)}" if len(axes) > 1 else str(size)
-    return Computed((size,), worked)
+    names = AXIS_LABELS.get(len(axes) - 1, ())
+    rule = Mul((*(Sym(name) for name in names), C)) if len(axes) > 1 else C
+    if layer.channels_first and len(axes) > 1:
+        rule = Mul((C, *(Sym(name) for name in names)))
+    return Computed(
+        (size,), sized("", rule, Mul(_numbers(axes)) if len(axes) > 1 else Num(size), size)
+    )
 
 
 def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
@@ -490,21 +544,24 @@ def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
     if len(shape) > 2:
         flat = math.prod(shape)
         axes = layer.layout(shape)
-        notes = (f"the {shape_text(axes)} input is flattened first: {product(axes)} = {flat:,}",)
+        factors = "·".join(str(a) for a in axes)
+        notes = (f"the {shape_text(axes)} input is flattened first: {factors} = {flat:,}",)
         shape = (flat,)
     n_in, n = shape[-1], op.units
     bias = op.bias and layer.mistake != "bias-left-out"
     params = n_in * n + (n if bias else 0)
-    text = f"{n_in}{TIMES}{n} + {n}" if bias else f"{n_in}{TIMES}{n}"
+    weights = Mul((Num(n_in), Num(n)))
+    rule = Sym("n", "in") * Sym("n")
+    working = (
+        arithmetic(rule + Sym("n"), Add((weights, Num(n)))) if bias else arithmetic(rule, weights)
+    )
     if len(shape) == 1:
-        return Computed(
-            (n,), f"{n} units", f"{text} = {number(params)}", params, macs=n_in * n, notes=notes
-        )
+        return Computed((n,), words(f"{n} units"), working, params, macs=n_in * n, notes=notes)
     steps = shape[0]
     return Computed(
         (steps, n),
-        f"{steps} steps × {n} units",
-        f"{text} = {number(params)}",
+        words(f"{steps} steps × {n} units"),
+        working,
         params,
         macs=steps * n_in * n,
         field=frame.field,
@@ -520,8 +577,8 @@ def _embedding(layer: _Layer, op: EmbeddingOp, frame: Frame) -> Computed:
     one = (Fraction(1),)
     return Computed(
         (t, op.dim),
-        f"{t} tokens × {op.dim}",
-        f"{op.vocab}{TIMES}{op.dim} = {number(params)}",
+        words(f"{t} tokens × {op.dim}"),
+        arithmetic(Sym("V") * Sym("d"), Mul((Num(op.vocab), Num(op.dim)))),
         params,
         field=one,
         jump=one,
@@ -531,28 +588,34 @@ def _embedding(layer: _Layer, op: EmbeddingOp, frame: Frame) -> Computed:
 _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
+def _two(u: int) -> Expr:
+    """Two bias vectors of u: 2·u."""
+    return Mul((Num(2), Num(u)))
+
+
 def _recurrent(layer: _Layer, op: RecurrentOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1,), "a sequence T×F")
     t, f = frame.shape
     u = op.units
     gates = _GATES[op.cell]
-    inner = f"{u}{TIMES}({f} + {u})"
+    U, F_ = Sym("u"), Sym("f")
     if layer.convention == "pytorch":
-        biases, bias_text = 2 * u, f"2{TIMES}{u}"
+        biases, bias_rule, bias = 2 * u, 2 * U, _two(u)
         note = "PyTorch: two bias vectors (b_ih and b_hh)"
     elif op.cell == "gru" and op.reset_after:
-        biases, bias_text = 2 * u, f"2{TIMES}{u}"
+        biases, bias_rule, bias = 2 * u, 2 * U, _two(u)
         note = "Keras GRU with reset_after=True (the default): two bias vectors"
     else:
-        biases, bias_text = u, str(u)
+        biases, bias_rule, bias = u, U, Num(u)
         note = "Keras: one bias vector"
     one_direction = gates * (u * (f + u) + biases)
-    text = f"{inner} + {bias_text}"
+    rule: Expr = U * (F_ + U) + bias_rule
+    stage: Expr = Add((Mul((Num(u), Add((Num(f), Num(u))))), bias))
     if gates > 1:
-        text = f"{gates}{TIMES}({text})"
+        rule, stage = Sym("G") * rule, Mul((Num(gates), stage))
     directions = 2 if op.bidirectional else 1
     if directions == 2:
-        text = f"2{TIMES}{text}"
+        rule, stage = 2 * rule, Mul((Num(2), stage))
     params = directions * one_direction
     width = directions * u
     shape = (t, width) if op.return_sequences else (width,)
@@ -561,8 +624,8 @@ def _recurrent(layer: _Layer, op: RecurrentOp, frame: Frame) -> Computed:
         worked += f" (2 directions × {u})"
     return Computed(
         shape,
-        worked,
-        f"{text} = {number(params)}",
+        words(worked),
+        arithmetic(rule, stage),
         params,
         macs=directions * t * gates * (f * u + u * u),
         notes=(note,),
@@ -585,7 +648,9 @@ def _merge(layer: _Layer, op: MergeOp, frames: Sequence[Frame]) -> Computed:
                 suggestion="a 1×1 conv (with the stride of the main path) on the shortcut can "
                 "match the channels and size",
             )
-        return Computed(shapes[0], f"{' + '.join(names)} (element-wise)", field=field, jump=jump)
+        return Computed(
+            shapes[0], words(f"{' + '.join(names)} (element-wise)"), field=field, jump=jump
+        )
     rank = len(shapes[0])
     axis = op.axis if op.axis >= 0 else rank + op.axis
     if not 0 <= axis < rank or any(len(s) != rank for s in shapes):
@@ -601,8 +666,10 @@ def _merge(layer: _Layer, op: MergeOp, frames: Sequence[Frame]) -> Computed:
         )
     joined = sum(s[axis] for s in shapes)
     shape = tuple(joined if i == axis else d for i, d in enumerate(shapes[0]))
-    sizes = " + ".join(str(s[axis]) for s in shapes)
-    return Computed(shape, f"{sizes} = {joined} on axis {op.axis}", field=field, jump=jump)
+    sizes = Add(tuple(Num(s[axis]) for s in shapes))
+    rule = Add(tuple(Sym("c", str(i + 1)) for i in range(len(shapes))))
+    working = sized("", rule, sizes, joined, f"on axis {op.axis}")
+    return Computed(shape, working, field=field, jump=jump)
 
 
 _RULES: dict[type, Callable[[_Layer, Any, Frame], Computed]] = {

@@ -7,10 +7,13 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solve.layer_rules import Computed, Frame, compute_layer, layer_error
+from dlcalc.solve.layer_rules import Computed, Frame, Working, compute_layer, layer_error
 from dlcalc.solve.marking import Worked
-from dlcalc.solve.working import number, shape_text
+from dlcalc.solve.working import number
 from dlcalc.spec.architecture import ArchitectureSpec, Convention, ConvOp, LayerSpec
+from dlcalc.steps.expr import Call, Expr, Sym
+from dlcalc.steps.step import Step, StepValue, step
+from dlcalc.steps.text import text
 
 FLOAT32_BYTES = 4
 
@@ -47,8 +50,10 @@ class LayerResult(NamedTuple):
     kind: str
     inputs: tuple[str, ...]
     output_shape: tuple[int, ...]
-    shape_working: str
-    params_working: str
+    output: Step
+    """The output shape with its working (each axis a part of it)."""
+    parameters: Step
+    """The parameter count with its working."""
     trainable_params: int
     non_trainable_params: int
     macs: int
@@ -121,7 +126,7 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
     ones = (Fraction(1),) * rank if rank else None
     frames: dict[str, Frame] = {"input": Frame(input_shape, ones, ones)}
     results: dict[str, LayerResult] = {}
-    weights: dict[str, tuple[str, str]] = {}
+    weights: dict[str, tuple[str, Working]] = {}
     """Each layer's kind and parameter working before sharing: its weight shape."""
     owners: dict[str, str] = {}
     """Who really holds the weights of a layer that shares them."""
@@ -153,8 +158,13 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
             kind=layer.kind,
             inputs=layer.inputs,
             output_shape=computed.shape,
-            shape_working=computed.shape_working,
-            params_working=computed.params_working,
+            output=_output_step(layer.name, computed),
+            parameters=_working_step(
+                f"{layer.name}.params",
+                Call("params", (Sym(layer.name),)),
+                computed.params_working,
+                computed.trainable + computed.non_trainable,
+            ),
             trainable_params=computed.trainable,
             non_trainable_params=computed.non_trainable,
             macs=computed.macs,
@@ -164,6 +174,37 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
             line=layer.location.line,
         )
     return ShapesResult(spec.source, options.convention, input_shape, tuple(results.values()))
+
+
+def _working_step(name: str, symbol: Expr, working: Working, value: StepValue) -> Step:
+    parts = tuple(
+        (
+            label,
+            _working_step(
+                f"{name.rsplit('.', 1)[0]}.{label or 'size'}",
+                Sym(label or "size", name.rsplit(".", 1)[0]),
+                Working(axis.formula, axis.stages),
+                axis.size,
+            ),
+        )
+        for label, axis in working.parts
+    )
+    return step(
+        name,
+        symbol,
+        working.formula,
+        {},
+        value,
+        stages=working.stages,
+        words=working.words,
+        parts=parts,
+    )
+
+
+def _output_step(name: str, computed: Computed) -> Step:
+    return _working_step(
+        f"{name}.output", Sym("shape", name), computed.shape_working, computed.shape
+    )
 
 
 def _channels_from_before(
@@ -186,18 +227,26 @@ def _strict_error(layer: LayerSpec, division: str) -> DlcalcError:
     )
 
 
-def _shared(layer: LayerSpec, computed: Computed, owner: str, weights: tuple[str, str]) -> Computed:
+def _shared(
+    layer: LayerSpec, computed: Computed, owner: str, weights: tuple[str, Working]
+) -> Computed:
+    """A layer that uses another's weights: the same kind and weight shape (the same working of
+    its parameter count), counted once, there."""
     kind, working = weights
     if kind != layer.kind or working != computed.params_working:
+
+        def written(w: Working) -> str:
+            return " = ".join(text(stage) for stage in w.stages) or "no weights"
+
         raise layer_error(
             layer,
-            f"cannot share the weights of {owner}: its weights are {kind} {working}, "
-            f"this layer's would be {layer.kind} {computed.params_working}",
+            f"cannot share the weights of {owner}: its weights are {kind} {written(working)}, "
+            f"this layer's would be {layer.kind} {written(computed.params_working)}",
             at="share",
             expected="share=NAME naming an earlier layer of the same kind and weight shape",
         )
     return computed._replace(
-        params_working=f"0 (shares the weights of {owner}, counted there)",
+        params_working=Working(words=f"(shares the weights of {owner}, counted there)"),
         trainable=0,
         non_trainable=0,
     )
@@ -217,10 +266,6 @@ def answer_values(result: ShapesResult, channels_first: bool = False) -> dict[st
         sum_text = " + ".join(terms) if len(terms) > 1 else ""
         return Worked(value, f"{sum_text} = {number(value)}" if sum_text else number(value))
 
-    def shape(layer: LayerResult) -> Worked:
-        text = shape_text(layer.output_shape, channels_first)
-        return Worked(layer.output_shape, f"{layer.shape_working} → {text}")
-
     values = {
         "input.output": Worked(result.input_shape, "the input"),
         "total_params": total(result.total_params, "params"),
@@ -232,8 +277,10 @@ def answer_values(result: ShapesResult, channels_first: bool = False) -> dict[st
         ),
     }
     for layer in layers:
-        values[f"{layer.name}.output"] = shape(layer)
-        values[f"{layer.name}.params"] = Worked(layer.params, layer.params_working)
+        values[f"{layer.name}.output"] = Worked(layer.output_shape, layer.output)
+        values[f"{layer.name}.params"] = Worked(layer.params, layer.parameters)
+        for _, part in layer.output.parts:
+            values[part.name] = Worked(part.value, part)  # type: ignore[arg-type]
         values[f"{layer.name}.trainable_params"] = Worked(
             layer.trainable_params, number(layer.trainable_params)
         )

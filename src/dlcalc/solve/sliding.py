@@ -1,5 +1,6 @@
 """The output size of a sliding window (convolution, pooling, transposed convolution) on one axis,
-with its working and the notes a student is marked on (a division that is not whole, 'same')."""
+as a formula with its values put in, and the notes a student is marked on (a division that is not
+whole, 'same')."""
 
 from __future__ import annotations
 
@@ -7,8 +8,19 @@ import math
 from fractions import Fraction
 from typing import NamedTuple
 
-from dlcalc.solve.working import MINUS, TIMES, decimal, signed_terms
+from dlcalc.solve.working import decimal
 from dlcalc.spec.architecture import Padding
+from dlcalc.steps.expr import Add, Div, Expr, Mul, Neg, Num, Sym, call
+from dlcalc.steps.text import text
+
+N, P, F, S, D = Sym("n"), Sym("p"), Sym("f"), Sym("s"), Sym("d")
+OUTPUT_SIZE = call("floor", (N + 2 * P - F) / S) + 1
+"""⌊(n + 2p − f)/s⌋ + 1, the output size of a convolution or a pool."""
+DILATED_SIZE = call("floor", (N + 2 * P - D * (F - 1) - 1) / S) + 1
+CEIL_SIZE = call("ceil", (N + 2 * P - F) / S) + 1
+SAME_SIZE = call("ceil", N / S)
+TRANSPOSED_SIZE = (N - 1) * S - 2 * P + D * (F - 1) + Sym("o") + 1
+"""(n − 1)·s − 2p + d·(f − 1) + output_padding + 1."""
 
 
 class Axis(NamedTuple):
@@ -26,16 +38,23 @@ class Axis(NamedTuple):
 
 
 class AxisResult(NamedTuple):
-    """The output size, the worked formula, and what is worth a note."""
+    """The output size, its rule, the rule with the values put in (stage by stage), and what
+    is worth a note."""
 
     size: int
-    worked: str
+    formula: Expr
+    stages: tuple[Expr, ...]
     notes: tuple[str, ...] = ()
     inexact: str | None = None
     """The division that was not whole, written out (for --strict), or None."""
     fits: bool = True
     padded: int = 0
     """The padded input size (n + padding), for the message when the kernel does not fit."""
+
+    @property
+    def written(self) -> str:
+        """The working as text: ``⌊(32 + 2·5 − 11)/4⌋ + 1 = ⌊7.75⌋ + 1 = 8``."""
+        return " = ".join([*(text(stage) for stage in self.stages), str(self.size)])
 
 
 def window(
@@ -56,60 +75,82 @@ def window(
     return _explicit(axis, p, p, ceil or mistake == "ceil")
 
 
+def _rule(axis: Axis, ceil: bool = False) -> Expr:
+    if ceil:
+        return CEIL_SIZE
+    return OUTPUT_SIZE if axis.d == 1 else DILATED_SIZE
+
+
 def _without_plus_one(axis: Axis, p: int) -> AxisResult:
     """The output-size formula with its + 1 forgotten: ⌊(n + 2p − f)/s⌋."""
-    text, value = _numerator(axis, p, p)
+    numerator, value = _numerator(axis, p, p)
     size = value // axis.s
-    worked = f"⌊({text})/{axis.s}⌋ = {size}" if axis.s > 1 else f"{text} = {size}"
-    return AxisResult(size, worked, fits=value >= 0, padded=axis.n)
+    stage = call("floor", Div(numerator, Num(axis.s))) if axis.s > 1 else numerator
+    rule = call("floor", (N + 2 * P - F) / S)
+    return AxisResult(size, rule, (stage,), fits=value >= 0, padded=axis.n)
 
 
 def _plus_one_inside(axis: Axis, p: int) -> AxisResult:
     """The pooling formula as some notes quote it: (n + 2p − f + 1)/s, floored."""
-    text, value = _numerator(axis, p, p)
+    numerator, value = _numerator(axis, p, p)
     size = (value + 1) // axis.s
-    return AxisResult(size, f"⌊({text} + 1)/{axis.s}⌋ = {size}", fits=value >= 0, padded=axis.n)
+    stage = call("floor", Div(_plus(numerator, 1), Num(axis.s)))
+    rule = call("floor", (N + 2 * P - F + 1) / S)
+    return AxisResult(size, rule, (stage,), fits=value >= 0, padded=axis.n)
 
 
-def _numerator(axis: Axis, before: int, after: int) -> tuple[str, int]:
-    terms: list[tuple[int, str]] = []
+def _plus(node: Expr, one: int) -> Add:
+    """``node + 1``, the sum continued."""
+    base = node.terms if isinstance(node, Add) else (node,)
+    return Add((*base, Num(one)))
+
+
+def _numerator(axis: Axis, before: int, after: int) -> tuple[Expr, int]:
+    """n + 2·p − f (or the dilated span, or uneven padding) with this axis's values."""
+    terms: list[Expr] = [Num(axis.n)]
     if before == after and before:
-        terms.append((1, f"2{TIMES}{before}"))
+        terms.append(Mul((Num(2), Num(before))))
     else:
-        terms += [(1, str(p)) for p in (before, after) if p]
+        terms += [Num(p) for p in (before, after) if p]
     if axis.d == 1:
-        terms.append((-1, str(axis.f)))
+        terms.append(Neg(Num(axis.f)))
     else:
-        terms += [(-1, f"{axis.d}{TIMES}({axis.f} {MINUS} 1)"), (-1, "1")]
+        terms += [Neg(Mul((Num(axis.d), Add((Num(axis.f), Neg(Num(1))))))), Neg(Num(1))]
     value = axis.n + before + after - axis.span
-    return signed_terms(str(axis.n), terms), value
+    return Add(tuple(terms)), value
 
 
 def _explicit(axis: Axis, before: int, after: int, ceil: bool) -> AxisResult:
-    text, value = _numerator(axis, before, after)
+    numerator, value = _numerator(axis, before, after)
     padded = axis.n + before + after
+    rule = _rule(axis, ceil)
     if value < 0:
-        return AxisResult(0, text, fits=False, padded=padded)
-    quotient = Fraction(value, axis.s)
+        return AxisResult(0, rule, (numerator,), fits=False, padded=padded)
     if axis.s == 1:
-        return AxisResult(value + 1, f"{text} + 1 = {value + 1}", padded=padded)
+        return AxisResult(value + 1, rule, (_plus(numerator, 1),), padded=padded)
+    quotient = Fraction(value, axis.s)
+    divided = Div(numerator, Num(axis.s))
     if quotient.denominator == 1:
-        size = value // axis.s + 1
-        worked = f"({text})/{axis.s} + 1 = {value // axis.s} + 1 = {size}"
-        return AxisResult(size, worked, padded=padded)
-    left, right, rounded = ("⌈", "⌉", math.ceil(quotient)) if ceil else ("⌊", "⌋", value // axis.s)
-    size = rounded + 1
-    worked = f"{left}({text})/{axis.s}{right} + 1 = {left}{decimal(quotient)}{right} + 1 = {size}"
+        whole = (Add((divided, Num(1))), Add((Num(value // axis.s), Num(1))))
+        return AxisResult(value // axis.s + 1, rule, whole, padded=padded)
+    rounding = "ceil" if ceil else "floor"
+    size = (math.ceil(quotient) if ceil else value // axis.s) + 1
+    shown = Num(quotient, decimal(quotient))
+    stages: tuple[Expr, ...] = (
+        Add((call(rounding, divided), Num(1))),
+        Add((call(rounding, shown), Num(1))),
+    )
     how = "rounded up (ceil=true)" if ceil else "floored"
-    notes = [f"({text})/{axis.s} = {decimal(quotient)} is not whole: {how}"]
+    notes = [f"{text(divided)} = {decimal(quotient)} is not whole: {how}"]
     if ceil and (size - 1) * axis.s >= axis.n + before:
+        stages += (Add((Num(size), Neg(Num(1)))),)
         size -= 1
-        worked += f"; without the last window: {size + 1} {MINUS} 1 = {size}"
         notes.append(
-            "the last window would start in the padding, so it is dropped (PyTorch's rule)"
+            "the last window would start in the padding, so it is dropped (PyTorch's rule): "
+            "one output fewer"
         )
-    inexact = f"({text})/{axis.s} + 1 = {decimal(quotient + 1)}"
-    return AxisResult(size, worked, tuple(notes), inexact, padded=padded)
+    inexact = f"{text(Add((divided, Num(1))))} = {decimal(quotient + 1)}"
+    return AxisResult(size, rule, stages, tuple(notes), inexact, padded=padded)
 
 
 def same_padding(axis: Axis) -> tuple[int, int, int]:
@@ -119,13 +160,14 @@ def same_padding(axis: Axis) -> tuple[int, int, int]:
     return size, total // 2, total - total // 2
 
 
-def _course_padding(axis: Axis) -> tuple[str, Fraction]:
-    """The course rule p = (f − 1)/2 written with the values (the dilated span if d > 1)."""
+def _course_padding(axis: Axis) -> tuple[Expr, Fraction]:
+    """The course rule p = (f − 1)/2 with the values put in (the dilated span if d > 1)."""
     if axis.d == 1:
-        text = f"({axis.f} {MINUS} 1)/2"
+        rule: Expr = Div(Add((Num(axis.f), Neg(Num(1)))), Num(2))
     else:
-        text = f"({axis.d}{TIMES}({axis.f} {MINUS} 1) + 1 {MINUS} 1)/2"
-    return text, Fraction(axis.span - 1, 2)
+        span = Mul((Num(axis.d), Add((Num(axis.f), Neg(Num(1))))))
+        rule = Div(Add((span, Num(1), Neg(Num(1)))), Num(2))
+    return rule, Fraction(axis.span - 1, 2)
 
 
 def _same(axis: Axis, mistake: str | None = None) -> AxisResult:
@@ -139,40 +181,41 @@ def _same(axis: Axis, mistake: str | None = None) -> AxisResult:
     p = int(exact_p)
     course = _explicit(axis, p, p, ceil=False)
     if exact_p.denominator == 1:
-        notes = [f"'same': p = {rule} = {p} on each side"]
+        notes = [f"'same': p = {text(rule)} = {p} on each side"]
         notes += [
             f"{note}, which with 'same' always gives ⌈{axis.n}/{axis.s}⌉ = {size}"
             for note in course.notes
         ]
         if total != 2 * p:
             notes.append(f"Keras/TensorFlow pads {split}: the same size")
-        return AxisResult(size, course.worked, tuple(notes))
+        return course._replace(size=size, notes=tuple(notes), inexact=None)
     if mistake == "same-course-rule":
         return course
     notes = [f"'same' (Keras/TensorFlow): the output is ⌈n/s⌉, padding {split}"]
     if course.size != size:
         notes.append(
-            f"the course rule p = {rule} = {decimal(exact_p)} is not whole for an even kernel; "
-            f"with p = {p} it gives {course.worked}"
+            f"the course rule p = {text(rule)} = {decimal(exact_p)} is not whole for an even "
+            f"kernel; with p = {p} it gives {course.written}"
         )
-    return AxisResult(size, f"⌈{axis.n}/{axis.s}⌉ = {size}", tuple(notes))
+    stage = call("ceil", Div(Num(axis.n), Num(axis.s)))
+    return AxisResult(size, SAME_SIZE, (stage,), tuple(notes))
 
 
 def transposed(axis: Axis, padding: Padding, index: int, output_padding: int) -> AxisResult:
     """A transposed convolution: (n − 1)·s − 2p + d·(f − 1) + output_padding + 1; 'same': n·s."""
     if padding.mode == "same":
         size = axis.n * axis.s
-        return AxisResult(size, f"{axis.n}{TIMES}{axis.s} = {size}", ("'same' (Keras): n·s",))
+        stage = Mul((Num(axis.n), Num(axis.s)))
+        return AxisResult(size, N * S, (stage,), ("'same' (Keras): n·s",))
     p = padding.on_axis(index)
-    terms: list[tuple[int, str]] = []
+    terms: list[Expr] = [Mul((Add((Num(axis.n), Neg(Num(1)))), Num(axis.s)))]
     if p:
-        terms.append((-1, f"2{TIMES}{p}"))
+        terms.append(Neg(Mul((Num(2), Num(p)))))
     if axis.d == 1:
-        terms.append((1, str(axis.f)))
+        terms.append(Num(axis.f))
     else:
-        terms += [(1, f"{axis.d}{TIMES}({axis.f} {MINUS} 1)"), (1, "1")]
+        terms += [Mul((Num(axis.d), Add((Num(axis.f), Neg(Num(1)))))), Num(1)]
     if output_padding:
-        terms.append((1, str(output_padding)))
+        terms.append(Num(output_padding))
     size = (axis.n - 1) * axis.s - 2 * p + axis.span + output_padding
-    text = signed_terms(f"({axis.n} {MINUS} 1){TIMES}{axis.s}", terms)
-    return AxisResult(size, f"{text} = {size}", padded=axis.n)
+    return AxisResult(size, TRANSPOSED_SIZE, (Add(tuple(terms)),), padded=axis.n)

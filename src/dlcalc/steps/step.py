@@ -34,6 +34,12 @@ class Step:
     """The case of a piecewise rule that applies (``x > 0``)."""
     exact: Expr | None = None
     """The closed form of the value (``--exact``)."""
+    words: str = ""
+    """What the working says in words, after its arithmetic if it has any (``unchanged``,
+    ``on axis −1``, ``(shares the weights of conv1)``)."""
+    parts: tuple[tuple[str, Step], ...] = ()
+    """Labelled steps that make this one (a shape's axes: ``H``, ``W``), each with its own
+    working."""
 
     @property
     def shape(self) -> bool:
@@ -51,6 +57,8 @@ def step(
     condition: Expr | None = None,
     stages: Iterable[Expr] | None = None,
     exact: Expr | None = None,
+    words: str = "",
+    parts: tuple[tuple[str, Step], ...] = (),
 ) -> Step:
     """A step whose working is ``formula`` with ``values`` put in, then with its functions of
     numbers evaluated (``stages`` replaces both); repeated stages are written once."""
@@ -60,7 +68,9 @@ def step(
     for stage in stages:
         if stage != formula and stage not in unique:
             unique.append(stage)
-    return Step(name, symbol, formula, tuple(unique), value, tuple(notes), condition, exact)
+    return Step(
+        name, symbol, formula, tuple(unique), value, tuple(notes), condition, exact, words, parts
+    )
 
 
 def _stages(formula: Expr, values: Mapping[str, Expr]) -> list[Expr]:
