@@ -8,7 +8,7 @@ from typing import Any
 from dlcalc import __version__
 from dlcalc.render.formats import text_cell
 from dlcalc.render.report import Column, NoteIndex, Report, Table
-from dlcalc.render.working import arithmetic_cell
+from dlcalc.render.working import arithmetic_cell, working_json
 from dlcalc.solve.shapes import LayerResult, ShapesResult
 from dlcalc.solve.working import decimal, number, shape_text
 
@@ -161,6 +161,7 @@ def shapes_json(result: ShapesResult) -> dict[str, Any]:
         "total_flops": result.total_flops,
         "total_activations": result.total_activations,
         "total_activation_bytes": result.total_activation_bytes,
+        "working": working_json(result.steps, 6),
     }
 
 

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from dlcalc.render.cells import cell_writer
 from dlcalc.render.math_latex import LatexPrinter
 from dlcalc.render.report import Math, Maths
 from dlcalc.solve.working import shape_text
-from dlcalc.steps.expr import Expr, Num
+from dlcalc.steps.expr import Expr, Num, count
 from dlcalc.steps.step import Step
 from dlcalc.steps.text import TextPrinter
 
@@ -39,11 +40,6 @@ def answer_cell(step: Step, channels_first: bool = False) -> Math | Maths:
         tail = replace(last, words=f"{last.words} {shape}".strip())
         return Maths((*cell.items[:-1], tail))
     return replace(cell, words=f"{cell.words} {shape}".strip())
-
-
-def count(value: int) -> Num:
-    """A whole number as it is written in a count: ``34,944``."""
-    return Num(value, f"{value:,}") if abs(value) >= 1000 else Num(value)
 
 
 def _chain(step: Step) -> tuple[Expr, ...]:
@@ -93,17 +89,27 @@ def working_json(steps: Iterable[Step], digits: int) -> list[dict[str, Any]]:
             "symbol": text.print(s.symbol),
             "formula": text.print(s.formula) if s.formula is not None else "",
             "formula_latex": latex.print(s.formula) if s.formula is not None else "",
-            "substituted": text.chain(s.substituted) if s.substituted else "",
+            "substituted": _substituted(s, text),
             "value": value,
         }
         if s.condition is not None:
             item["condition"] = text.print(s.condition)
         if s.exact is not None:
             item["exact"] = text.print(s.exact)
+        if s.words:
+            item["words"] = s.words
         if s.notes:
             item["notes"] = list(s.notes)
         out.append(item)
     return out
+
+
+def _substituted(step: Step, text: TextPrinter) -> str:
+    """The formula with the values put in: its stages, or a shape's axes (``H: …; W: …``)."""
+    if step.parts:
+        written = cell_writer(text)(arithmetic_cell(step))
+        return written.removesuffix(f" {step.words}") if step.words else written
+    return text.chain(step.substituted) if step.substituted else ""
 
 
 def _json_number(value: Any) -> Any:

@@ -38,7 +38,7 @@ def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
 
     def answers(convention: Convention, mistake: str | None = None) -> Answers:
         options = ShapesOptions(convention, channels_first=channels_first, mistake=mistake)
-        return answer_values(solve_shapes(spec, options), channels_first)
+        return answer_values(solve_shapes(spec, options))
 
     other: Convention = "keras" if convention == "pytorch" else "pytorch"
     whose = {"keras": "Keras's", "pytorch": "PyTorch's"}[other]

@@ -9,9 +9,8 @@ from typing import NamedTuple
 from dlcalc.errors import DlcalcError
 from dlcalc.solve.layer_rules import Computed, Frame, Working, compute_layer, layer_error
 from dlcalc.solve.marking import Worked
-from dlcalc.solve.working import number
 from dlcalc.spec.architecture import ArchitectureSpec, Convention, ConvOp, LayerSpec
-from dlcalc.steps.expr import Call, Expr, Sym
+from dlcalc.steps.expr import Add, Call, Expr, Mul, Num, Sum, Sym, count
 from dlcalc.steps.step import Step, StepValue, step
 from dlcalc.steps.text import text
 
@@ -69,6 +68,21 @@ class LayerResult(NamedTuple):
         return self.trainable_params + self.non_trainable_params
 
     @property
+    def macs_step(self) -> Step:
+        return Step(f"{self.name}.macs", Call("MACs", (Sym(self.name),)), None, (), self.macs)
+
+    @property
+    def counts(self) -> list[Step]:
+        """The trainable and non-trainable parameters, answerable but not in the working."""
+        return [
+            Step(f"{self.name}.{part}", Call(part, (Sym(self.name),)), None, (), value)
+            for part, value in (
+                ("trainable_params", self.trainable_params),
+                ("non_trainable_params", self.non_trainable_params),
+            )
+        ]
+
+    @property
     def flops(self) -> int:
         return 2 * self.macs
 
@@ -87,6 +101,37 @@ class ShapesResult(NamedTuple):
     input_shape: tuple[int, ...]
     layers: tuple[LayerResult, ...]
     notes: tuple[str, ...] = ()
+
+    @property
+    def steps(self) -> list[Step]:
+        """Every step the report shows, in its order: each layer's axes, shape, parameters and
+        MACs, then the totals."""
+        found: list[Step] = []
+        for layer in self.layers:
+            found += [part for _, part in layer.output.parts]
+            found += [layer.output, layer.parameters, layer.macs_step]
+        return [*found, *self.totals]
+
+    @property
+    def totals(self) -> list[Step]:
+        """total_params, trainable_params, non_trainable_params, total_macs and total_flops."""
+        sums = [
+            ("total_params", "params", self.total_params),
+            ("trainable_params", "trainable_params", self.trainable_params),
+            ("non_trainable_params", "non_trainable_params", self.non_trainable_params),
+            ("total_macs", "macs", self.total_macs),
+        ]
+        steps = [_total(name, part, value, self.layers) for name, part, value in sums]
+        macs = Sym("MACs")
+        flops = step(
+            "total_flops",
+            Sym("FLOPs"),
+            2 * macs,
+            {},
+            self.total_flops,
+            stages=[Mul((Num(2), count(self.total_macs)))],
+        )
+        return [*steps, flops]
 
     @property
     def trainable_params(self) -> int:
@@ -177,12 +222,14 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
 
 
 def _working_step(name: str, symbol: Expr, working: Working, value: StepValue) -> Step:
+    """The step of a working; a shape's axes (``conv1.H``) are steps of their own, its parts."""
+    layer = name.rsplit(".", 1)[0]
     parts = tuple(
         (
             label,
             _working_step(
-                f"{name.rsplit('.', 1)[0]}.{label or 'size'}",
-                Sym(label or "size", name.rsplit(".", 1)[0]),
+                f"{layer}.{label or 'size'}",
+                Call(label or "size", (Sym(layer),)),
                 Working(axis.formula, axis.stages),
                 axis.size,
             ),
@@ -202,9 +249,8 @@ def _working_step(name: str, symbol: Expr, working: Working, value: StepValue) -
 
 
 def _output_step(name: str, computed: Computed) -> Step:
-    return _working_step(
-        f"{name}.output", Sym("shape", name), computed.shape_working, computed.shape
-    )
+    symbol = Call("shape", (Sym(name),))
+    return _working_step(f"{name}.output", symbol, computed.shape_working, computed.shape)
 
 
 def _channels_from_before(
@@ -252,40 +298,19 @@ def _shared(
     )
 
 
-def answer_values(result: ShapesResult, channels_first: bool = False) -> dict[str, Worked]:
-    """Every answerable name of a shapes problem, its correct value and working.
+def _total(name: str, part: str, value: int, layers: tuple[LayerResult, ...]) -> Step:
+    """A total as the sum of the layers' counts that are not 0."""
+    terms = [count(getattr(layer, part)) for layer in layers if getattr(layer, part)]
+    stages = [Add(tuple(terms))] if len(terms) > 1 else []
+    return step(name, Sym(name), Sum("l", Call(part, (Sym("l"),))), {}, value, stages=stages)
 
-    ``total_params``, ``trainable_params``, ``non_trainable_params``, ``total_macs``,
-    ``total_flops``, ``input.output``, and per layer ``NAME.output`` (a shape), ``NAME.params``,
-    ``NAME.trainable_params``, ``NAME.non_trainable_params``, ``NAME.macs``.
-    """
-    layers = result.layers
 
-    def total(value: int, part: str) -> Worked:
-        terms = [number(getattr(layer, part)) for layer in layers if getattr(layer, part)]
-        sum_text = " + ".join(terms) if len(terms) > 1 else ""
-        return Worked(value, f"{sum_text} = {number(value)}" if sum_text else number(value))
-
-    values = {
-        "input.output": Worked(result.input_shape, "the input"),
-        "total_params": total(result.total_params, "params"),
-        "trainable_params": total(result.trainable_params, "trainable_params"),
-        "non_trainable_params": total(result.non_trainable_params, "non_trainable_params"),
-        "total_macs": total(result.total_macs, "macs"),
-        "total_flops": Worked(
-            result.total_flops, f"2·{number(result.total_macs)} = {number(result.total_flops)}"
-        ),
-    }
-    for layer in layers:
-        values[f"{layer.name}.output"] = Worked(layer.output_shape, layer.output)
-        values[f"{layer.name}.params"] = Worked(layer.params, layer.parameters)
-        for _, part in layer.output.parts:
-            values[part.name] = Worked(part.value, part)  # type: ignore[arg-type]
-        values[f"{layer.name}.trainable_params"] = Worked(
-            layer.trainable_params, number(layer.trainable_params)
-        )
-        values[f"{layer.name}.non_trainable_params"] = Worked(
-            layer.non_trainable_params, number(layer.non_trainable_params)
-        )
-        values[f"{layer.name}.macs"] = Worked(layer.macs, number(layer.macs))
-    return values
+def answer_values(result: ShapesResult) -> dict[str, Worked]:
+    """Every answerable name of a shapes problem, with its step: ``input.output``, every step of
+    the working (per layer ``NAME.output`` and its axes ``NAME.H``, ``NAME.W``, ``NAME.params``,
+    ``NAME.macs``; ``total_params``, ``trainable_params``, ``non_trainable_params``,
+    ``total_macs``, ``total_flops``), and per layer ``NAME.trainable_params`` and
+    ``NAME.non_trainable_params``."""
+    given = Step("input.output", Call("shape", (Sym("input"),)), None, (), result.input_shape)
+    steps = [given, *result.steps, *(c for layer in result.layers for c in layer.counts)]
+    return {s.name: Worked(s.value, s) for s in steps}  # type: ignore[arg-type]

@@ -285,3 +285,8 @@ def num(value: Value, text: str | None = None) -> Num:
 
 
 HALF = Num(Fraction(1, 2))
+
+
+def count(value: int) -> Num:
+    """A whole number as it is written in a count: ``34,944``."""
+    return Num(value, f"{value:,}") if abs(value) >= 1000 else Num(value)
