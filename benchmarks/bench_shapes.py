@@ -6,6 +6,10 @@ in PyTorch (only with --torch-python, an interpreter that has torch and torchinf
 generated chains of 1,000 to 8,000 layers (time should grow linearly).
 
     python benchmarks/bench_shapes.py [--rounds 21] [--torch-python /path/to/python]
+                                      [--baseline /path/to/python]
+
+``--baseline`` names a Python in which another dlcalc is installed (an earlier release, say):
+its ResNet-50 cases run in the same rounds, and the ratios are printed.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESNET50 = ROOT / "problems" / "shapes" / "models" / "resnet50-keras.arch"
 CHAIN_SIZES = (1000, 2000, 4000, 8000)
+FORMATS = ("rich table", "plain table", "json")
 
 BARE_TYPER_APP = """
 import typer
@@ -151,6 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--torch-python", help="a Python with torch and torchinfo installed")
+    parser.add_argument("--baseline", help="a Python with another dlcalc installed, to compare")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dlcalc-bench-"))
@@ -173,6 +179,16 @@ def main() -> None:
             "-f",
             "json",
         ]
+    if args.baseline:
+        baseline = [str(Path(args.baseline).with_name("dlcalc"))]
+        for name in FORMATS:
+            cases[f"baseline dlcalc ResNet-50 ({name})"] = [
+                *baseline,
+                "shapes",
+                str(RESNET50),
+                "-f",
+                name.split()[0],
+            ]
     if args.torch_python:
         cases["torchinfo summary of ResNet-50"] = [
             args.torch_python,
@@ -184,11 +200,13 @@ def main() -> None:
     bare = medians["bare Typer app, one Rich table"]
     torchinfo = medians.get("torchinfo summary of ResNet-50")
     print()
-    for name in ("rich table", "plain table", "json"):
+    for name in FORMATS:
         ours = medians[f"dlcalc shapes ResNet-50 ({name})"]
         line = f"ResNet-50 ({name}) / bare Typer app: {ours / bare:.2f}x"
         if torchinfo is not None:
             line += f"; torchinfo / ResNet-50 ({name}): {torchinfo / ours:.1f}x"
+        if args.baseline:
+            line += f"; / baseline: {ours / medians[f'baseline dlcalc ResNet-50 ({name})']:.2f}x"
         print(line)
     chain_times = [medians[f"dlcalc shapes {size:,}-layer chain (json)"] for size in CHAIN_SIZES]
     fit = statistics.linear_regression(CHAIN_SIZES, chain_times)

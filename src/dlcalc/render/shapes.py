@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.render.formats import text_cell
-from dlcalc.render.report import Column, NoteIndex, Report, Table
+from dlcalc.render.cells import cell_writer
+from dlcalc.render.report import Cell, Column, NoteIndex, Report, Table
 from dlcalc.render.working import arithmetic_cell, working_json
 from dlcalc.solve.shapes import LayerResult, ShapesResult
 from dlcalc.solve.working import decimal, number, shape_text
+from dlcalc.steps.text import TextPrinter
 
-TEXT = text_cell(6)
-"""The working as text, for JSON and CSV."""
 CONVENTION_TEXT = {
     "keras": "keras (BatchNorm 4·C with 2·C non-trainable; recurrent layers with one bias "
     "vector, GRU reset_after=True with two); --convention pytorch for PyTorch's counts",
@@ -108,7 +108,8 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
 
 def _records(result: ShapesResult, channels_first: bool) -> Table:
     """The JSON layer objects as CSV rows (lists written as text: shapes as 28×28×6)."""
-    layers = [_layer_json(layer) for layer in result.layers]
+    write = cell_writer(TextPrinter())
+    layers = [_layer_json(layer, write) for layer in result.layers]
     headers = list(layers[0]) if layers else []
     table = Table([Column(h) for h in headers])
     for data in layers:
@@ -147,13 +148,15 @@ def _bytes(count: int) -> str:
 
 def shapes_json(result: ShapesResult) -> dict[str, Any]:
     """The stable JSON form (see the README): numbers as numbers, shapes channels-last."""
+    text = TextPrinter()  # one printer: each tree written once, in the layers and the working
+    write = cell_writer(text)
     return {
         "dlcalc": __version__,
         "command": "shapes",
         "source": result.source,
         "convention": result.convention,
         "input_shape": list(result.input_shape),
-        "layers": [_layer_json(layer) for layer in result.layers],
+        "layers": [_layer_json(layer, write) for layer in result.layers],
         "total_params": result.total_params,
         "trainable_params": result.trainable_params,
         "non_trainable_params": result.non_trainable_params,
@@ -161,11 +164,11 @@ def shapes_json(result: ShapesResult) -> dict[str, Any]:
         "total_flops": result.total_flops,
         "total_activations": result.total_activations,
         "total_activation_bytes": result.total_activation_bytes,
-        "working": working_json(result.steps, 6),
+        "working": working_json(result.steps, 6, text),
     }
 
 
-def _layer_json(layer: LayerResult) -> dict[str, Any]:
+def _layer_json(layer: LayerResult, write: Callable[[Cell], str]) -> dict[str, Any]:
     return {
         "name": layer.name,
         "kind": layer.kind,
@@ -180,8 +183,8 @@ def _layer_json(layer: LayerResult) -> dict[str, Any]:
         "activation_bytes": layer.activation_bytes,
         "receptive_field": _numbers(layer.receptive_field),
         "jump": _numbers(layer.jump),
-        "shape_working": TEXT(arithmetic_cell(layer.output)),
-        "params_working": TEXT(arithmetic_cell(layer.parameters)),
+        "shape_working": write(arithmetic_cell(layer.output)),
+        "params_working": write(arithmetic_cell(layer.parameters)),
         "notes": list(layer.notes),
         "line": layer.line,
     }

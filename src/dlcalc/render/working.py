@@ -59,9 +59,10 @@ def arithmetic_cell(step: Step) -> Math | Maths:
     (``⌊(32 − 5)/1⌋ + 1 = 28``, or ``H: …; W: …`` where they differ), then its words."""
     if not step.parts:
         return Math(_chain(step), step.condition, step.words)
+    first = step.parts[0][1]
+    if all(p.substituted == first.substituted and p.value == first.value for _, p in step.parts):
+        return Math(_chain(first), words=step.words)
     chains = [(label, _chain(part)) for label, part in step.parts]
-    if len({chain for _, chain in chains}) == 1:
-        return Math(chains[0][1], words=step.words)
     items = [Math(chain, label=label) for label, chain in chains]
     last = items[-1]
     items[-1] = Math(last.parts, words=step.words, label=last.label)
@@ -78,17 +79,21 @@ def exact_cell(step: Step) -> Math | str:
     return Math((step.exact,)) if step.exact is not None else ""
 
 
-def working_json(steps: Iterable[Step], digits: int) -> list[dict[str, Any]]:
-    """The JSON ``working``: one object per step, in the order the report shows them."""
-    text, latex = TextPrinter(digits), LatexPrinter(digits)
+def working_json(
+    steps: Iterable[Step], digits: int, text: TextPrinter | None = None
+) -> list[dict[str, Any]]:
+    """The JSON ``working``: one object per step, in the order the report shows them (``text``:
+    a printer that has written some of the trees already)."""
+    text, latex = text or TextPrinter(digits), LatexPrinter(digits)
     out = []
     for s in steps:
+        formula = ("", "") if s.formula is None else (text.write(s.formula), latex.write(s.formula))
         value: Any = list(s.value) if isinstance(s.value, tuple) else _json_number(s.value)
         item: dict[str, Any] = {
             "name": s.name,
             "symbol": text.print(s.symbol),
-            "formula": text.print(s.formula) if s.formula is not None else "",
-            "formula_latex": latex.print(s.formula) if s.formula is not None else "",
+            "formula": formula[0],
+            "formula_latex": formula[1],
             "substituted": _substituted(s, text),
             "value": value,
         }

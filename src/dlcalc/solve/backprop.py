@@ -8,7 +8,6 @@ number there.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -426,7 +425,7 @@ def _loss(
 def _error_sign(loss: LossResult) -> LossResult:
     """The loss with ∂E/∂out taken with the opposite sign (t − o), a student's slip."""
     flipped = tuple(
-        tuple(replace(g, value=-g.value) for g in row)  # type: ignore[operator]
+        tuple(g._replace(value=-g.value) for g in row)  # type: ignore[operator]
         for row in loss.gradients
     )
     return loss._replace(gradients=flipped)

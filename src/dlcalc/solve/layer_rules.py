@@ -62,17 +62,26 @@ class Working(NamedTuple):
     parts: tuple[tuple[str, AxisResult], ...] = ()
 
 
+_INTERNED: dict[Expr, Expr] = {}
+
+
+def rule(formula: Expr) -> Expr:
+    """One tree for every equal rule (every conv layer's ``(f·f·c + 1)·k``), so that a rule is
+    written once however many layers use it."""
+    return _INTERNED.setdefault(formula, formula)
+
+
 def words(text: str) -> Working:
     return Working(words=text)
 
 
 def arithmetic(formula: Expr, stage: Expr) -> Working:
-    return Working(formula, (stage,))
+    return Working(rule(formula), (stage,))
 
 
 def sized(label: str, formula: Expr, stage: Expr, size: int, more: str = "") -> Working:
     """A shape worked out as one size: ``5·5·16 = 400``, ``64 + 64 = 128 on axis −1``."""
-    return Working(parts=((label, AxisResult(size, formula, (stage,))),), words=more)
+    return Working(parts=((label, AxisResult(size, rule(formula), (stage,))),), words=more)
 
 
 UNCHANGED = words("unchanged")
@@ -232,7 +241,14 @@ def _slide(
     stride = _per_axis(layer, stride, rank, "stride")
     dilation = _per_axis(layer, dilation, rank, "dilation")
     axes = [Axis(n, f, s, d) for n, f, s, d in zip(frame.spatial, kernel, stride, dilation)]
-    results = [compute(axis, index) for index, axis in enumerate(axes)]
+    # axes alike (a square image, kernel and stride) share one working
+    found: dict[tuple[Axis, int], AxisResult] = {}
+    results = []
+    for index, axis in enumerate(axes):
+        key = (axis, padding.on_axis(index))
+        if key not in found:
+            found[key] = compute(axis, index)
+        results.append(found[key])
     for axis, result in zip(axes, results):
         if not result.fits:
             raise layer.error(

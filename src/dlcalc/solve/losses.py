@@ -12,7 +12,6 @@ probabilities are clipped to [1e−7, 1 − 1e−7] (kl: both distributions to [
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from fractions import Fraction
 from typing import Any, NamedTuple, TypeVar
 
@@ -104,7 +103,7 @@ def solve_loss(spec: LossSpec) -> LossResult:
     exact = _exact(spec, grouping, [[piece for _, piece in row] for row in rows])
     terms = tuple(
         tuple(
-            term._replace(value=replace(term.value, exact=closed)) if closed else term
+            term._replace(value=term.value._replace(exact=closed)) if closed else term
             for (term, _), closed in zip(row, closed_row)
         )
         for row, closed_row in zip(rows, exact.terms)

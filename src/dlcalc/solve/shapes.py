@@ -236,15 +236,8 @@ def _working_step(name: str, symbol: Expr, working: Working, value: StepValue) -
         )
         for label, axis in working.parts
     )
-    return step(
-        name,
-        symbol,
-        working.formula,
-        {},
-        value,
-        stages=working.stages,
-        words=working.words,
-        parts=parts,
+    return Step(
+        name, symbol, working.formula, working.stages, value, words=working.words, parts=parts
     )
 
 

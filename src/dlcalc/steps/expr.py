@@ -16,7 +16,6 @@ Trees are built with Python's operators, so a formula reads like the mathematics
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Union
@@ -28,9 +27,31 @@ Operand = Union["Expr", int, float, Fraction, Decimal]
 
 
 class Expr:
-    """A node of a formula. Subclasses are frozen dataclasses."""
+    """A node of a formula: immutable, compared and hashed by its fields (its ``__slots__``).
+    Plain classes rather than dataclasses, which cost milliseconds each at start-up."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ("_hash",)
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(other) is not type(self) or hash(self) != hash(other):
+            return False
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash  # type: ignore[has-type, no-any-return]
+        except AttributeError:  # the first time: remembered, the tree being immutable
+            self._hash = found = hash((type(self).__name__, self._key()))
+            return found
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
 
     def __add__(self, other: Operand) -> Expr:
         return Add(_terms(self) + _terms(lift(other)))
@@ -97,23 +118,27 @@ def tidy(node: Expr) -> Expr:
     return node
 
 
-@dataclass(frozen=True, slots=True)
 class Num(Expr):
     """A number; ``text`` keeps an input as the user wrote it (``0.50``, ``1/3``)."""
 
-    value: Value
-    text: str | None = None
+    __slots__ = ("text", "value")
+
+    def __init__(self, value: Value, text: str | None = None) -> None:
+        self.value = value
+        self.text = text
 
 
-@dataclass(frozen=True, slots=True)
 class Sym(Expr):
     """A symbol: a name (Unicode: ``σ``, ``x``, ``out``), an optional subscript (``h1``) and
     primes (``σ′``); ``latex`` overrides the LaTeX the printer would derive."""
 
-    name: str
-    sub: str = ""
-    primes: int = 0
-    latex: str | None = None
+    __slots__ = ("latex", "name", "primes", "sub")
+
+    def __init__(self, name: str, sub: str = "", primes: int = 0, latex: str | None = None) -> None:
+        self.name = name
+        self.sub = sub
+        self.primes = primes
+        self.latex = latex
 
     @property
     def key(self) -> str:
@@ -123,11 +148,13 @@ class Sym(Expr):
         return values.get(self.key, self)
 
 
-@dataclass(frozen=True, slots=True)
 class Add(Expr):
     """A sum; a :class:`Neg` term is written as a subtraction."""
 
-    terms: tuple[Expr, ...]
+    __slots__ = ("terms",)
+
+    def __init__(self, terms: tuple[Expr, ...]) -> None:
+        self.terms = terms
 
     def children(self) -> tuple[Expr, ...]:
         return self.terms
@@ -136,9 +163,11 @@ class Add(Expr):
         return Add(children)
 
 
-@dataclass(frozen=True, slots=True)
 class Mul(Expr):
-    factors: tuple[Expr, ...]
+    __slots__ = ("factors",)
+
+    def __init__(self, factors: tuple[Expr, ...]) -> None:
+        self.factors = factors
 
     def children(self) -> tuple[Expr, ...]:
         return self.factors
@@ -147,9 +176,11 @@ class Mul(Expr):
         return Mul(children)
 
 
-@dataclass(frozen=True, slots=True)
 class Neg(Expr):
-    arg: Expr
+    __slots__ = ("arg",)
+
+    def __init__(self, arg: Expr) -> None:
+        self.arg = arg
 
     def children(self) -> tuple[Expr, ...]:
         return (self.arg,)
@@ -158,10 +189,12 @@ class Neg(Expr):
         return Neg(children[0])
 
 
-@dataclass(frozen=True, slots=True)
 class Div(Expr):
-    num: Expr
-    den: Expr
+    __slots__ = ("den", "num")
+
+    def __init__(self, num: Expr, den: Expr) -> None:
+        self.num = num
+        self.den = den
 
     def children(self) -> tuple[Expr, ...]:
         return (self.num, self.den)
@@ -170,10 +203,12 @@ class Div(Expr):
         return Div(*children)
 
 
-@dataclass(frozen=True, slots=True)
 class Pow(Expr):
-    base: Expr
-    exp: Expr
+    __slots__ = ("base", "exp")
+
+    def __init__(self, base: Expr, exp: Expr) -> None:
+        self.base = base
+        self.exp = exp
 
     def children(self) -> tuple[Expr, ...]:
         return (self.base, self.exp)
@@ -182,15 +217,15 @@ class Pow(Expr):
         return Pow(*children)
 
 
-@dataclass(frozen=True, slots=True)
 class Call(Expr):
     """A function applied to arguments; how each is written is the printers' business."""
 
-    name: str
-    """A function of :data:`dlcalc.steps.evaluate.FUNCTIONS` (exp, ln, sqrt, abs, floor, σ,
-    Φ, …) or any other name, written as a name with its arguments."""
-    args: tuple[Expr, ...]
-    primes: int = 0
+    __slots__ = ("args", "name", "primes")
+
+    def __init__(self, name: str, args: tuple[Expr, ...], primes: int = 0) -> None:
+        self.name = name
+        self.args = args
+        self.primes = primes
 
     def children(self) -> tuple[Expr, ...]:
         return self.args
@@ -199,12 +234,14 @@ class Call(Expr):
         return Call(self.name, children, self.primes)
 
 
-@dataclass(frozen=True, slots=True)
 class Diff(Expr):
     """∂f/∂x."""
 
-    f: Expr
-    x: Expr
+    __slots__ = ("f", "x")
+
+    def __init__(self, f: Expr, x: Expr) -> None:
+        self.f = f
+        self.x = x
 
     def children(self) -> tuple[Expr, ...]:
         return (self.f, self.x)
@@ -213,12 +250,14 @@ class Diff(Expr):
         return Diff(*children)
 
 
-@dataclass(frozen=True, slots=True)
 class Sum(Expr):
     """Σ over an index, written in general: Σ_j e^(z_j)."""
 
-    index: str
-    body: Expr
+    __slots__ = ("body", "index")
+
+    def __init__(self, index: str, body: Expr) -> None:
+        self.index = index
+        self.body = body
 
     def children(self) -> tuple[Expr, ...]:
         return (self.body,)
@@ -227,14 +266,15 @@ class Sum(Expr):
         return Sum(self.index, children[0])
 
 
-@dataclass(frozen=True, slots=True)
 class Rel(Expr):
     """A relation, for conditions: ``x > 0``."""
 
-    op: str
-    """One of ``<``, ``>``, ``≤``, ``≥``, ``=``, ``≠``, ``≈``."""
-    lhs: Expr
-    rhs: Expr
+    __slots__ = ("lhs", "op", "rhs")
+
+    def __init__(self, op: str, lhs: Expr, rhs: Expr) -> None:
+        self.op = op
+        self.lhs = lhs
+        self.rhs = rhs
 
     def children(self) -> tuple[Expr, ...]:
         return (self.lhs, self.rhs)
@@ -243,12 +283,14 @@ class Rel(Expr):
         return Rel(self.op, *children)
 
 
-@dataclass(frozen=True, slots=True)
 class Cases(Expr):
     """A piecewise rule: each value with the condition under which it applies (None:
     otherwise)."""
 
-    cases: tuple[tuple[Expr, Expr | None], ...]
+    __slots__ = ("cases",)
+
+    def __init__(self, cases: tuple[tuple[Expr, Expr | None], ...]) -> None:
+        self.cases = cases
 
     def children(self) -> tuple[Expr, ...]:
         return tuple(part for case in self.cases for part in case if part is not None)

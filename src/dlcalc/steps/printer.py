@@ -7,9 +7,10 @@ node is written; when to parenthesise is decided here once.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from dlcalc.steps.expr import (
     Add,
@@ -35,18 +36,29 @@ POSTFIX_CALLS = frozenset({"abs", "floor", "ceil"})
 """Functions written as brackets around their argument (|x|, ⌊x⌋), which bind as atoms."""
 
 
+_LEVELS: dict[type, int] = {
+    Rel: REL,
+    Cases: REL,
+    Add: SUM,
+    Neg: UNARY,
+    Mul: PRODUCT,
+    Div: PRODUCT,
+    Diff: PRODUCT,
+    Sum: PRODUCT,
+    Pow: POWER,
+    Sym: ATOM,
+}
+NODES = (*_LEVELS, Num, Call)
+
+
 def precedence(node: Expr) -> int:
-    if isinstance(node, (Rel, Cases)):
-        return REL
-    if isinstance(node, Add):
-        return SUM
-    if isinstance(node, Neg):
-        return UNARY
-    if isinstance(node, (Mul, Div, Diff, Sum)):
-        return PRODUCT
-    if isinstance(node, Num):
-        return _number_precedence(node)
-    if isinstance(node, Pow) or (isinstance(node, Call) and node.name == "exp"):
+    kind = type(node)
+    level = _LEVELS.get(kind)
+    if level is not None:
+        return level
+    if kind is Num:
+        return _number_precedence(node)  # type: ignore[arg-type]
+    if kind is Call and node.name == "exp":  # type: ignore[attr-defined]
         return POWER
     return ATOM
 
@@ -55,12 +67,14 @@ def _number_precedence(node: Num) -> int:
     value = node.value
     if _negative(value) or (node.text or "").startswith(("-", "−")):
         return UNARY
+    if type(value) is int:
+        return ATOM
     if isinstance(value, Fraction) and value.denominator != 1 and value != Fraction(1, 2):
         return PRODUCT
-    if isinstance(value, (float, Decimal)) and value != 0 and not math.isinf(value):
-        magnitude = abs(Decimal(value))
-        if magnitude >= Decimal("1e15") or magnitude < Decimal("1e-4"):
-            return PRODUCT  # written with ·10^n
+    if isinstance(value, float) and value != 0 and not math.isinf(value):
+        return ATOM if 1e-4 <= abs(value) < 1e15 else PRODUCT  # written with ·10^n
+    if isinstance(value, Decimal) and value.is_finite() and value != 0:
+        return ATOM if Decimal("1e-4") <= abs(value) < Decimal("1e15") else PRODUCT
     return ATOM
 
 
@@ -123,16 +137,29 @@ class Printer:
 
     def __init__(self, digits: int = 6) -> None:
         self.digits = digits
+        self._methods: dict[type, Callable[[Any], str]] = {
+            kind: getattr(self, f"_{kind.__name__.lower()}") for kind in NODES
+        }
+        self._written: dict[int, tuple[Expr, str]] = {}
 
     def print(self, node: Expr) -> str:
-        method = getattr(self, f"_{type(node).__name__.lower()}")
-        return method(node)  # type: ignore[no-any-return]
+        return self._methods[type(node)](node)
+
+    def write(self, node: Expr) -> str:
+        """:meth:`print`, remembered: a tree that several steps share (a layer's axes, a rule)
+        is written once. The printer keeps the tree, so its id stays its own."""
+        found = self._written.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        text = self.print(node)
+        self._written[id(node)] = (node, text)
+        return text
 
     def chain(self, nodes: tuple[Expr, ...] | list[Expr]) -> str:
         """``a = b = c``, each written once (``max(0, 0.5) = 0.5``, not ``… = 0.5 = 0.5``)."""
         written: list[str] = []
         for node in nodes:
-            text = self.print(node)
+            text = self.write(node)
             if not written or text != written[-1]:
                 written.append(text)
         return self.equals.join(written)

@@ -8,7 +8,7 @@ working), its value, and notes. Solvers build steps; printers write them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dlcalc.steps.evaluate import evaluate_calls
 from dlcalc.steps.expr import Expr, Value, tidy
@@ -17,8 +17,7 @@ Shape = tuple[int, ...]
 StepValue = Value | Shape
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     name: str
     """The answer name: unique in its result, the name ``check`` marks."""
     symbol: Expr
@@ -40,10 +39,6 @@ class Step:
     parts: tuple[tuple[str, Step], ...] = ()
     """Labelled steps that make this one (a shape's axes: ``H``, ``W``), each with its own
     working."""
-
-    @property
-    def shape(self) -> bool:
-        return isinstance(self.value, tuple)
 
 
 def step(
