@@ -82,3 +82,40 @@ def test_the_library_has_an_optimizer_exercise_for_every_optimizer() -> None:
     assert {optimize_file(read_source(str(path))).optimizer for path in OPT_FILES} == set(
         OPTIMIZERS
     )
+
+
+def _command(path: Path) -> list[str]:
+    """The command that solves a problem file built from steps (shapes, the calculators)."""
+    if path.suffix == ".calc":
+        lines = path.read_text(encoding="utf-8").splitlines()
+        line = next(line for line in lines if line.strip() and not line.startswith("#"))
+        return line.split()
+    return ["shapes", str(path)]
+
+
+def _written(value: object) -> str:
+    if isinstance(value, list):
+        return "x".join(str(v) for v in value)
+    return repr(value)
+
+
+STEP_FILES = sorted(ARCH_FILES + list(PROBLEMS.rglob("*.calc")))
+
+
+@pytest.mark.parametrize("path", STEP_FILES, ids=lambda p: str(p.relative_to(PROBLEMS)))
+def test_every_step_of_the_working_is_an_answer_and_its_own_value_is_right(
+    path: Path, tmp_path: Path
+) -> None:
+    """Every name in the JSON ``working`` is an answer name, and each step's own value,
+    written out in full, is marked right."""
+    working = json.loads(run_cli(*_command(path), "-f", "json").out)["working"]
+    answers = tmp_path / "answers.txt"
+    answers.write_text(
+        "".join(f"{step['name']} = {_written(step['value'])}\n" for step in working),
+        encoding="utf-8",
+    )
+    run = run_cli("check", str(path), "--answers", str(answers), "-f", "json")
+    assert run.code == 0, run.out + run.err
+    data = json.loads(run.out)
+    assert data["right"] == data["total"] == len(working)
+    assert [m["name"] for m in data["answers"]] == [step["name"] for step in working]
