@@ -1,0 +1,53 @@
+"""Golden outputs: each format of a few representative problems, compared whole, so that a
+printer change shows up as a diff to review. After a deliberate change, write them anew with
+``DLCALC_GOLDEN=write pytest tests/test_golden.py`` and read the diff before committing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PROBLEMS = {
+    "activate-sigmoid": ["activate", "sigmoid", "0.5", "-1", "--exact"],
+    "activate-relu-kink": ["activate", "relu", "-1", "0", "2"],
+    "softmax-target": ["softmax", "5", "2", "-1", "3", "--target", "0", "--jacobian"],
+    "loss-bce": ["loss", "bce", "--pred", "0.9,0.2", "--target", "1,0", "--grad", "--exact"],
+    "shapes-lenet5": ["shapes", "problems/shapes/lenet5-exam.arch"],
+    "shapes-alexnet-same": ["shapes", "problems/shapes/alexnet-style-same-padding-exam.arch"],
+    "check-lenet5": [
+        "check",
+        "problems/shapes/lenet5-exam.arch",
+        "--answer",
+        "conv2.params=416",
+        "--answer",
+        "conv1.H=28",
+    ],
+}
+FORMATS = {
+    "plain": "txt",
+    "rich": "rich.txt",
+    "markdown": "md",
+    "latex": "tex",
+    "csv": "csv",
+    "json": "json",
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_golden_output(name: str, fmt: str, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)  # paths in the output as typed from the repository
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    run = run_cli(*PROBLEMS[name], "-f", fmt)
+    assert run.code in (0, 1), run.err
+    path = GOLDEN / f"{name}.{FORMATS[fmt]}"
+    if os.environ.get("DLCALC_GOLDEN") == "write":
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(run.out, encoding="utf-8")
+    assert run.out == path.read_text(encoding="utf-8")
