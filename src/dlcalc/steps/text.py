@@ -44,8 +44,10 @@ class TextPrinter(Printer):
         return f"{self.name(name, node.primes)}({inside})"
 
     def _exponent(self, node: Expr) -> str:
+        """An exponent bare where it is one token (``e^5``, ``e^x``, ``e^z₀``), else in
+        parentheses (``e^(−x)``, ``e^(z_i)``)."""
         text = self.print(node)
-        return text if precedence(node) == ATOM else f"({text})"
+        return text if precedence(node) == ATOM and "_" not in text else f"({text})"
 
     def _div(self, node: Div) -> str:
         return f"{self.wrap(node.num, PRODUCT)}/{self.wrap(node.den, POWER)}"
