@@ -65,7 +65,7 @@ def activate_report(result: ActivateResult, digits: int = 6) -> Report:
         tables=[table],
         notes=notes.notes,
         figures=_plots(result),
-        records=_records(result),
+        records=lambda: _records(result),
         digits=digits,
     )
 

@@ -213,7 +213,7 @@ def _md(text: str) -> str:
 
 
 def _csv(report: Report) -> str:
-    table = report.records or report.tables[0]
+    table = report.records() if report.records else report.tables[0]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.header for c in table.columns])

@@ -61,7 +61,7 @@ def loss_report(result: LossResult, spec: LossSpec) -> Report:
     if exact:
         summary.append(("exact", exact_cell(result.loss)))
     return Report(
-        records=_records(result, spec),
+        records=lambda: _records(result, spec),
         title=f"Loss: {result.kind} ({result.reduction})",
         meta=_rules(result, spec.gradient),
         tables=[table],

@@ -60,8 +60,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     """Numbered notes that rows refer to as [1], [2], ..."""
     summary: Sequence[tuple[str, Cell]] = field(default_factory=list)
-    records: Table | None = None
-    """One flat table with every value, for CSV (defaults to the first table)."""
+    records: Callable[[], Table] | None = None
+    """One flat table with every value, for CSV (defaults to the first table); made only when
+    CSV is printed."""
     figures: list[tuple[str, list[str]]] = field(default_factory=list)
     """Text drawings (plots) with their titles, printed after the tables."""
     latex: list[str] = field(default_factory=list)
@@ -85,7 +86,7 @@ def resolve(report: Report, write: Callable[[Cell], str]) -> Report:
         meta=[write(m) for m in report.meta],
         tables=[table(t) for t in report.tables],
         summary=[(label, write(value)) for label, value in report.summary],
-        records=table(report.records) if report.records else None,
+        records=_resolved(report.records, table),
     )
 
 
@@ -104,3 +105,13 @@ class NoteIndex:
                 self._numbers[note] = len(self.notes)
             numbers.append(self._numbers[note])
         return " ".join(f"[{n}]" for n in numbers)
+
+
+def _resolved(
+    records: Callable[[], Table] | None, table: Callable[[Table], Table]
+) -> Callable[[], Table] | None:
+    """The records, written by ``table`` when they are made."""
+    if records is None:
+        return None
+    made = records
+    return lambda: table(made())

@@ -102,7 +102,7 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
                 f"({_bytes(result.total_activation_bytes)} at float32)",
             ),
         ],
-        records=_records(result, channels_first),
+        records=lambda: _records(result, channels_first),
     )
 
 

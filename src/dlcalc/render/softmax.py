@@ -68,7 +68,7 @@ def softmax_report(result: SoftmaxResult, digits: int = 6) -> Report:
         if result.loss.exact is not None:
             summary.append(("exact", Math((Sym("L"), result.loss.exact))))
     return Report(
-        records=_records(result),
+        records=lambda: _records(result),
         title="Softmax",
         meta=[Math((Sym("p", "i"), _rule_shown(scaled)))],
         tables=tables,

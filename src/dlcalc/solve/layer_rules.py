@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solve.sliding import Axis, AxisResult, N, P, transposed, window
+from dlcalc.solve.sliding import PADDED, Axis, AxisResult, transposed, window
 from dlcalc.solve.working import shape_text
 from dlcalc.spec.architecture import (
     ActivationOp,
@@ -33,6 +33,9 @@ from dlcalc.steps.expr import Add, Expr, Mul, Num, Sym
 Fractions = tuple[Fraction, ...]
 AXIS_LABELS = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 C, K = Sym("c"), Sym("k")
+TWO_C, FOUR_C = 2 * C, 4 * C
+DENSE = Sym("n", "in") * Sym("n")
+EMBEDDING = Sym("V") * Sym("d")
 
 
 class Frame(NamedTuple):
@@ -62,13 +65,16 @@ class Working(NamedTuple):
     parts: tuple[tuple[str, AxisResult], ...] = ()
 
 
-_INTERNED: dict[Expr, Expr] = {}
+_RULES_MADE: dict[Hashable, Expr] = {}
 
 
-def rule(formula: Expr) -> Expr:
-    """One tree for every equal rule (every conv layer's ``(f·f·c + 1)·k``), so that a rule is
-    written once however many layers use it."""
-    return _INTERNED.setdefault(formula, formula)
+def rule(key: Hashable, make: Callable[[], Expr]) -> Expr:
+    """The rule of a kind of layer, made once (``key`` says which: a kernel's rank, with or
+    without biases), so that every layer of that kind shares one tree, written once."""
+    found = _RULES_MADE.get(key)
+    if found is None:
+        found = _RULES_MADE[key] = make()
+    return found
 
 
 def words(text: str) -> Working:
@@ -76,12 +82,12 @@ def words(text: str) -> Working:
 
 
 def arithmetic(formula: Expr, stage: Expr) -> Working:
-    return Working(rule(formula), (stage,))
+    return Working(formula, (stage,))
 
 
 def sized(label: str, formula: Expr, stage: Expr, size: int, more: str = "") -> Working:
     """A shape worked out as one size: ``5·5·16 = 400``, ``64 + 64 = 128 on axis −1``."""
-    return Working(parts=((label, AxisResult(size, rule(formula), (stage,))),), words=more)
+    return Working(parts=((label, AxisResult(size, formula, (stage,))),), words=more)
 
 
 UNCHANGED = words("unchanged")
@@ -353,33 +359,46 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
         macs = math.prod(frame.spatial) * window_size * c_in * (k // op.groups)
     else:
         macs = math.prod(slid.sizes) * k * window_size * per_filter
-    f = tuple(Sym("f") for _ in kernel)
-    if op.kind == "convtranspose" and op.groups > 1:
-        rule = Mul((*f, C, K / Sym("g")))
+    rank, grouped = len(kernel), op.groups > 1
+    if op.kind == "convtranspose" and grouped:
         weights = Mul((*_numbers(kernel), Num(c_in), Num(k // op.groups)))
-        return slid.computed(k, _plus_biases(rule, weights, k, bias), params, macs, notes)
-    rule = Mul((*f, C if op.groups == 1 else C / Sym("g")))
+        formula = rule(
+            ("transposed", rank, bias),
+            lambda: _plus_biases_rule(Mul((*_kernel(rank), C, K / Sym("g"))), bias),
+        )
+        stage = Add((weights, Num(k))) if bias else weights
+        return slid.computed(k, arithmetic(formula, stage), params, macs, notes)
     weights = Mul((*_numbers(kernel), Num(per_filter)))
-    return slid.computed(k, _per_output(rule, weights, k, bias), params, macs, notes)
+    channels: Expr = C / Sym("g") if grouped else C
+    working = _per_output(
+        ("conv", rank, grouped), lambda: Mul((*_kernel(rank), channels)), weights, k, bias
+    )
+    return slid.computed(k, working, params, macs, notes)
+
+
+def _kernel(rank: int) -> tuple[Sym, ...]:
+    """f·f (one f per axis of the kernel)."""
+    return tuple(Sym("f") for _ in range(rank))
 
 
 def _numbers(values: Sequence[int]) -> tuple[Num, ...]:
     return tuple(Num(v) for v in values)
 
 
-def _per_output(rule: Expr, weights: Expr, k: int, bias: bool) -> Working:
+def _per_output(
+    key: Hashable, weights_rule: Callable[[], Expr], weights: Expr, k: int, bias: bool
+) -> Working:
     """The weights of one output, plus its bias, times the outputs: ``(5·5·1 + 1)·6`` (without
     biases ``5·5·1·6``)."""
     if bias:
-        return arithmetic((rule + 1) * K, Mul((Add((weights, Num(1))), Num(k))))
-    return arithmetic(rule * K, Mul((weights, Num(k))))
+        formula = rule((key, True), lambda: (weights_rule() + 1) * K)
+        return arithmetic(formula, Mul((Add((weights, Num(1))), Num(k))))
+    return arithmetic(rule((key, False), lambda: weights_rule() * K), Mul((weights, Num(k))))
 
 
-def _plus_biases(rule: Expr, weights: Expr, k: int, bias: bool) -> Working:
-    """The weights, plus one bias per output: ``3·3·4·2 + 8``."""
-    if bias:
-        return arithmetic(rule + K, Add((weights, Num(k))))
-    return arithmetic(rule, weights)
+def _plus_biases_rule(weights_rule: Expr, bias: bool) -> Expr:
+    """The weights, plus one bias per output: ``f·f·c·k/g + k``."""
+    return weights_rule + K if bias else weights_rule
 
 
 def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
@@ -387,27 +406,34 @@ def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
     depth_channels = c * m
     positions = math.prod(slid.sizes)
     macs = positions * depth_channels * math.prod(kernel)
-    f = tuple(Sym("f") for _ in kernel)
+    rank = len(kernel)
     channels: Expr = Mul((Num(c), Num(m))) if m > 1 else Num(c)
-    channel_rule: Expr = C * Sym("m") if m > 1 else C
     window = Mul(_numbers(kernel))
+
+    def channel_rule() -> Expr:
+        return C * Sym("m") if m > 1 else C
+
     if op.kind == "depthwise":
         params = math.prod(kernel) * depth_channels + (depth_channels if op.bias else 0)
+        key = ("depthwise", rank, m > 1, op.bias)
         if op.bias:
-            working = arithmetic(
-                (Mul(f) + 1) * channel_rule, Mul((Add((window, Num(1))), channels))
-            )
+            formula = rule(key, lambda: (Mul(_kernel(rank)) + 1) * channel_rule())
+            working = arithmetic(formula, Mul((Add((window, Num(1))), channels)))
         else:
-            working = arithmetic(Mul(f) * channel_rule, Mul((window, channels)))
+            formula = rule(key, lambda: Mul(_kernel(rank)) * channel_rule())
+            working = arithmetic(formula, Mul((window, channels)))
         return slid.computed(depth_channels, working, params, macs)
     assert op.filters is not None
     k = op.filters
     params = math.prod(kernel) * depth_channels + depth_channels * k + (k if op.bias else 0)
-    rule = Mul(f) * channel_rule + channel_rule * K
-    terms: tuple[Expr, ...] = (Mul((window, channels)), Mul((channels, Num(k))))
-    working = (
-        arithmetic(rule + K, Add((*terms, Num(k)))) if op.bias else arithmetic(rule, Add(terms))
+    formula = rule(
+        ("separable", rank, m > 1, op.bias),
+        lambda: _plus_biases_rule(
+            Mul(_kernel(rank)) * channel_rule() + channel_rule() * K, op.bias
+        ),
     )
+    terms: tuple[Expr, ...] = (Mul((window, channels)), Mul((channels, Num(k))))
+    working = arithmetic(formula, Add((*terms, Num(k))) if op.bias else Add(terms))
     macs += positions * depth_channels * k
     return slid.computed(
         k, working, params, macs, ("depthwise (one filter per channel) then pointwise 1×1",)
@@ -438,9 +464,12 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
     c = frame.channels
     if layer.mistake == "pooling-given-parameters":  # as if it were a convolution with C filters
         params = (math.prod(slid.kernel) * c + 1) * c
-        rule = Mul((*(Sym("f") for _ in slid.kernel), C))
+        rank = len(slid.kernel)
         weights = Mul((*_numbers(slid.kernel), Num(c)))
-        return slid.computed(c, _per_output(rule, weights, c, True), params)
+        working = _per_output(
+            ("conv", rank, False), lambda: Mul((*_kernel(rank), C)), weights, c, True
+        )
+        return slid.computed(c, working, params)
     return slid.computed(c, notes=("pooling has no parameters",))
 
 
@@ -480,7 +509,7 @@ def _zeropad(layer: _Layer, op: ZeroPadOp, frame: Frame) -> Computed:
     for index, n in enumerate(frame.spatial):
         p = op.padding.on_axis(index)
         stage = Add((Num(n), Mul((Num(2), Num(p)))))
-        results.append(AxisResult(n + 2 * p, N + 2 * P, (stage,)))
+        results.append(AxisResult(n + 2 * p, PADDED, (stage,)))
     return Computed(
         (*(r.size for r in results), frame.channels),
         _axes(results),
@@ -491,13 +520,13 @@ def _zeropad(layer: _Layer, op: ZeroPadOp, frame: Frame) -> Computed:
 
 def _norm(layer: _Layer, op: NormOp, frame: Frame) -> Computed:
     c = frame.channels
-    two = arithmetic(2 * C, Mul((Num(2), Num(c))))
+    two = arithmetic(TWO_C, Mul((Num(2), Num(c))))
     if op.kind == "layernorm":
         return _same_shape(frame, two, trainable=2 * c, notes=("γ and β over the last axis",))
     if layer.convention == "keras":
         return _same_shape(
             frame,
-            arithmetic(4 * C, Mul((Num(4), Num(c)))),
+            arithmetic(FOUR_C, Mul((Num(4), Num(c)))),
             trainable=2 * c,
             non_trainable=2 * c,
             notes=(
@@ -545,13 +574,18 @@ def _flatten(layer: _Layer, op: FlattenOp, frame: Frame) -> Computed:
         return Computed((c,), sized("", C, Num(c), c, "(the channels alone)"))
     size = math.prod(frame.shape)
     axes = layer.layout(frame.shape)
-    names = AXIS_LABELS.get(len(axes) - 1, ())
-    rule = Mul((*(Sym(name) for name in names), C)) if len(axes) > 1 else C
-    if layer.channels_first and len(axes) > 1:
-        rule = Mul((C, *(Sym(name) for name in names)))
-    return Computed(
-        (size,), sized("", rule, Mul(_numbers(axes)) if len(axes) > 1 else Num(size), size)
-    )
+    first = layer.channels_first
+    formula = rule(("flatten", len(axes), first), lambda: _flatten_rule(len(axes), first))
+    stage = Mul(_numbers(axes)) if len(axes) > 1 else Num(size)
+    return Computed((size,), sized("", formula, stage, size))
+
+
+def _flatten_rule(rank: int, channels_first: bool) -> Expr:
+    """H·W·C (C·H·W channels first), or the size itself."""
+    if rank == 1:
+        return C
+    axes = tuple(Sym(name) for name in AXIS_LABELS[rank - 1])
+    return Mul((C, *axes)) if channels_first else Mul((*axes, C))
 
 
 def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
@@ -567,9 +601,8 @@ def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
     bias = op.bias and layer.mistake != "bias-left-out"
     params = n_in * n + (n if bias else 0)
     weights = Mul((Num(n_in), Num(n)))
-    rule = Sym("n", "in") * Sym("n")
     working = (
-        arithmetic(rule + Sym("n"), Add((weights, Num(n)))) if bias else arithmetic(rule, weights)
+        arithmetic(DENSE + Sym("n"), Add((weights, Num(n)))) if bias else arithmetic(DENSE, weights)
     )
     if len(shape) == 1:
         return Computed((n,), words(f"{n} units"), working, params, macs=n_in * n, notes=notes)
@@ -594,7 +627,7 @@ def _embedding(layer: _Layer, op: EmbeddingOp, frame: Frame) -> Computed:
     return Computed(
         (t, op.dim),
         words(f"{t} tokens × {op.dim}"),
-        arithmetic(Sym("V") * Sym("d"), Mul((Num(op.vocab), Num(op.dim)))),
+        arithmetic(EMBEDDING, Mul((Num(op.vocab), Num(op.dim)))),
         params,
         field=one,
         jump=one,
@@ -609,29 +642,38 @@ def _two(u: int) -> Expr:
     return Mul((Num(2), Num(u)))
 
 
+def _recurrent_rule(gated: bool, bidirectional: bool, two_biases: bool) -> Expr:
+    """[2·][G·](u·(f + u) + [2·]u): the weights and biases of each gate, in each direction."""
+    U = Sym("u")
+    formula: Expr = U * (Sym("f") + U) + (2 * U if two_biases else U)
+    if gated:
+        formula = Sym("G") * formula
+    return 2 * formula if bidirectional else formula
+
+
 def _recurrent(layer: _Layer, op: RecurrentOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1,), "a sequence T×F")
     t, f = frame.shape
     u = op.units
     gates = _GATES[op.cell]
-    U, F_ = Sym("u"), Sym("f")
     if layer.convention == "pytorch":
-        biases, bias_rule, bias = 2 * u, 2 * U, _two(u)
+        biases, bias = 2 * u, _two(u)
         note = "PyTorch: two bias vectors (b_ih and b_hh)"
     elif op.cell == "gru" and op.reset_after:
-        biases, bias_rule, bias = 2 * u, 2 * U, _two(u)
+        biases, bias = 2 * u, _two(u)
         note = "Keras GRU with reset_after=True (the default): two bias vectors"
     else:
-        biases, bias_rule, bias = u, U, Num(u)
+        biases, bias = u, Num(u)
         note = "Keras: one bias vector"
     one_direction = gates * (u * (f + u) + biases)
-    rule: Expr = U * (F_ + U) + bias_rule
     stage: Expr = Add((Mul((Num(u), Add((Num(f), Num(u))))), bias))
     if gates > 1:
-        rule, stage = Sym("G") * rule, Mul((Num(gates), stage))
+        stage = Mul((Num(gates), stage))
     directions = 2 if op.bidirectional else 1
     if directions == 2:
-        rule, stage = 2 * rule, Mul((Num(2), stage))
+        stage = Mul((Num(2), stage))
+    key = ("recurrent", gates > 1, directions, biases == 2 * u)
+    formula = rule(key, lambda: _recurrent_rule(gates > 1, directions == 2, biases == 2 * u))
     params = directions * one_direction
     width = directions * u
     shape = (t, width) if op.return_sequences else (width,)
@@ -641,7 +683,7 @@ def _recurrent(layer: _Layer, op: RecurrentOp, frame: Frame) -> Computed:
     return Computed(
         shape,
         words(worked),
-        arithmetic(rule, stage),
+        arithmetic(formula, stage),
         params,
         macs=directions * t * gates * (f * u + u * u),
         notes=(note,),
@@ -683,8 +725,11 @@ def _merge(layer: _Layer, op: MergeOp, frames: Sequence[Frame]) -> Computed:
     joined = sum(s[axis] for s in shapes)
     shape = tuple(joined if i == axis else d for i, d in enumerate(shapes[0]))
     sizes = Add(tuple(Num(s[axis]) for s in shapes))
-    rule = Add(tuple(Sym("c", str(i + 1)) for i in range(len(shapes))))
-    working = sized("", rule, sizes, joined, f"on axis {op.axis}")
+    count = len(shapes)
+    formula = rule(
+        ("concat", count), lambda: Add(tuple(Sym("c", str(i + 1)) for i in range(count)))
+    )
+    working = sized("", formula, sizes, joined, f"on axis {op.axis}")
     return Computed(shape, working, field=field, jump=jump)
 
 

@@ -19,6 +19,8 @@ OUTPUT_SIZE = call("floor", (N + 2 * P - F) / S) + 1
 DILATED_SIZE = call("floor", (N + 2 * P - D * (F - 1) - 1) / S) + 1
 CEIL_SIZE = call("ceil", (N + 2 * P - F) / S) + 1
 SAME_SIZE = call("ceil", N / S)
+PADDED = N + 2 * P
+"""n + 2p, a zero-padded axis."""
 TRANSPOSED_SIZE = (N - 1) * S - 2 * P + D * (F - 1) + Sym("o") + 1
 """(n − 1)·s − 2p + d·(f − 1) + output_padding + 1."""
 
