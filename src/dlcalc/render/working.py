@@ -11,7 +11,7 @@ from dlcalc.render.math_latex import LatexPrinter
 from dlcalc.render.report import Math, Maths
 from dlcalc.solve.working import shape_text
 from dlcalc.steps.expr import Expr, Num, count
-from dlcalc.steps.step import Step
+from dlcalc.steps.step import Step, shown_parts
 from dlcalc.steps.text import TextPrinter
 
 
@@ -59,9 +59,8 @@ def arithmetic_cell(step: Step) -> Math | Maths:
     (``⌊(32 − 5)/1⌋ + 1 = 28``, or ``H: …; W: …`` where they differ), then its words."""
     if not step.parts:
         return Math(_chain(step), step.condition, step.words)
-    first = step.parts[0][1]
-    if all(p.substituted == first.substituted and p.value == first.value for _, p in step.parts):
-        return Math(_chain(first), words=step.words)
+    if not shown_parts(step):
+        return Math(_chain(step.parts[0][1]), words=step.words)
     chains = [(label, _chain(part)) for label, part in step.parts]
     items = [Math(chain, label=label) for label, chain in chains]
     last = items[-1]

@@ -11,7 +11,7 @@ from dlcalc.solve.layer_rules import Computed, Frame, Working, compute_layer, la
 from dlcalc.solve.marking import Worked
 from dlcalc.spec.architecture import ArchitectureSpec, Convention, ConvOp, LayerSpec
 from dlcalc.steps.expr import Add, Call, Expr, Mul, Num, Sum, Sym, count
-from dlcalc.steps.step import Step, StepValue, step
+from dlcalc.steps.step import Step, StepValue, shown_parts, step
 from dlcalc.steps.text import text
 
 FLOAT32_BYTES = 4
@@ -108,7 +108,7 @@ class ShapesResult(NamedTuple):
         MACs, then the totals."""
         found: list[Step] = []
         for layer in self.layers:
-            found += [part for _, part in layer.output.parts]
+            found += shown_parts(layer.output)
             found += [layer.output, layer.parameters, layer.macs_step]
         return [*found, *self.totals]
 
@@ -299,11 +299,15 @@ def _total(name: str, part: str, value: int, layers: tuple[LayerResult, ...]) ->
 
 
 def answer_values(result: ShapesResult) -> dict[str, Worked]:
-    """Every answerable name of a shapes problem, with its step: ``input.output``, every step of
-    the working (per layer ``NAME.output`` and its axes ``NAME.H``, ``NAME.W``, ``NAME.params``,
-    ``NAME.macs``; ``total_params``, ``trainable_params``, ``non_trainable_params``,
-    ``total_macs``, ``total_flops``), and per layer ``NAME.trainable_params`` and
-    ``NAME.non_trainable_params``."""
+    """Every answerable name of a shapes problem, with its step: ``input.output``; per layer
+    ``NAME.output`` and each of its axes (``NAME.H``, ``NAME.W``, whether or not the working
+    shows them apart), ``NAME.params``, ``NAME.macs``, ``NAME.trainable_params``,
+    ``NAME.non_trainable_params``; ``total_params``, ``trainable_params``,
+    ``non_trainable_params``, ``total_macs``, ``total_flops``."""
     given = Step("input.output", Call("shape", (Sym("input"),)), None, (), result.input_shape)
-    steps = [given, *result.steps, *(c for layer in result.layers for c in layer.counts)]
+    steps = [given]
+    for layer in result.layers:
+        steps += [part for _, part in layer.output.parts]  # alike or not, each axis answers
+        steps += [layer.output, layer.parameters, layer.macs_step, *layer.counts]
+    steps += result.totals
     return {s.name: Worked(s.value, s) for s in steps}  # type: ignore[arg-type]

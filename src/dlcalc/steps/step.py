@@ -81,3 +81,15 @@ def unique_names(steps: Iterable[Step]) -> dict[str, Step]:
             raise ValueError(f"two steps are named {s.name!r}")
         named[s.name] = s
     return named
+
+
+def shown_parts(output: Step) -> list[Step]:
+    """A shape's axes as the report shows them: one working where they are alike (a square
+    image), each of its own where they differ (``H: …; W: …``)."""
+    parts = [part for _, part in output.parts]
+    first = parts[0] if parts else None
+    if first is None or all(
+        p.substituted == first.substituted and p.value == first.value for p in parts
+    ):
+        return []
+    return parts
