@@ -88,7 +88,7 @@ def test_tanh_derivative_is_accurate_far_out() -> None:
     ("args", "message"),
     [
         (["activate", "relu", "1e-400"], "too small for a float64"),
-        (["activate", "leaky_relu", "-1", "--alpha", "nan"], "--alpha must be a finite number"),
+        (["activate", "leaky_relu", "-1", "--alpha", "nan"], "--alpha must be a number, not 'nan'"),
         (["activate", "sigmoid", "1", "--alpha", "0.3"], "--alpha does not apply to sigmoid"),
         (
             ["activate", "tanh", "1", "--approximate", "tanh"],
@@ -100,7 +100,7 @@ def test_tanh_derivative_is_accurate_far_out() -> None:
         ),
         (
             ["loss", "huber", "--pred", "1", "--target", "0", "--delta", "nan"],
-            "--delta must be a finite number",
+            "--delta must be a number, not 'nan'",
         ),
         (["loss", "mse", "--pred", "1", "--target", "0", "--log2"], "--log2 does not apply to mse"),
         (["softmax", "1e10", "1", "-t", "1e-300"], "beyond a float64"),

@@ -149,17 +149,6 @@ def shapes(
     )
 
 
-class GeluApproximation(str, Enum):
-    none = "none"
-    tanh = "tanh"
-
-
-class HardSigmoidConvention(str, Enum):
-    pytorch = "pytorch"
-    keras = "keras"
-    keras2 = "keras2"
-
-
 @app.command(context_settings={"ignore_unknown_options": True})
 def activate(
     function: str = typer.Argument(
@@ -175,24 +164,26 @@ def activate(
         None, "--range", help="START:STOP:STEP, e.g. -3:3:0.5 (both ends included)."
     ),
     file: str | None = typer.Option(None, "--file", help="A file of numbers (- for stdin)."),
-    alpha: float | None = typer.Option(
+    alpha: str | None = typer.Option(
         None, "--alpha", help="leaky_relu's slope (default 0.01) or elu's α (default 1)."
     ),
-    approximate: GeluApproximation = typer.Option(
-        GeluApproximation.none, "--approximate", help="GELU: none (exact erf) or tanh."
+    approximate: str | None = typer.Option(
+        None, "--approximate", help="GELU: none (exact erf, the default) or tanh."
     ),
-    convention: HardSigmoidConvention = typer.Option(
-        HardSigmoidConvention.pytorch,
+    convention: str | None = typer.Option(
+        None,
         "--convention",
-        help="hard_sigmoid: pytorch / keras (Keras 3: x/6 + ½) or keras2 (0.2x + ½).",
+        help="hard_sigmoid: pytorch (the default) / keras (Keras 3: x/6 + ½) or keras2 (0.2x + ½).",
     ),
-    grad_at_zero: float | None = typer.Option(
+    grad_at_zero: str | None = typer.Option(
         None,
         "--grad-at-zero",
         help="The derivative at 0 of relu / leaky_relu \\[default: the frameworks' 0 / α].",
     ),
-    step_at_zero: float = typer.Option(
-        1.0, "--step-at-zero", help="The step's value at 0: 1 (x ≥ 0), 0 (x > 0) or 0.5."
+    step_at_zero: str | None = typer.Option(
+        None,
+        "--step-at-zero",
+        help="The step's value at 0: 1 (x ≥ 0, the default), 0 (x > 0) or 0.5.",
     ),
     exact: bool = typer.Option(False, "--exact", help="Also give the closed forms (SymPy)."),
     digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
@@ -203,19 +194,27 @@ def activate(
     standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """Value and derivative of an activation function, with formulas and values substituted."""
-    from dlcalc.parse.calculators import parse_activate
+    from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.activations import activate_json, activate_report
     from dlcalc.solve.activations import solve_activate
-    from dlcalc.spec.calculators import ActivationParams
 
-    params = ActivationParams(
-        alpha=alpha,
-        approximate=approximate.value,
-        convention="keras2" if convention is HardSigmoidConvention.keras2 else "pytorch",
-        grad_at_zero=grad_at_zero,
-        step_at_zero=step_at_zero,
+    given = {
+        "--alpha": alpha,
+        "--approximate": approximate,
+        "--convention": convention,
+        "--grad-at-zero": grad_at_zero,
+        "--step-at-zero": step_at_zero,
+    }
+    spec = calculator_spec(
+        "activate",
+        [function, *(values or [])],
+        given,
+        digits=digits,
+        exact=exact,
+        plot=plot,
+        span=span,
+        path=file,
     )
-    spec = parse_activate(function, values or [], span, file, params, exact, digits, plot)
     result = solve_activate(spec)
     _show(
         output_format,
@@ -245,11 +244,14 @@ def softmax(
 ) -> None:
     """Softmax probabilities with every exponential shown, log-softmax, arg max, and with a
     target the cross-entropy loss and its gradient."""
-    from dlcalc.parse.calculators import parse_softmax
+    from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.softmax import softmax_json, softmax_report
     from dlcalc.solve.softmax import solve_softmax
 
-    spec = parse_softmax(scores or [], temperature, target, jacobian, digits, exact)
+    given = {"--temperature": temperature, "--target": target}
+    spec = calculator_spec(
+        "softmax", scores or [], given, digits=digits, exact=exact, jacobian=jacobian
+    )
     result = solve_softmax(spec)
     _show(
         output_format,
@@ -257,16 +259,6 @@ def softmax(
         lambda: softmax_report(result, digits),
         standalone=standalone,
     )
-
-
-class Reduction(str, Enum):
-    mean = "mean"
-    sum = "sum"
-
-
-class LossConvention(str, Enum):
-    exact = "exact"
-    keras = "keras"
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -283,16 +275,16 @@ def loss(
     target: str = typer.Option(
         ..., "--target", help="Targets of the same shape (sparse_cce: one class per example)."
     ),
-    reduction: Reduction | None = typer.Option(
+    reduction: str | None = typer.Option(
         None, "--reduction", help="mean or sum \\[default: sum for sse/half_sse, else mean]."
     ),
-    delta: float | None = typer.Option(None, "--delta", help="Huber's δ \\[default: 1]."),
+    delta: str | None = typer.Option(None, "--delta", help="Huber's δ \\[default: 1]."),
     from_logits: bool = typer.Option(False, "--from-logits", help="bce on raw scores z."),
     log2: bool = typer.Option(False, "--log2", help="Logarithms in base 2 (bits)."),
-    convention: LossConvention = typer.Option(
-        LossConvention.exact,
+    convention: str | None = typer.Option(
+        None,
         "--convention",
-        help="exact, or keras (clip p to [1e−7, 1 − 1e−7]; cce renormalises rows).",
+        help="exact (the default), or keras (clip p to [1e−7, 1 − 1e−7]; cce renormalises rows).",
     ),
     grad: bool = typer.Option(False, "--grad", help="Also ∂L/∂p for every prediction."),
     exact: bool = typer.Option(False, "--exact", help="Also the closed forms (SymPy)."),
@@ -301,15 +293,21 @@ def loss(
     standalone: bool = STANDALONE_OPTION,
 ) -> None:
     """A loss with every term written out, the reduction, and (--grad) its gradient."""
-    from dlcalc.parse.calculators import parse_loss
+    from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.losses import loss_json, loss_report
     from dlcalc.solve.losses import solve_loss
-    from dlcalc.spec.calculators import LossOptions
 
-    options = LossOptions(
-        delta, from_logits, log2, convention is LossConvention.keras, grad, digits, exact
-    )
-    spec = parse_loss(kind, pred, target, reduction.value if reduction else None, options)
+    given = {
+        "--pred": pred,
+        "--target": target,
+        "--reduction": reduction,
+        "--delta": delta,
+        "--from-logits": from_logits,
+        "--log2": log2,
+        "--convention": convention,
+        "--grad": grad,
+    }
+    spec = calculator_spec("loss", [kind], given, digits=digits, exact=exact)
     result = solve_loss(spec)
     _show(
         output_format,

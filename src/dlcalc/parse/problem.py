@@ -9,19 +9,10 @@ from typing import Any
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import parse_sections
 from dlcalc.parse.source import Source
-from dlcalc.spec.calculators import ActivationParams, LossOptions
 from dlcalc.spec.problem import KINDS, ProblemSpec
 
 CALCULATORS = ("activate", "softmax", "loss")
 FIRST_WORDS = {"input": "architecture", "inputs": "network", "optimizer": "optimizer"}
-FLAGS = ("--from-logits", "--log2", "--grad")
-"""Switches without a value (``--grad`` is accepted: a loss problem always has its gradient)."""
-OPTIONS = {
-    "activate": ("--alpha", "--grad-at-zero", "--approximate", "--step-at-zero", "--convention"),
-    "softmax": ("--temperature", "--target"),
-    "loss": ("--pred", "--target", "--reduction", "--delta", "--convention", *FLAGS),
-}
-"""The options a calculator problem's line may use, per command (as on the command line)."""
 
 
 def read_problem(source: Source) -> ProblemSpec:
@@ -112,13 +103,16 @@ def parse_calculator(source: Source) -> tuple[str, Any]:
                     f"cannot read the command line: {error}", location=where, context=raw
                 ) from None
             except DlcalcError as error:
-                error.location, error.context = where, raw
+                found = raw.find(error.text) if error.text else -1
+                column = found + 1 if found >= 0 else where.column
+                error.location, error.context = where._replace(column=column), raw
                 raise
     raise DlcalcError("the problem file is empty", location=Location(source.name))
 
 
 def _calculator(words: list[str], where: Location, raw: str) -> tuple[str, Any]:
-    from dlcalc.parse.calculators import parse_activate, parse_loss, parse_softmax
+    """One calculator command line, read by the command's own option schema."""
+    from dlcalc.parse.calculator_options import calculator_spec, split_line
 
     command = words[0].lower()
     if command not in CALCULATORS:
@@ -129,54 +123,5 @@ def _calculator(words: list[str], where: Location, raw: str) -> tuple[str, Any]:
             expected="activate, softmax or loss, with the values and options of that command",
             context=raw,
         )
-    args, options = _options(command, words[1:])
-    if command == "activate":
-        params = ActivationParams(
-            alpha=_float(options.get("--alpha")),
-            approximate=options.get("--approximate", "none"),
-            convention=options.get("--convention", "pytorch"),
-            grad_at_zero=_float(options.get("--grad-at-zero")),
-            step_at_zero=_float(options.get("--step-at-zero")) or 1.0,
-        )
-        return command, parse_activate(args[0], args[1:], None, None, params, False, 6, False)
-    if command == "softmax":
-        temperature = options.get("--temperature", "1")
-        return command, parse_softmax(args, temperature, options.get("--target"), False, 6, False)
-    loss_options = LossOptions(
-        _float(options.get("--delta")),
-        "--from-logits" in options,
-        "--log2" in options,
-        options.get("--convention") == "keras",
-        True,
-        6,
-        False,
-    )
-    pred, target = options.get("--pred", ""), options.get("--target", "")
-    return command, parse_loss(args[0], pred, target, options.get("--reduction"), loss_options)
-
-
-def _options(command: str, words: list[str]) -> tuple[list[str], dict[str, str]]:
-    args: list[str] = []
-    options: dict[str, str] = {}
-    rest = iter(words)
-    for word in rest:
-        if not word.startswith("--"):
-            args.append(word)
-        elif word not in OPTIONS[command]:
-            raise DlcalcError(
-                f"{command} problems take no option {word}",
-                text=word,
-                expected="one of " + ", ".join(OPTIONS[command]),
-            )
-        else:
-            options[word] = "" if word in FLAGS else next(rest, "")
-    if not args:
-        raise DlcalcError(f"{command} needs its values", expected=f"dlcalc {command} VALUES...")
-    return args, options
-
-
-def _float(text: str | None) -> float | None:
-    try:
-        return None if text is None else float(text)
-    except ValueError:
-        raise DlcalcError(f"'{text}' is not a number", text=text, expected="a number") from None
+    values, given = split_line(command, words[1:])
+    return command, calculator_spec(command, values, given)

@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
+from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.check import Answers, Problem
 from dlcalc.solve.marking import Worked
 from dlcalc.solve.numbers import num
@@ -87,7 +88,12 @@ def _optimizer(spec: Any, source: str) -> Problem:
 def _calculator(spec: Any, source: str) -> Problem:
     command, calc = spec
     builders = {"activate": _activate, "softmax": _softmax, "loss": _loss}
-    answers, mistakes, variant = builders[command](calc)
+    try:
+        answers, mistakes, variant = builders[command](calc)
+    except DlcalcError as error:  # the solver's message names the problem file
+        if error.location is None or error.location.source == "<command line>":
+            error.location = Location(source)
+        raise
     return Problem(source, "calculator", answers, mistakes, variant)
 
 
