@@ -87,21 +87,35 @@ dense 10
 """
 
 
-@pytest.mark.parametrize(
-    ("name", "wrong", "mistake"),
-    [
-        ("conv1.output", "14x14x8", "padding-left-out"),  # ⌊(32 − 5)/2⌋ + 1
-        ("conv1.output", "30x30x8", "stride-ignored"),  # 32 + 2 − 5 + 1
-        ("maxpool1.output", "5x5x16", "pooling-formula"),  # ⌊(13 − 3 + 1)/2⌋
-        ("conv1.output", "16x16x8", "ceil"),  # ⌈29/2⌉ + 1
-        ("conv1.params", "600", "bias-left-out"),  # 5·5·3·8
-        ("conv1.params", "208", "input-channels-left-out"),  # (5·5·1 + 1)·8
-        ("conv2.params", "448", "channels-from-wrong-layer"),  # (3·3·3 + 1)·16
-        ("maxpool1.params", "2320", "pooling-given-parameters"),  # (3·3·16 + 1)·16
-        ("conv3.output", "5x5x4", "same-course-rule"),  # p = ⌊3/2⌋ = 1: 6 + 2 − 4 + 1
-        ("dense1.params", "50", "flatten-channels-only"),  # 4·10 + 10
-    ],
-)
+SHAPES_HAND_VALUES = [
+    ("conv1.output", "14x14x8", "padding-left-out"),  # ⌊(32 − 5)/2⌋ + 1
+    ("conv1.output", "30x30x8", "stride-ignored"),  # 32 + 2 − 5 + 1
+    ("maxpool1.output", "5x5x16", "pooling-formula"),  # ⌊(13 − 3 + 1)/2⌋
+    ("conv1.output", "16x16x8", "ceil"),  # ⌈29/2⌉ + 1
+    ("conv1.params", "600", "bias-left-out"),  # 5·5·3·8
+    ("conv1.params", "208", "input-channels-left-out"),  # (5·5·1 + 1)·8
+    ("conv2.params", "448", "channels-from-wrong-layer"),  # (3·3·3 + 1)·16
+    ("maxpool1.params", "2320", "pooling-given-parameters"),  # (3·3·16 + 1)·16
+    ("conv3.output", "5x5x4", "same-course-rule"),  # p = ⌊3/2⌋ = 1: 6 + 2 − 4 + 1
+    ("dense1.params", "50", "flatten-channels-only"),  # 4·10 + 10
+    ("conv1.output", "14x14x8", "plus-one-left-out"),  # ⌊(32 + 2 − 5)/2⌋
+]
+
+
+def test_every_shapes_mistake_of_the_registry_is_tried_by_hand() -> None:
+    """Each name of the registry has a worked example; a name outside it cannot be made."""
+    from dlcalc.parse.architecture import parse_architecture
+    from dlcalc.parse.source import Source
+    from dlcalc.solve.shape_mistakes import MISTAKES
+    from dlcalc.solve.shapes import ShapesOptions, solve_shapes
+
+    assert {mistake for _, _, mistake in SHAPES_HAND_VALUES} == set(MISTAKES)
+    spec = parse_architecture(Source("t.arch", "input 4x4x1\nconv 1 3x3\n", ""))
+    with pytest.raises(KeyError):
+        solve_shapes(spec, ShapesOptions(mistake="cel"))
+
+
+@pytest.mark.parametrize(("name", "wrong", "mistake"), SHAPES_HAND_VALUES)
 def test_each_shapes_mistake_reproduces_its_hand_value(
     tmp_path: Path, name: str, wrong: str, mistake: str
 ) -> None:

@@ -114,16 +114,56 @@ def layer_error(spec: LayerSpec, message: str, at: str | None = None, **kwargs: 
     )
 
 
-class _Layer:
+class Rules:
+    """The rules that a student's mistake can replace, each a method: the output size of a
+    sliding window's axis, the channels a filter sees, whether a layer has biases, a pool's
+    parameters, a flattened size. These are the correct ones; each mistake in
+    :mod:`dlcalc.solve.shape_mistakes` is a variant that overrides one of them."""
+
+    def window(self, axis: Axis, padding: Padding, index: int, ceil: bool) -> AxisResult:
+        return window(axis, padding, index, ceil)
+
+    def per_filter(self, channels: int, groups: int) -> int:
+        return channels // groups
+
+    def bias(self, given: bool) -> bool:
+        return given
+
+    def pool_parameters(self, kernel: Size, channels: int) -> tuple[Working, int] | None:
+        return None
+
+    def inputs(
+        self,
+        layer: LayerSpec,
+        inputs: list[Frame],
+        frames: dict[str, Frame],
+        sources: dict[str, str],
+    ) -> list[Frame]:
+        """The frames a layer reads (``sources``: each layer's first input)."""
+        return inputs
+
+    def flatten(self, layer: Layer, frame: Frame) -> Computed:
+        size = math.prod(frame.shape)
+        axes = layer.layout(frame.shape)
+        first = layer.channels_first
+        formula = rule(("flatten", len(axes), first), lambda: _flatten_rule(len(axes), first))
+        stage = Mul(numbers(axes)) if len(axes) > 1 else Num(size)
+        return Computed((size,), sized("", formula, stage, size))
+
+
+CORRECT = Rules()
+
+
+class Layer:
     """The layer being computed, for error messages that point at its line."""
 
     def __init__(
-        self, spec: LayerSpec, convention: str, channels_first: bool, mistake: str | None
+        self, spec: LayerSpec, convention: str, channels_first: bool, rules: Rules
     ) -> None:
         self.spec = spec
         self.convention = convention
         self.channels_first = channels_first
-        self.mistake = mistake
+        self.rules = rules
 
     def layout(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         """The axes in the order the user reads them (channels first with --channels-first)."""
@@ -154,7 +194,7 @@ def _describe(shape: tuple[int, ...]) -> str:
     return f"{names.get(len(shape), 'a tensor')} {shape_text(shape)}"
 
 
-def _per_axis(layer: _Layer, values: Size, rank: int, what: str) -> Size:
+def _per_axis(layer: Layer, values: Size, rank: int, what: str) -> Size:
     """One value per spatial axis (``what`` is the option's name, or a positional value's)."""
     if len(values) == 1:
         return values * rank
@@ -168,7 +208,7 @@ def _per_axis(layer: _Layer, values: Size, rank: int, what: str) -> Size:
     return values
 
 
-def _check_padding(layer: _Layer, padding: Padding, rank: int) -> None:
+def _check_padding(layer: Layer, padding: Padding, rank: int) -> None:
     """Per-axis padding (``2x1``) must give one value per spatial axis of the input."""
     if padding.amounts:
         _per_axis(layer, padding.amounts, rank, "padding")
@@ -233,7 +273,7 @@ class Slid(NamedTuple):
 
 
 def _slide(
-    layer: _Layer,
+    layer: Layer,
     frame: Frame,
     kernel: Size,
     stride: Size,
@@ -277,7 +317,7 @@ def _slide(
     return Slid(kernel, sizes, _axes(results), _notes(results), inexact, field, jump)
 
 
-def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
+def _transposed(layer: Layer, op: ConvOp, frame: Frame) -> Slid:
     rank = op.spatial_rank
     if op.padding.mode == "same" and any(op.output_padding):
         raise layer.error(
@@ -317,7 +357,7 @@ def _transposed(layer: _Layer, op: ConvOp, frame: Frame) -> Slid:
     return slid._replace(field=field, jump=upsampled.jump if field is not None else None)
 
 
-def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
+def _conv(layer: Layer, op: ConvOp, frame: Frame) -> Computed:
     wanted = {1: "a sequence T×C", 2: "an image H×W×C", 3: "a volume D×H×W×C"}[op.spatial_rank]
     layer.need_rank(frame, (op.spatial_rank,), wanted)
     if op.kind == "convtranspose":
@@ -330,7 +370,7 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             op.stride,
             op.dilation,
             op.padding,
-            lambda axis, i: window(axis, op.padding, i, mistake=layer.mistake),
+            lambda axis, i: layer.rules.window(axis, op.padding, i, False),
         )
     kernel = slid.kernel
     if op.kind in ("depthwise", "separable"):
@@ -346,8 +386,8 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
             suggestion="groups=1 is an ordinary convolution; groups=C a depthwise one",
         )
     window_size = math.prod(kernel)
-    per_filter = 1 if layer.mistake == "input-channels-left-out" else c_in // op.groups
-    bias = op.bias and layer.mistake != "bias-left-out"
+    per_filter = layer.rules.per_filter(c_in, op.groups)
+    bias = layer.rules.bias(op.bias)
     params = window_size * per_filter * k + (k if bias else 0)
     notes: tuple[str, ...] = ()
     if op.groups > 1:
@@ -361,31 +401,31 @@ def _conv(layer: _Layer, op: ConvOp, frame: Frame) -> Computed:
         macs = math.prod(slid.sizes) * k * window_size * per_filter
     rank, grouped = len(kernel), op.groups > 1
     if op.kind == "convtranspose" and grouped:
-        weights = Mul((*_numbers(kernel), Num(c_in), Num(k // op.groups)))
+        weights = Mul((*numbers(kernel), Num(c_in), Num(k // op.groups)))
         formula = rule(
             ("transposed", rank, bias),
-            lambda: _plus_biases_rule(Mul((*_kernel(rank), C, K / Sym("g"))), bias),
+            lambda: _plus_biases_rule(Mul((*kernel_symbols(rank), C, K / Sym("g"))), bias),
         )
         stage = Add((weights, Num(k))) if bias else weights
         return slid.computed(k, arithmetic(formula, stage), params, macs, notes)
-    weights = Mul((*_numbers(kernel), Num(per_filter)))
+    weights = Mul((*numbers(kernel), Num(per_filter)))
     channels: Expr = C / Sym("g") if grouped else C
-    working = _per_output(
-        ("conv", rank, grouped), lambda: Mul((*_kernel(rank), channels)), weights, k, bias
+    working = per_output(
+        ("conv", rank, grouped), lambda: Mul((*kernel_symbols(rank), channels)), weights, k, bias
     )
     return slid.computed(k, working, params, macs, notes)
 
 
-def _kernel(rank: int) -> tuple[Sym, ...]:
+def kernel_symbols(rank: int) -> tuple[Sym, ...]:
     """f·f (one f per axis of the kernel)."""
     return tuple(Sym("f") for _ in range(rank))
 
 
-def _numbers(values: Sequence[int]) -> tuple[Num, ...]:
+def numbers(values: Sequence[int]) -> tuple[Num, ...]:
     return tuple(Num(v) for v in values)
 
 
-def _per_output(
+def per_output(
     key: Hashable, weights_rule: Callable[[], Expr], weights: Expr, k: int, bias: bool
 ) -> Working:
     """The weights of one output, plus its bias, times the outputs: ``(5·5·1 + 1)·6`` (without
@@ -408,7 +448,7 @@ def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
     macs = positions * depth_channels * math.prod(kernel)
     rank = len(kernel)
     channels: Expr = Mul((Num(c), Num(m))) if m > 1 else Num(c)
-    window = Mul(_numbers(kernel))
+    window = Mul(numbers(kernel))
 
     def channel_rule() -> Expr:
         return C * Sym("m") if m > 1 else C
@@ -417,10 +457,10 @@ def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
         params = math.prod(kernel) * depth_channels + (depth_channels if op.bias else 0)
         key = ("depthwise", rank, m > 1, op.bias)
         if op.bias:
-            formula = rule(key, lambda: (Mul(_kernel(rank)) + 1) * channel_rule())
+            formula = rule(key, lambda: (Mul(kernel_symbols(rank)) + 1) * channel_rule())
             working = arithmetic(formula, Mul((Add((window, Num(1))), channels)))
         else:
-            formula = rule(key, lambda: Mul(_kernel(rank)) * channel_rule())
+            formula = rule(key, lambda: Mul(kernel_symbols(rank)) * channel_rule())
             working = arithmetic(formula, Mul((window, channels)))
         return slid.computed(depth_channels, working, params, macs)
     assert op.filters is not None
@@ -429,7 +469,7 @@ def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
     formula = rule(
         ("separable", rank, m > 1, op.bias),
         lambda: _plus_biases_rule(
-            Mul(_kernel(rank)) * channel_rule() + channel_rule() * K, op.bias
+            Mul(kernel_symbols(rank)) * channel_rule() + channel_rule() * K, op.bias
         ),
     )
     terms: tuple[Expr, ...] = (Mul((window, channels)), Mul((channels, Num(k))))
@@ -440,7 +480,7 @@ def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
     )
 
 
-def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
+def _pool(layer: Layer, op: PoolOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
     stride = op.stride if op.stride is not None else op.kernel
     slid = _slide(
@@ -450,7 +490,7 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
         stride,
         (1,),
         op.padding,
-        lambda axis, i: window(axis, op.padding, i, op.ceil, layer.mistake),
+        lambda axis, i: layer.rules.window(axis, op.padding, i, op.ceil),
     )
     for index, f in enumerate(slid.kernel):
         if op.padding.on_axis(index) * 2 > f:
@@ -462,24 +502,19 @@ def _pool(layer: _Layer, op: PoolOp, frame: Frame) -> Computed:
     if op.stride is None:
         slid = slid._replace(notes=("stride = pool size (the default)", *slid.notes))
     c = frame.channels
-    if layer.mistake == "pooling-given-parameters":  # as if it were a convolution with C filters
-        params = (math.prod(slid.kernel) * c + 1) * c
-        rank = len(slid.kernel)
-        weights = Mul((*_numbers(slid.kernel), Num(c)))
-        working = _per_output(
-            ("conv", rank, False), lambda: Mul((*_kernel(rank), C)), weights, c, True
-        )
-        return slid.computed(c, working, params)
+    parameters = layer.rules.pool_parameters(slid.kernel, c)
+    if parameters is not None:
+        return slid.computed(c, *parameters)
     return slid.computed(c, notes=("pooling has no parameters",))
 
 
-def _global_pool(layer: _Layer, op: GlobalPoolOp, frame: Frame) -> Computed:
+def _global_pool(layer: Layer, op: GlobalPoolOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
     how = "average" if op.kind == "globalavgpool" else "maximum"
     return Computed((frame.channels,), words(f"one {how} per channel: {frame.channels}"))
 
 
-def _adaptive_pool(layer: _Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
+def _adaptive_pool(layer: Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
     size = _per_axis(layer, op.size, len(frame.spatial), "size")
     notes: tuple[str, ...] = ()
@@ -502,7 +537,7 @@ def _adaptive_pool(layer: _Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
     )
 
 
-def _zeropad(layer: _Layer, op: ZeroPadOp, frame: Frame) -> Computed:
+def _zeropad(layer: Layer, op: ZeroPadOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
     _check_padding(layer, op.padding, len(frame.spatial))
     results = []
@@ -518,7 +553,7 @@ def _zeropad(layer: _Layer, op: ZeroPadOp, frame: Frame) -> Computed:
     )
 
 
-def _norm(layer: _Layer, op: NormOp, frame: Frame) -> Computed:
+def _norm(layer: Layer, op: NormOp, frame: Frame) -> Computed:
     c = frame.channels
     two = arithmetic(TWO_C, Mul((Num(2), Num(c))))
     if op.kind == "layernorm":
@@ -560,24 +595,16 @@ def _same_shape(
     )
 
 
-def _dropout(layer: _Layer, op: DropoutOp, frame: Frame) -> Computed:
+def _dropout(layer: Layer, op: DropoutOp, frame: Frame) -> Computed:
     return _same_shape(frame, notes=(f"drops a fraction {op.rate:g} of the values in training",))
 
 
-def _activation(layer: _Layer, op: ActivationOp, frame: Frame) -> Computed:
+def _activation(layer: Layer, op: ActivationOp, frame: Frame) -> Computed:
     return _same_shape(frame)
 
 
-def _flatten(layer: _Layer, op: FlattenOp, frame: Frame) -> Computed:
-    if layer.mistake == "flatten-channels-only":
-        c = frame.shape[-1]
-        return Computed((c,), sized("", C, Num(c), c, "(the channels alone)"))
-    size = math.prod(frame.shape)
-    axes = layer.layout(frame.shape)
-    first = layer.channels_first
-    formula = rule(("flatten", len(axes), first), lambda: _flatten_rule(len(axes), first))
-    stage = Mul(_numbers(axes)) if len(axes) > 1 else Num(size)
-    return Computed((size,), sized("", formula, stage, size))
+def _flatten(layer: Layer, op: FlattenOp, frame: Frame) -> Computed:
+    return layer.rules.flatten(layer, frame)
 
 
 def _flatten_rule(rank: int, channels_first: bool) -> Expr:
@@ -588,7 +615,7 @@ def _flatten_rule(rank: int, channels_first: bool) -> Expr:
     return Mul((C, *axes)) if channels_first else Mul((*axes, C))
 
 
-def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
+def _dense(layer: Layer, op: DenseOp, frame: Frame) -> Computed:
     notes: tuple[str, ...] = ()
     shape = frame.shape
     if len(shape) > 2:
@@ -598,7 +625,7 @@ def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
         notes = (f"the {shape_text(axes)} input is flattened first: {factors} = {flat:,}",)
         shape = (flat,)
     n_in, n = shape[-1], op.units
-    bias = op.bias and layer.mistake != "bias-left-out"
+    bias = layer.rules.bias(op.bias)
     params = n_in * n + (n if bias else 0)
     weights = Mul((Num(n_in), Num(n)))
     working = (
@@ -619,7 +646,7 @@ def _dense(layer: _Layer, op: DenseOp, frame: Frame) -> Computed:
     )
 
 
-def _embedding(layer: _Layer, op: EmbeddingOp, frame: Frame) -> Computed:
+def _embedding(layer: Layer, op: EmbeddingOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (0,), "a vector of token ids (input T)")
     t = frame.shape[0]
     params = op.vocab * op.dim
@@ -651,7 +678,7 @@ def _recurrent_rule(gated: bool, bidirectional: bool, two_biases: bool) -> Expr:
     return 2 * formula if bidirectional else formula
 
 
-def _recurrent(layer: _Layer, op: RecurrentOp, frame: Frame) -> Computed:
+def _recurrent(layer: Layer, op: RecurrentOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1,), "a sequence T×F")
     t, f = frame.shape
     u = op.units
@@ -690,7 +717,7 @@ def _recurrent(layer: _Layer, op: RecurrentOp, frame: Frame) -> Computed:
     )
 
 
-def _merge(layer: _Layer, op: MergeOp, frames: Sequence[Frame]) -> Computed:
+def _merge(layer: Layer, op: MergeOp, frames: Sequence[Frame]) -> Computed:
     shapes = [frame.shape for frame in frames]
     names = layer.spec.inputs
     listing = ", ".join(f"{n} is {shape_text(s)}" for n, s in zip(names, shapes))
@@ -733,7 +760,7 @@ def _merge(layer: _Layer, op: MergeOp, frames: Sequence[Frame]) -> Computed:
     return Computed(shape, working, field=field, jump=jump)
 
 
-_RULES: dict[type, Callable[[_Layer, Any, Frame], Computed]] = {
+_RULES: dict[type, Callable[[Layer, Any, Frame], Computed]] = {
     ConvOp: _conv,
     PoolOp: _pool,
     GlobalPoolOp: _global_pool,
@@ -754,11 +781,11 @@ def compute_layer(
     inputs: Sequence[Frame],
     convention: str,
     channels_first: bool = False,
-    mistake: str | None = None,
+    rules: Rules = CORRECT,
 ) -> Computed:
     """The output of one layer given the frames of its inputs (``channels_first`` orders the
-    axes in the working text as PyTorch does; ``mistake`` makes a student's mistake)."""
-    layer = _Layer(spec, convention, channels_first, mistake)
+    axes in the working text as PyTorch does; ``rules``: a variant with a student's mistake)."""
+    layer = Layer(spec, convention, channels_first, rules)
     if isinstance(spec.op, MergeOp):
         return _merge(layer, spec.op, inputs)
     return _RULES[type(spec.op)](layer, spec.op, inputs[0])

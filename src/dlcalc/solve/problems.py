@@ -33,7 +33,8 @@ def solve_problem(problem: ProblemSpec, channels_first: bool = False) -> Problem
 
 
 def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
-    from dlcalc.solve.shapes import MISTAKES, ShapesOptions, answer_values, solve_shapes
+    from dlcalc.solve.shape_mistakes import MISTAKES
+    from dlcalc.solve.shapes import ShapesOptions, answer_values, solve_shapes
 
     convention: Convention = spec.convention or "keras"
 
@@ -43,7 +44,8 @@ def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
 
     other: Convention = "keras" if convention == "pytorch" else "pytorch"
     whose = {"keras": "Keras's", "pytorch": "PyTorch's"}[other]
-    mistakes = {**MISTAKES, "convention": f"{whose} parameter counts (--convention {other})"}
+    mistakes = {name: variant.description for name, variant in MISTAKES.items()}
+    mistakes["convention"] = f"{whose} parameter counts (--convention {other})"
 
     def variant(mistake: str) -> Answers:
         return answers(other) if mistake == "convention" else answers(convention, mistake)

@@ -7,9 +7,17 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solve.layer_rules import Computed, Frame, Working, compute_layer, layer_error
+from dlcalc.solve.layer_rules import (
+    CORRECT,
+    Computed,
+    Frame,
+    Rules,
+    Working,
+    compute_layer,
+    layer_error,
+)
 from dlcalc.solve.marking import Worked
-from dlcalc.spec.architecture import ArchitectureSpec, Convention, ConvOp, LayerSpec
+from dlcalc.spec.architecture import ArchitectureSpec, Convention, LayerSpec
 from dlcalc.steps.expr import Add, Call, Expr, Mul, Num, Sum, Sym, count
 from dlcalc.steps.step import Step, StepValue, shown_parts, step
 from dlcalc.steps.text import text
@@ -23,23 +31,8 @@ class ShapesOptions(NamedTuple):
     channels_first: bool = False
     """Write the axes in the working text channels first (C·H·W), as PyTorch does."""
     mistake: str | None = None
-    """One of MISTAKES, made on purpose: what a student's wrong answer is checked against."""
-
-
-MISTAKES = {
-    "padding-left-out": "the padding left out",
-    "stride-ignored": "the stride ignored (taken as 1)",
-    "pooling-formula": "the formula (W − F + 1)/S instead of ⌊(W − F)/S⌋ + 1",
-    "plus-one-left-out": "the + 1 left out of the output size (⌊(W − F + 2P)/S⌋)",
-    "ceil": "the division rounded up (ceil) instead of floored",
-    "bias-left-out": "the biases left out of the parameter count",
-    "input-channels-left-out": "the input channels left out (f·f·k + k)",
-    "channels-from-wrong-layer": "the input channels taken from the layer before the previous one",
-    "pooling-given-parameters": "pooling counted like a convolution with C filters",
-    "flatten-channels-only": "the flattened size taken as the channels alone (not H·W·C)",
-    "same-course-rule": "'same' taken as p = (f − 1)/2, floored, with an even kernel",
-}
-"""The shapes mistakes a wrong answer is checked against, each a switch in the real rules."""
+    """A mistake of :data:`dlcalc.solve.shape_mistakes.MISTAKES`, made on purpose: what a
+    student's wrong answer is checked against."""
 
 
 class LayerResult(NamedTuple):
@@ -177,14 +170,13 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
     """Who really holds the weights of a layer that shares them."""
     sources: dict[str, str] = {}
     """Each layer's (first) input."""
+    rules = _rules(options.mistake)
     for layer in spec.layers:
-        inputs = [frames[name] for name in layer.inputs]
-        if options.mistake == "channels-from-wrong-layer":
-            inputs = _channels_from_before(layer, inputs, frames, sources)
+        inputs = rules.inputs(layer, [frames[name] for name in layer.inputs], frames, sources)
         sources[layer.name] = layer.inputs[0] if layer.inputs else "input"
         try:
             computed = compute_layer(
-                layer, inputs, options.convention, options.channels_first, options.mistake
+                layer, inputs, options.convention, options.channels_first, rules
             )
         except DlcalcError:
             if options.mistake is None:
@@ -246,15 +238,13 @@ def _output_step(name: str, computed: Computed) -> Step:
     return _working_step(f"{name}.output", symbol, computed.shape_working, computed.shape)
 
 
-def _channels_from_before(
-    layer: LayerSpec, inputs: list[Frame], frames: dict[str, Frame], sources: dict[str, str]
-) -> list[Frame]:
-    """A convolution's input with the channels of the layer before it (the mistake)."""
-    before = sources.get(layer.inputs[0]) if layer.inputs else None
-    if not isinstance(layer.op, ConvOp) or before is None or len(inputs[0].shape) < 2:
-        return inputs
-    wrong = frames[before].shape[-1]
-    return [inputs[0]._replace(shape=(*inputs[0].shape[:-1], wrong))]
+def _rules(mistake: str | None) -> Rules:
+    """The correct rules, or the variant with ``mistake`` made."""
+    if mistake is None:
+        return CORRECT
+    from dlcalc.solve.shape_mistakes import MISTAKES
+
+    return MISTAKES[mistake].rules
 
 
 def _strict_error(layer: LayerSpec, division: str) -> DlcalcError:

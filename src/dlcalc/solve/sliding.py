@@ -59,22 +59,12 @@ class AxisResult(NamedTuple):
         return " = ".join([*(text(stage) for stage in self.stages), str(self.size)])
 
 
-def window(
-    axis: Axis, padding: Padding, index: int, ceil: bool = False, mistake: str | None = None
-) -> AxisResult:
-    """A convolution or pooling axis: ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1, or 'same' padding.
-
-    ``mistake``: one of the students' mistakes (MISTAKES in solve/shapes.py) made on purpose."""
-    if mistake == "stride-ignored":
-        axis = axis._replace(s=1)
-    if padding.mode == "same" and mistake != "padding-left-out":
-        return _same(axis, mistake)
-    p = 0 if mistake == "padding-left-out" else padding.on_axis(index)
-    if mistake == "pooling-formula":
-        return _plus_one_inside(axis, p)
-    if mistake == "plus-one-left-out":
-        return _without_plus_one(axis, p)
-    return _explicit(axis, p, p, ceil or mistake == "ceil")
+def window(axis: Axis, padding: Padding, index: int, ceil: bool = False) -> AxisResult:
+    """A convolution or pooling axis: ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1, or 'same' padding."""
+    if padding.mode == "same":
+        return _same(axis)
+    p = padding.on_axis(index)
+    return explicit(axis, p, p, ceil)
 
 
 def _rule(axis: Axis, ceil: bool = False) -> Expr:
@@ -83,31 +73,13 @@ def _rule(axis: Axis, ceil: bool = False) -> Expr:
     return OUTPUT_SIZE if axis.d == 1 else DILATED_SIZE
 
 
-def _without_plus_one(axis: Axis, p: int) -> AxisResult:
-    """The output-size formula with its + 1 forgotten: ⌊(n + 2p − f)/s⌋."""
-    numerator, value = _numerator(axis, p, p)
-    size = value // axis.s
-    stage = call("floor", Div(numerator, Num(axis.s))) if axis.s > 1 else numerator
-    rule = call("floor", (N + 2 * P - F) / S)
-    return AxisResult(size, rule, (stage,), fits=value >= 0, padded=axis.n)
-
-
-def _plus_one_inside(axis: Axis, p: int) -> AxisResult:
-    """The pooling formula as some notes quote it: (n + 2p − f + 1)/s, floored."""
-    numerator, value = _numerator(axis, p, p)
-    size = (value + 1) // axis.s
-    stage = call("floor", Div(_plus(numerator, 1), Num(axis.s)))
-    rule = call("floor", (N + 2 * P - F + 1) / S)
-    return AxisResult(size, rule, (stage,), fits=value >= 0, padded=axis.n)
-
-
-def _plus(node: Expr, one: int) -> Add:
+def plus(node: Expr, one: int) -> Add:
     """``node + 1``, the sum continued."""
     base = node.terms if isinstance(node, Add) else (node,)
     return Add((*base, Num(one)))
 
 
-def _numerator(axis: Axis, before: int, after: int) -> tuple[Expr, int]:
+def numerator_of(axis: Axis, before: int, after: int) -> tuple[Expr, int]:
     """n + 2·p − f (or the dilated span, or uneven padding) with this axis's values."""
     terms: list[Expr] = [Num(axis.n)]
     if before == after and before:
@@ -122,14 +94,14 @@ def _numerator(axis: Axis, before: int, after: int) -> tuple[Expr, int]:
     return Add(tuple(terms)), value
 
 
-def _explicit(axis: Axis, before: int, after: int, ceil: bool) -> AxisResult:
-    numerator, value = _numerator(axis, before, after)
+def explicit(axis: Axis, before: int, after: int, ceil: bool) -> AxisResult:
+    numerator, value = numerator_of(axis, before, after)
     padded = axis.n + before + after
     rule = _rule(axis, ceil)
     if value < 0:
         return AxisResult(0, rule, (numerator,), fits=False, padded=padded)
     if axis.s == 1:
-        return AxisResult(value + 1, rule, (_plus(numerator, 1),), padded=padded)
+        return AxisResult(value + 1, rule, (plus(numerator, 1),), padded=padded)
     quotient = Fraction(value, axis.s)
     divided = Div(numerator, Num(axis.s))
     if quotient.denominator == 1:
@@ -155,6 +127,13 @@ def _explicit(axis: Axis, before: int, after: int, ceil: bool) -> AxisResult:
     return AxisResult(size, rule, stages, tuple(notes), inexact, padded=padded)
 
 
+def course_same(axis: Axis) -> AxisResult:
+    """'same' as the course rule p = (f − 1)/2 gives it (floored for an even kernel)."""
+    _, exact_p = _course_padding(axis)
+    p = int(exact_p)
+    return explicit(axis, p, p, ceil=False)
+
+
 def same_padding(axis: Axis) -> tuple[int, int, int]:
     """TensorFlow/Keras 'same': the output ⌈n/s⌉ and the padding before and after."""
     size = -(-axis.n // axis.s)
@@ -172,7 +151,7 @@ def _course_padding(axis: Axis) -> tuple[Expr, Fraction]:
     return rule, Fraction(axis.span - 1, 2)
 
 
-def _same(axis: Axis, mistake: str | None = None) -> AxisResult:
+def _same(axis: Axis) -> AxisResult:
     """'same': the output is ⌈n/s⌉. With an odd (dilated) kernel the course rule p = (f − 1)/2
     gives the same size and is the working shown; with an even one, ⌈n/s⌉ is, and the course
     rule's result is noted when it differs."""
@@ -181,7 +160,7 @@ def _same(axis: Axis, mistake: str | None = None) -> AxisResult:
     split = f"{total} in total ({before} before, {after} after)"
     rule, exact_p = _course_padding(axis)
     p = int(exact_p)
-    course = _explicit(axis, p, p, ceil=False)
+    course = course_same(axis)
     if exact_p.denominator == 1:
         notes = [f"'same': p = {text(rule)} = {p} on each side"]
         notes += [
@@ -191,8 +170,6 @@ def _same(axis: Axis, mistake: str | None = None) -> AxisResult:
         if total != 2 * p:
             notes.append(f"Keras/TensorFlow pads {split}: the same size")
         return course._replace(size=size, notes=tuple(notes), inexact=None)
-    if mistake == "same-course-rule":
-        return course
     notes = [f"'same' (Keras/TensorFlow): the output is ⌈n/s⌉, padding {split}"]
     if course.size != size:
         notes.append(
