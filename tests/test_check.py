@@ -701,3 +701,35 @@ def test_problems_show_keeps_the_remarks_back() -> None:
     assert "1,664,678" not in data["statement"] and data["remarks"] is None
     run = run_cli("problems", "show", "alexnet-style-same-padding-exam", "--remarks", "-f", "json")
     assert "1,664,678" in json.loads(run.out)["remarks"]
+
+
+CALCULATOR_HAND_VALUES = {
+    "exp-base-10": ("activate sigmoid 1", "sigmoid(1)=0.9090909"),  # 1/(1 + 10^−1)
+    "log10": ("activate softplus 1", "softplus(1)=0.570342"),  # ln(1 + e)/ln 10
+    "sigmoid-derivative-value": ("activate sigmoid 0.5", "sigmoid'(0.5)=0.6224593312"),
+    "sigmoid-derivative-difference": ("activate sigmoid 0.5", "sigmoid'(0.5)=0.2449186624"),
+    "relu-grad-at-zero": ("activate relu 0 2", "relu'(0)=1"),
+    "no-max-shift": ("softmax 1000 0", "p0=nan"),
+    "reduction-sum": ("loss mse --pred 1,3 --target 0,0", "L=10"),  # (1 + 9), not /2
+    "reduction-mean": ("loss mse --pred 1,3 --target 0,0 --reduction sum", "L=5"),
+}
+
+
+def test_every_calculator_mistake_of_the_registry_is_tried_by_hand(tmp_path) -> None:
+    """Each registered mistake explains its worked example (and there is one for each)."""
+    from dlcalc.solve.calculator_mistakes import MISTAKES
+
+    assert set(CALCULATOR_HAND_VALUES) == set(MISTAKES)
+    for mistake, (line, answer) in CALCULATOR_HAND_VALUES.items():
+        problem = tmp_path / "p.calc"
+        problem.write_text(line + "\n", encoding="utf-8")
+        run = run_cli("check", str(problem), "--answer", answer, "-f", "json")
+        marked = json.loads(run.out)["answers"][0]
+        assert not marked["correct"] and mistake in marked["mistakes"], (mistake, marked)
+
+
+def test_a_slip_in_a_formula_shows_the_slipped_formula(tmp_path) -> None:
+    problem = tmp_path / "p.calc"
+    problem.write_text("activate sigmoid 1\n", encoding="utf-8")
+    run = run_cli("check", str(problem), "--answer", "sigmoid(1)=0.9090909", "-f", "plain")
+    assert "10^x in place of e^x: σ(1) = 1/(1 + 10^(−1)) = 0.909091" in run.out

@@ -47,9 +47,10 @@ def input_number(x: Number) -> Num:
     return Num(x.value, x.text if plain else None)
 
 
-def solve_activate(spec: ActivateSpec) -> ActivateResult:
-    """The value and derivative of ``spec.function`` at every x, with working."""
-    activation = ACTIVATIONS[spec.function]
+def solve_activate(spec: ActivateSpec, activation: Activation | None = None) -> ActivateResult:
+    """The value and derivative of ``spec.function`` at every x, with working (``activation``:
+    a variant of the function's definition, a student's slip)."""
+    activation = activation or ACTIVATIONS[spec.function]
     rows = []
     for x in spec.xs:
         value = activation.value(x.value, spec.params)
@@ -78,7 +79,7 @@ def _row(
         else (None, None)
     )
     steps = activation_steps(
-        spec.function, input_number(x), x.text, spec.params, (value, derivative), exact
+        spec.function, input_number(x), x.text, spec.params, (value, derivative), exact, activation
     )
     return ActivationRow(x, *steps)
 
@@ -90,10 +91,11 @@ def activation_steps(
     params: ActivationParams,
     values: tuple[float, float] | None = None,
     exact: tuple[Expr | None, Expr | None] = (None, None),
+    activation: Activation | None = None,
 ) -> tuple[Step, Step]:
     """The steps of ``function``'s value and derivative at ``x`` (named ``function(name)`` and
     ``function'(name)``): the branch that applies, with x and the constants put in."""
-    activation = ACTIVATIONS[function]
+    activation = activation or ACTIVATIONS[function]
     at = float(x.value)
     piece = activation.piece(at, params)
     if values is None:

@@ -15,7 +15,7 @@ Trees are built with Python's operators, so a formula reads like the mathematics
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Union
@@ -105,6 +105,11 @@ def _terms(node: Expr) -> tuple[Expr, ...]:
 
 def _factors(node: Expr) -> tuple[Expr, ...]:
     return node.factors if isinstance(node, Mul) else (node,)
+
+
+def transform(node: Expr, change: Callable[[Expr], Expr]) -> Expr:
+    """The tree with ``change`` applied to every node, children first."""
+    return change(node.rebuild(tuple(transform(child, change) for child in node.children())))
 
 
 def tidy(node: Expr) -> Expr:
