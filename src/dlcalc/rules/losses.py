@@ -131,6 +131,11 @@ def _kl(p: float, t: float, d: float) -> Piece:
     return Piece(t * math.log(t / p), -t / p, Y * ln(Y / P), -Y / P)
 
 
+def _cross_entropy(remark: str) -> LossRule:
+    """−y·ln p for each class, summed over the classes."""
+    return LossRule(-(Y * ln(P)), -Y / P, "example_sum", _cce, logarithmic=True, remark=remark)
+
+
 HINGE = call("max", ZERO, 1 - Y * P)
 
 
@@ -165,22 +170,8 @@ LOSSES: dict[str, LossRule] = {
     ),
     "log_cosh": LossRule(ln(call("cosh", P - Y)), call("tanh", P - Y), "element", _log_cosh),
     "bce": LossRule(BCE, (P - Y) / (P * (1 - P)), "element", _bce, logarithmic=True),
-    "cce": LossRule(
-        -(Y * ln(P)),
-        -Y / P,
-        "example_sum",
-        _cce,
-        logarithmic=True,
-        remark="summed over the classes",
-    ),
-    "sparse_cce": LossRule(
-        -(Y * ln(P)),
-        -Y / P,
-        "example_sum",
-        _cce,
-        logarithmic=True,
-        remark="summed over the classes, y one-hot: −ln p[label]",
-    ),
+    "cce": _cross_entropy("summed over the classes"),
+    "sparse_cce": _cross_entropy("summed over the classes, y one-hot: −ln p[label]"),
     "kl": LossRule(
         Y * ln(Y / P),
         -Y / P,

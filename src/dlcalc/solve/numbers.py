@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.spec.calculators import Number
+from dlcalc.steps.printer import format_number
 
 LOG10_E = math.log10(math.e)
 _PLAIN = re.compile(r"^-?(0|[1-9]\d*)(\.\d*[1-9])?$")
@@ -37,17 +38,7 @@ def plus(text: str) -> str:
 
 def num(value: float, digits: int = 6) -> str:
     """``0.622459``, ``−3``, ``1.5·10^−8``: ``digits`` significant digits, no trailing zeros."""
-    if math.isnan(value):
-        return "undefined"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    if value == 0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}·10^{int(exponent)}"
-    return text.replace("-", "−")
+    return format_number(float(value), digits)
 
 
 def exp_text(power: float, digits: int = 6) -> str:
@@ -60,19 +51,6 @@ def exp_text(power: float, digits: int = 6) -> str:
     exponent = math.floor(decimal_power)
     mantissa = 10 ** (decimal_power - exponent)
     return f"{num(mantissa, min(digits, 4))}·10^{exponent}".replace("-", "−")
-
-
-def stable_sigmoid(x: float) -> float:
-    """1/(1 + e^−x), without overflow for large |x|."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def stable_softplus(x: float) -> float:
-    """ln(1 + e^x) = max(x, 0) + ln(1 + e^−|x|)."""
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
 def finite(what: str, *values: float, location: Location | None = None) -> None:

@@ -1,9 +1,11 @@
 """Every kind of problem as answers to check: each solver's answers by name, its mistakes, and
-the same answers with a mistake made (the real solver with one switch turned)."""
+the same answers with a mistake made (the real solver under a variant of its rules: shapes'
+in :mod:`dlcalc.solve.shape_mistakes`, the calculators' in
+:mod:`dlcalc.solve.calculator_mistakes`; networks and optimizers still switch inside their
+solvers)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -12,8 +14,6 @@ from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.check import Answers, Problem
 from dlcalc.spec.architecture import Convention
 from dlcalc.spec.problem import ProblemSpec
-
-LN10 = math.log(10)
 
 
 def solve_problem(problem: ProblemSpec, channels_first: bool = False) -> Problem:
