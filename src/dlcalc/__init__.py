@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from dlcalc.api import DlcalcError as DlcalcError
     from dlcalc.api import Result as Result
     from dlcalc.api import activate as activate
     from dlcalc.api import backprop as backprop
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from dlcalc.api import optimize as optimize
     from dlcalc.api import shapes as shapes
     from dlcalc.api import softmax as softmax
+    from dlcalc.errors import DlcalcError as DlcalcError
 
 _API = frozenset(
     {
@@ -40,6 +40,10 @@ __all__ = ["__version__", *sorted(_API)]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "DlcalcError":
+        from dlcalc.errors import DlcalcError
+
+        return DlcalcError
     if name in _API:
         from dlcalc import api
 

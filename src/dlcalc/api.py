@@ -15,24 +15,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dlcalc.errors import DlcalcError
 from dlcalc.parse.source import Source, read_source
 from dlcalc.render.report import Report
 from dlcalc.steps.step import Step
 
 Numbers = Iterable[float | int | str]
-
-__all__ = [
-    "DlcalcError",
-    "Result",
-    "activate",
-    "backprop",
-    "check",
-    "loss",
-    "optimize",
-    "shapes",
-    "softmax",
-]
 
 
 class Result:

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.rules import softmax as softmax_rule
 from dlcalc.solve.activations import activation_steps
 from dlcalc.solve.exact import closed_form, rational
 from dlcalc.solve.exact import sympy as exact_sympy
@@ -356,18 +357,12 @@ def _activate(
     layer: Layer, nets: dict[str, float], options: BackpropOptions, f: Fmt
 ) -> dict[str, tuple[float, str, tuple[float, str]]]:
     """Each neuron's out, its working, and ∂out/∂net with its working."""
-    if layer.activation == "softmax":
-        largest = max(nets.values())
-        exps = {n: math.exp(v - largest) for n, v in nets.items()}
-        total = sum(exps.values())
+    if layer.activation == "softmax":  # the numbers of dlcalc softmax (one definition)
+        probabilities = softmax_rule.softmax(list(nets.values())).probabilities
         denominator = " + ".join(f"e^{factor(f(v))}" for v in nets.values())
         return {
-            n: (
-                exps[n] / total,
-                f"e^{factor(f(nets[n]))}/({denominator}) = {f(exps[n] / total)}",
-                (math.nan, "softmax: see δ"),
-            )
-            for n in nets
+            n: (p, f"e^{factor(f(nets[n]))}/({denominator}) = {f(p)}", (math.nan, "softmax: see δ"))
+            for n, p in zip(nets, probabilities)
         }
     function = "linear" if layer.activation == "input" else layer.activation
     params = ActivationParams(alpha=layer.slope, grad_at_zero=options.relu_grad_at_zero)
@@ -526,7 +521,10 @@ def _softmax_deltas(
     simplified = loss.kind == "cce" and abs(sum(targets) - 1) < 1e-12
     deltas = {}
     for j, neuron in enumerate(layer.neurons):
-        delta = sum(g[k] * p[k] * ((1.0 if k == j else 0.0) - p[j]) for k in range(len(p)))
+        if simplified:  # o − t exactly, not a sum of products that cancel
+            delta = p[j] - targets[j]
+        else:
+            delta = sum(g[k] * p[k] * ((1.0 if k == j else 0.0) - p[j]) for k in range(len(p)))
         if simplified:
             working = (
                 f"δ_{neuron} = out_{neuron} − t_{neuron} (softmax with cross-entropy) = "
