@@ -128,10 +128,7 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
         _narrow(widths, cells, columns, max_width - 2 * (len(columns) - 1))
 
     def lines_of(row: list[str], role: Role) -> list[tuple[str, Role]]:
-        wrapped = [
-            textwrap.wrap(cell, width) or [""] if len(cell) > width else [cell]
-            for cell, width in zip(row, widths)
-        ]
+        wrapped = [wrap_cell(cell, width) for cell, width in zip(row, widths)]
         out = []
         for index in range(max(len(parts) for parts in wrapped)):
             parts = [p[index] if index < len(p) else "" for p in wrapped]
@@ -151,6 +148,28 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
         for row in _written_rows(table.footer):
             result += lines_of(row, "footer")
     return result
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """A cell's lines at most ``width`` wide: a working breaks before its ``=`` signs first
+    (``σ(0.5) = 1/(1 + e^(−0.5))`` / ``= 1/(1 + 0.606531)``), and at spaces only where one
+    stage is wider than the column."""
+    if len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    for index, piece in enumerate(text.split(" = ")):
+        part = piece if index == 0 else f"= {piece}"
+        joined = f"{current} {part}" if current else part
+        if len(joined) <= width:
+            current = joined
+            continue
+        if current:
+            lines.append(current)
+        broken = textwrap.wrap(part, width) or [""]
+        lines += broken[:-1]
+        current = broken[-1]
+    return [*lines, current] if current else lines or [""]
 
 
 def _narrow(widths: list[int], cells: list[list[str]], columns: list[Column], room: int) -> None:
