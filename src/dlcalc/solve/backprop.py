@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.rules import softmax as softmax_rule
 from dlcalc.solve.activations import activation_steps
-from dlcalc.solve.exact import closed_form, rational
-from dlcalc.solve.exact import sympy as exact_sympy
-from dlcalc.solve.losses import LossResult, exact_loss, solve_loss
-from dlcalc.solve.marking import Worked
+from dlcalc.solve.losses import LossResult, solve_loss
 from dlcalc.solve.numbers import Fmt, factor, finite, num, plus
 from dlcalc.spec.calculators import ActivationParams, LossSpec, Number
 from dlcalc.spec.network import BackpropOptions, Edge, Layer, NetworkSpec, Sample
 from dlcalc.steps.expr import Num
 from dlcalc.steps.text import step_text
+
+if TYPE_CHECKING:
+    from dlcalc.solve.backprop_exact import ExactForms
 
 
 class SaturatedError(DlcalcError):
@@ -113,6 +113,7 @@ class BackpropResult(NamedTuple):
     notes: tuple[str, ...]
     what_if: WhatIf | None = None
     exact: ExactForms | None = None
+    """The first step's closed forms (``--exact``)."""
 
 
 class Wiring(NamedTuple):
@@ -150,10 +151,16 @@ def solve_backprop(spec: NetworkSpec, options: BackpropOptions | None = None) ->
         if not options.exact:
             raise
         note = f"{error.message}; the closed forms below are exact"
+        from dlcalc.solve.backprop_exact import exact_forms
+
         forms = exact_forms(spec, options)
         return BackpropResult(spec, (), (*_notes(spec, options), note), None, forms)
     what_if = _what_if(spec, options, steps[0]) if options.changes else None
-    exact = exact_forms(spec, options) if options.exact else None
+    exact = None
+    if options.exact:
+        from dlcalc.solve.backprop_exact import exact_forms
+
+        exact = exact_forms(spec, options)
     return BackpropResult(spec, tuple(steps), _notes(spec, options), what_if, exact)
 
 
@@ -617,241 +624,3 @@ def _notes(spec: NetworkSpec, options: BackpropOptions) -> tuple[str, ...]:
     if any(len(b.neurons) > 1 for b in spec.biases):
         notes.append("a bias shared by several neurons is one parameter: its gradient is the sum")
     return tuple(notes)
-
-
-def answer_values(result: BackpropResult) -> dict[str, Worked]:
-    """Every answerable name of a backprop problem, its value and working.
-
-    Of the first step: ``net_N``, ``out_N``, ``delta_N`` of every neuron, ``dE/dP`` of every
-    parameter and ``E`` (the loss); and ``P``, every parameter's value after the last update.
-    """
-    first = result.steps[0]
-    one = first.passes[0]
-    values: dict[str, Worked] = {}
-    for value in one.forward:
-        values[f"net_{value.neuron}"] = Worked(value.net, value.net_working)
-        values[f"out_{value.neuron}"] = Worked(value.out, value.out_working)
-    for delta in one.deltas:
-        values[f"delta_{delta.neuron}"] = Worked(delta.delta, delta.delta_working)
-    chains = {chain.parameter: chain for chain in one.chains}
-    for name, gradient in first.gradients.items():
-        chain = chains.get(name)
-        working = f"{chain.symbolic} = {chain.worked}" if chain and len(first.passes) == 1 else ""
-        values[f"dE/d{name}"] = Worked(gradient, working or num(gradient))
-    if first.loss is not None:
-        values["E"] = Worked(first.loss, _loss_working(first))
-    for p in result.spec.parameters:
-        values[p.name] = Worked(p.value.value, f"{p.name} = {p.value.text} (not updated)")
-    eta = result.spec.rate.value if result.spec.rate else 0.0
-    sign = "−" if eta >= 0 else "+"
-    for step in result.steps:
-        for u in step.updates:
-            working = (
-                f"{u.parameter} (frozen) = {num(u.new)}"
-                if u.frozen
-                else f"{u.parameter} {sign} η·∂E/∂{u.parameter} = {num(u.old)} {sign} "
-                f"{num(abs(eta))}·{factor(num(u.gradient))} = {num(u.new)}"
-            )
-            values[u.parameter] = Worked(u.new, working)
-    return values
-
-
-def _loss_working(step: Step) -> str:
-    """E with its terms: the reduction of the loss terms, or the one term written out."""
-    assert step.loss is not None
-    loss = step.passes[0].loss
-    if loss is None or len(step.passes) > 1:
-        return f"E = {num(step.loss)} (the mean over the samples)"
-    terms = [term for row in loss.terms for term in row]
-    if len(terms) == 1:
-        return f"E = {step_text(terms[0].value).split(' = ', 1)[1]}"
-    return f"E = {step_text(loss.loss).split(' = ', 1)[1]}"
-
-
-def mistakes(spec: NetworkSpec) -> dict[str, str]:
-    """The mistakes a wrong answer to this network is checked against, by name."""
-    found: dict[str, str] = {}
-    outputs = len(spec.layers[-1].neurons)
-    if spec.loss == "half_sse" or (spec.loss == "mse" and outputs > 1):
-        found["loss-without-half"] = "the ½ (or 1/n) dropped from the loss"
-    if spec.loss == "sse" or (spec.loss == "mse" and outputs != 2):
-        found["loss-with-half"] = "a ½ put in the loss instead"
-    if (spec.loss == "sse" and outputs > 1) or (spec.loss == "half_sse" and outputs != 2):
-        found["loss-mean"] = "1/n (the mean over the outputs) used in the loss"
-    if any(layer.activation == "sigmoid" for layer in spec.layers):
-        found["sigmoid-derivative-difference"] = "σ′ taken as out − (1 − out)"
-        found["sigmoid-derivative-value"] = "σ′ taken as σ(net), without the (1 − σ)"
-        found["sigmoid-derivative-left-out"] = "the σ′ factor left out of the chain rule"
-    if any(layer.activation in ("relu", "leaky_relu") for layer in spec.layers):
-        found["relu-grad-at-zero"] = "ReLU′(0) taken as 1"
-    found["error-sign"] = "∂E/∂out taken with the opposite sign (t − o for o − t)"
-    if spec.rate is not None:
-        found["update-sign"] = "the update added with the wrong sign (p + η·∂E/∂p)"
-        found["rate-twice"] = "the learning rate applied twice (η²·∂E/∂p)"
-        if len(spec.layers) > 2:
-            found["new-weights-in-deltas"] = (
-                "the already-updated weights of the layer above used in the hidden δ"
-            )
-    if any(not p.frozen for p in spec.parameters if p.name in _bias_names(spec)):
-        found["bias-not-updated"] = "the biases not updated"
-    if any(p.frozen for p in spec.parameters if p.name in _bias_names(spec)):
-        found["frozen-bias-updated"] = "the frozen biases updated as well"
-    if len(spec.layers) > 2 and len(spec.layers[-1].neurons) > 1:
-        for neuron in spec.layers[-1].neurons:
-            found[f"one-path:{neuron}"] = (
-                f"a hidden weight's gradient through {neuron} alone (the other output paths "
-                "dropped)"
-            )
-    return found
-
-
-def _bias_names(spec: NetworkSpec) -> set[str]:
-    return {bias.parameter for bias in spec.biases}
-
-
-def with_mistake(
-    spec: NetworkSpec, options: BackpropOptions, mistake: str
-) -> tuple[NetworkSpec, BackpropOptions]:
-    """The network and options that make ``mistake`` (one of ``mistakes(spec)``)."""
-    options = options._replace(mistake=mistake)
-    loss = {
-        "loss-without-half": "sse",
-        "loss-with-half": "half_sse",
-        "loss-mean": "mse",
-    }.get(mistake)
-    if loss is not None:
-        return spec._replace(loss=loss), options
-    if mistake == "relu-grad-at-zero":
-        return spec, options._replace(relu_grad_at_zero=1.0)
-    if spec.rate is not None and mistake in ("update-sign", "rate-twice"):
-        eta = spec.rate.value
-        rate = -eta if mistake == "update-sign" else eta * eta
-        return spec._replace(rate=Number(repr(rate), rate, Fraction(rate))), options
-    if mistake in ("bias-not-updated", "frozen-bias-updated"):
-        biases = _bias_names(spec)
-        frozen = mistake == "bias-not-updated"
-        parameters = tuple(
-            p._replace(frozen=frozen) if p.name in biases else p for p in spec.parameters
-        )
-        return spec._replace(parameters=parameters), options
-    return spec, options
-
-
-MAX_EXACT_PARAMETERS = 40
-"""Closed forms grow with every layer; beyond this many parameters they would take minutes."""
-
-
-class ExactForms(NamedTuple):
-    """Closed forms of the first step (SymPy), each with its decimal: E of every parameter,
-    differentiated symbolically."""
-
-    outputs: dict[str, tuple[str, float]]
-    loss: tuple[str, float] | None
-    gradients: dict[str, tuple[str, float]]
-    updated: dict[str, tuple[str, float]]
-
-
-def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
-    """The first step's outputs (of the first sample), loss (the mean over the samples in batch
-    mode), gradients and updates in closed form.
-
-    Inputs, targets and parameters are the exact rationals written in the file; E is built as an
-    expression of the parameters and differentiated by SymPy, independently of the numeric chain
-    rule. Each piecewise activation takes the branch the numeric pass takes.
-    """
-    if len(spec.parameters) > MAX_EXACT_PARAMETERS:
-        raise DlcalcError(
-            f"--exact is for small networks: this one has {len(spec.parameters)} parameters, "
-            f"more than {MAX_EXACT_PARAMETERS}",
-            location=spec.layers[0].location,
-            expected=f"a network of at most {MAX_EXACT_PARAMETERS} weights and biases",
-            suggestion="leave out --exact: every number is still computed in float64",
-        )
-    sympy = exact_sympy()
-    symbols = {p.name: sympy.Symbol(f"p_{i}", real=True) for i, p in enumerate(spec.parameters)}
-    point = {symbols[p.name]: rational(p.value.exact) for p in spec.parameters}
-    wiring = _wiring(spec)
-    batch = spec.mode == "batch" and len(spec.samples) > 1
-    samples = spec.samples if batch else spec.samples[:1]
-    values = {p.name: p.value.value for p in spec.parameters}
-    outputs_by_sample = [
-        _exact_outputs(spec, wiring, sample, symbols, values, options) for sample in samples
-    ]
-
-    def form(expression: Any) -> tuple[str, float]:
-        exact = expression.subs(point)
-        return closed_form(exact), float(exact.evalf(30))
-
-    outputs = {n: form(o) for n, o in outputs_by_sample[0].items()}
-    if samples[0].targets is None or spec.loss is None:
-        return ExactForms(outputs, None, {}, {})
-    losses = [
-        exact_loss(spec.loss, list(outs.values()), [t.exact for t in sample.targets or ()])
-        for outs, sample in zip(outputs_by_sample, samples)
-    ]
-    loss = sympy.Add(*losses) / len(losses)
-    frozen = {p.name for p in spec.parameters if p.frozen}
-    rate = rational(spec.rate.exact) if spec.rate else None
-    gradients, updated = {}, {}
-    for p in spec.parameters:
-        gradient = sympy.diff(loss, symbols[p.name])
-        gradients[p.name] = form(gradient)
-        if rate is not None:
-            updated[p.name] = form(symbols[p.name] - (0 if p.name in frozen else rate * gradient))
-    return ExactForms(outputs, form(loss), gradients, updated)
-
-
-def _exact_outputs(
-    spec: NetworkSpec,
-    wiring: Wiring,
-    sample: Sample,
-    symbols: dict[str, Any],
-    values: dict[str, float],
-    options: BackpropOptions,
-) -> dict[str, Any]:
-    """The output layer as expressions of the parameter symbols, for one sample."""
-    sympy = exact_sympy()
-    initial = {p.name: p.value.exact for p in spec.parameters}
-    numeric = _pass(spec, wiring, sample._replace(targets=None), values, options, initial)
-    nets = {value.neuron: value.net for value in numeric.forward}
-    outs: dict[str, Any] = {
-        n: rational(v.exact) for n, v in zip(spec.layers[0].neurons, sample.inputs)
-    }
-    for layer in spec.layers[1:]:
-        layer_nets = {}
-        for neuron in layer.neurons:
-            terms = [symbols[e.parameter] * outs[e.source] for e in wiring.incoming.get(neuron, [])]
-            terms += [symbols[name] for name in wiring.biases.get(neuron, [])]
-            layer_nets[neuron] = sympy.Add(*terms)
-        outs.update(_exact_layer(layer, layer_nets, nets, options))
-    return {n: outs[n] for n in spec.layers[-1].neurons}
-
-
-def _exact_layer(
-    layer: Layer, nets: dict[str, Any], numeric: dict[str, float], options: BackpropOptions
-) -> dict[str, Any]:
-    """Each neuron's out; a piecewise activation takes the numeric pass's branch, and at a kink
-    a line through 0 with the convention's slope (so that its derivative is that slope)."""
-    sympy = exact_sympy()
-    if layer.activation == "softmax":
-        total = sympy.Add(*(sympy.exp(net) for net in nets.values()))
-        return {n: sympy.exp(net) / total for n, net in nets.items()}
-    outs = {}
-    for neuron, net in nets.items():
-        value = numeric[neuron]
-        if layer.activation == "sigmoid":
-            outs[neuron] = 1 / (1 + sympy.exp(-net))
-        elif layer.activation == "tanh":
-            outs[neuron] = sympy.tanh(net)
-        elif layer.activation in ("relu", "leaky_relu"):
-            low = 0.0 if layer.activation == "relu" else (layer.slope or 0.01)
-            if value == 0:
-                slope = low if options.relu_grad_at_zero is None else options.relu_grad_at_zero
-            else:
-                slope = 1.0 if value > 0 else low
-            outs[neuron] = sympy.Rational(str(slope)) * net
-        elif layer.activation == "step":
-            outs[neuron] = sympy.Integer(1 if value >= 0 else 0)
-        else:
-            outs[neuron] = net
-    return outs

@@ -57,7 +57,8 @@ def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
 
 
 def _network(spec: Any, source: str) -> Problem:
-    from dlcalc.solve.backprop import answer_values, mistakes, solve_backprop, with_mistake
+    from dlcalc.solve.backprop import solve_backprop
+    from dlcalc.solve.backprop_answers import answer_values, mistakes, with_mistake
     from dlcalc.spec.network import BackpropOptions
 
     def variant(mistake: str) -> Answers:

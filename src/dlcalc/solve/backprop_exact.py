@@ -1,0 +1,132 @@
+"""``backprop --exact``: the first step's closed forms (SymPy), E built as an expression of the
+parameters and differentiated symbolically, independently of the numeric chain rule."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from dlcalc.errors import DlcalcError
+from dlcalc.solve.backprop import Wiring, _pass, _wiring
+from dlcalc.solve.exact import closed_form, rational
+from dlcalc.solve.exact import sympy as exact_sympy
+from dlcalc.solve.losses import exact_loss
+from dlcalc.spec.network import BackpropOptions, Layer, NetworkSpec, Sample
+
+MAX_EXACT_PARAMETERS = 40
+"""Closed forms grow with every layer; beyond this many parameters they would take minutes."""
+
+
+class ExactForms(NamedTuple):
+    """Closed forms of the first step (SymPy), each with its decimal: E of every parameter,
+    differentiated symbolically."""
+
+    outputs: dict[str, tuple[str, float]]
+    loss: tuple[str, float] | None
+    gradients: dict[str, tuple[str, float]]
+    updated: dict[str, tuple[str, float]]
+
+
+def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
+    """The first step's outputs (of the first sample), loss (the mean over the samples in batch
+    mode), gradients and updates in closed form.
+
+    Inputs, targets and parameters are the exact rationals written in the file; E is built as an
+    expression of the parameters and differentiated by SymPy, independently of the numeric chain
+    rule. Each piecewise activation takes the branch the numeric pass takes.
+    """
+    if len(spec.parameters) > MAX_EXACT_PARAMETERS:
+        raise DlcalcError(
+            f"--exact is for small networks: this one has {len(spec.parameters)} parameters, "
+            f"more than {MAX_EXACT_PARAMETERS}",
+            location=spec.layers[0].location,
+            expected=f"a network of at most {MAX_EXACT_PARAMETERS} weights and biases",
+            suggestion="leave out --exact: every number is still computed in float64",
+        )
+    sympy = exact_sympy()
+    symbols = {p.name: sympy.Symbol(f"p_{i}", real=True) for i, p in enumerate(spec.parameters)}
+    point = {symbols[p.name]: rational(p.value.exact) for p in spec.parameters}
+    wiring = _wiring(spec)
+    batch = spec.mode == "batch" and len(spec.samples) > 1
+    samples = spec.samples if batch else spec.samples[:1]
+    values = {p.name: p.value.value for p in spec.parameters}
+    outputs_by_sample = [
+        _exact_outputs(spec, wiring, sample, symbols, values, options) for sample in samples
+    ]
+
+    def form(expression: Any) -> tuple[str, float]:
+        exact = expression.subs(point)
+        return closed_form(exact), float(exact.evalf(30))
+
+    outputs = {n: form(o) for n, o in outputs_by_sample[0].items()}
+    if samples[0].targets is None or spec.loss is None:
+        return ExactForms(outputs, None, {}, {})
+    losses = [
+        exact_loss(spec.loss, list(outs.values()), [t.exact for t in sample.targets or ()])
+        for outs, sample in zip(outputs_by_sample, samples)
+    ]
+    loss = sympy.Add(*losses) / len(losses)
+    frozen = {p.name for p in spec.parameters if p.frozen}
+    rate = rational(spec.rate.exact) if spec.rate else None
+    gradients, updated = {}, {}
+    for p in spec.parameters:
+        gradient = sympy.diff(loss, symbols[p.name])
+        gradients[p.name] = form(gradient)
+        if rate is not None:
+            updated[p.name] = form(symbols[p.name] - (0 if p.name in frozen else rate * gradient))
+    return ExactForms(outputs, form(loss), gradients, updated)
+
+
+def _exact_outputs(
+    spec: NetworkSpec,
+    wiring: Wiring,
+    sample: Sample,
+    symbols: dict[str, Any],
+    values: dict[str, float],
+    options: BackpropOptions,
+) -> dict[str, Any]:
+    """The output layer as expressions of the parameter symbols, for one sample."""
+    sympy = exact_sympy()
+    initial = {p.name: p.value.exact for p in spec.parameters}
+    numeric = _pass(spec, wiring, sample._replace(targets=None), values, options, initial)
+    nets = {value.neuron: value.net for value in numeric.forward}
+    outs: dict[str, Any] = {
+        n: rational(v.exact) for n, v in zip(spec.layers[0].neurons, sample.inputs)
+    }
+    for layer in spec.layers[1:]:
+        layer_nets = {}
+        for neuron in layer.neurons:
+            terms = [symbols[e.parameter] * outs[e.source] for e in wiring.incoming.get(neuron, [])]
+            terms += [symbols[name] for name in wiring.biases.get(neuron, [])]
+            layer_nets[neuron] = sympy.Add(*terms)
+        outs.update(_exact_layer(layer, layer_nets, nets, options))
+    return {n: outs[n] for n in spec.layers[-1].neurons}
+
+
+def _exact_layer(
+    layer: Layer, nets: dict[str, Any], numeric: dict[str, float], options: BackpropOptions
+) -> dict[str, Any]:
+    """Each neuron's out; a piecewise activation takes the numeric pass's branch, and at a kink
+    a line through 0 with the convention's slope (so that its derivative is that slope)."""
+    sympy = exact_sympy()
+    if layer.activation == "softmax":
+        total = sympy.Add(*(sympy.exp(net) for net in nets.values()))
+        return {n: sympy.exp(net) / total for n, net in nets.items()}
+    outs = {}
+    for neuron, net in nets.items():
+        value = numeric[neuron]
+        if layer.activation == "sigmoid":
+            outs[neuron] = 1 / (1 + sympy.exp(-net))
+        elif layer.activation == "tanh":
+            outs[neuron] = sympy.tanh(net)
+        elif layer.activation in ("relu", "leaky_relu"):
+            low = 0.0 if layer.activation == "relu" else (layer.slope or 0.01)
+            if value == 0:
+                slope = low if options.relu_grad_at_zero is None else options.relu_grad_at_zero
+            else:
+                slope = 1.0 if value > 0 else low
+            outs[neuron] = sympy.Rational(str(slope)) * net
+        elif layer.activation == "step":
+            outs[neuron] = sympy.Integer(1 if value >= 0 else 0)
+        else:
+            outs[neuron] = net
+    return outs
