@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.spec.calculators import Number
 from dlcalc.steps.printer import format_number
 
 LOG10_E = math.log10(math.e)
@@ -21,14 +20,6 @@ def factor(text: str) -> str:
     if text.startswith(("-", "−")) or any(mark in text for mark in "/·^ "):
         return f"({text})"
     return text
-
-
-def number_text(number: Number, digits: int = 6) -> str:
-    """An input as the user wrote it when that is a plain decimal (``0.5``, ``-3``), otherwise
-    as a computed number (``1/3`` → ``0.333333``, ``+5`` → ``5``), with the unicode minus."""
-    if _PLAIN.match(number.text):
-        return number.text.replace("-", "−")
-    return num(number.value, digits)
 
 
 def plus(text: str) -> str:

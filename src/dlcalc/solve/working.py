@@ -1,12 +1,9 @@
-"""Writing arithmetic the way it is written in an exam answer: ``(5·5·1 + 1)·6 = 156``."""
+"""Numbers and shapes as an exam answer writes them: ``34,944``, ``7.75``, ``28×28×6``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
-
-TIMES = "·"
-MINUS = "−"
 
 
 def number(value: int) -> str:
@@ -22,19 +19,6 @@ def decimal(value: Fraction, places: int = 4) -> str:
     text = f"{scaled / 10**places:.{places}f}".rstrip("0").rstrip(".")
     exact = Fraction(scaled, 10**places) == value
     return text if exact else text + "…"
-
-
-def product(factors: Iterable[int | str]) -> str:
-    """``5·5·1``."""
-    return TIMES.join(str(f) for f in factors)
-
-
-def signed_terms(first: str, terms: Iterable[tuple[int, str]]) -> str:
-    """``32 + 2·5 − 11``: ``first`` followed by terms with a sign (+1 or −1)."""
-    text = first
-    for sign, term in terms:
-        text += f" + {term}" if sign > 0 else f" {MINUS} {term}"
-    return text
 
 
 def shape_text(shape: Iterable[int], channels_first: bool = False) -> str:
