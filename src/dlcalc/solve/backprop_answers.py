@@ -17,8 +17,9 @@ from dlcalc.steps.text import step_text
 def answer_values(result: BackpropResult) -> dict[str, Worked]:
     """Every answerable name of a backprop problem, its value and working.
 
-    Of the first step: ``net_N``, ``out_N``, ``delta_N`` of every neuron, ``dE/dP`` of every
-    parameter and ``E`` (the loss); and ``P``, every parameter's value after the last update.
+    Of the first step: ``net_N``, ``out_N``, ``delta_N`` of every neuron, ``E_N`` (the loss
+    term of every output N, of the first sample), ``dE/dP`` of every parameter and ``E`` (the
+    loss); and ``P``, every parameter's value after the last update.
     """
     first = result.steps[0]
     one = first.passes[0]
@@ -28,6 +29,10 @@ def answer_values(result: BackpropResult) -> dict[str, Worked]:
         values[f"out_{value.neuron}"] = Worked(value.out, value.out_working)
     for delta in one.deltas:
         values[f"delta_{delta.neuron}"] = Worked(delta.delta, delta.delta_working)
+    if one.loss is not None:
+        outputs = result.spec.layers[-1].neurons
+        for neuron, term in zip(outputs, one.loss.terms[0]):
+            values[f"E_{neuron}"] = Worked(term.value.value, term.value)  # type: ignore[arg-type]
     chains = {chain.parameter: chain for chain in one.chains}
     for name, gradient in first.gradients.items():
         chain = chains.get(name)
