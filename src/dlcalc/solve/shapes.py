@@ -66,12 +66,14 @@ class LayerResult(NamedTuple):
 
     @property
     def counts(self) -> list[Step]:
-        """The trainable and non-trainable parameters, answerable but not in the working."""
+        """The trainable and non-trainable parameters and the activations (the values the layer
+        outputs), answerable but not in the working."""
         return [
             Step(f"{self.name}.{part}", Call(part, (Sym(self.name),)), None, (), value)
             for part, value in (
                 ("trainable_params", self.trainable_params),
                 ("non_trainable_params", self.non_trainable_params),
+                ("activations", self.activations),
             )
         ]
 
@@ -292,12 +294,15 @@ def answer_values(result: ShapesResult) -> dict[str, Worked]:
     """Every answerable name of a shapes problem, with its step: ``input.output``; per layer
     ``NAME.output`` and each of its axes (``NAME.H``, ``NAME.W``, whether or not the working
     shows them apart), ``NAME.params``, ``NAME.macs``, ``NAME.trainable_params``,
-    ``NAME.non_trainable_params``; ``total_params``, ``trainable_params``,
-    ``non_trainable_params``, ``total_macs``, ``total_flops``."""
+    ``NAME.non_trainable_params``, ``NAME.activations``; ``total_params``,
+    ``trainable_params``, ``non_trainable_params``, ``total_macs``, ``total_flops``,
+    ``total_activations`` (the input's values included)."""
     given = Step("input.output", Call("shape", (Sym("input"),)), None, (), result.input_shape)
     steps = [given]
     for layer in result.layers:
         steps += [part for _, part in layer.output.parts]  # alike or not, each axis answers
         steps += [layer.output, layer.parameters, layer.macs_step, *layer.counts]
     steps += result.totals
+    activations = Call("activations", (Sym("all"),))
+    steps.append(Step("total_activations", activations, None, (), result.total_activations))
     return {s.name: Worked(s.value, s) for s in steps}  # type: ignore[arg-type]
