@@ -148,3 +148,30 @@ def test_the_readme_working_example_is_current() -> None:
     shown = next(line for line in readme.splitlines() if line.startswith('{"name": "sigmoid(0.5)"'))
     run = run_cli("activate", "sigmoid", "0.5", "-f", "json")
     assert json.loads(shown) == json.loads(run.out)["working"][0]
+
+
+@pytest.mark.parametrize("at", [-6.0, -3.0, 0.5, 4.0, 9.0])
+def test_gelu_tanh_form_is_right_to_the_last_digit_far_out(at: float) -> None:
+    """½·x·(1 + tanh u) computed as x·σ(2u): torch's naive form loses digits at −6."""
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    x = mpmath.mpf(at)
+    c = mpmath.sqrt(2 / mpmath.pi)
+    u = c * (x + mpmath.mpf("0.044715") * x**3)
+    t = mpmath.tanh(u)
+    value = x * (1 + t) / 2
+    derivative = (1 + t) / 2 + x * (1 - t * t) * c * (1 + 3 * mpmath.mpf("0.044715") * x * x) / 2
+    params = ActivationParams(approximate="tanh")
+    gelu = ACTIVATIONS["gelu"]
+    assert gelu.value(at, params) == pytest.approx(float(value), rel=1e-14)
+    assert gelu.derivative(at, params) == pytest.approx(float(derivative), rel=1e-13)
+
+
+def test_keras_cross_entropy_is_flat_where_the_clip_binds() -> None:
+    """With p = 1e−9 clipped to 1e−7 (after the row's renormalisation), the loss does not move
+    with p: its gradient is 0, as Keras's autograd and finite differences give."""
+    run = run_cli(
+        "loss", "cce", "--pred", "1e-9,0.999999999", "--target", "1,0",
+        "--convention", "keras", "--grad", "-f", "json",
+    )  # fmt: skip
+    assert json.loads(run.out)["gradient"] == [[0.0, 0.0]]

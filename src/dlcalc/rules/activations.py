@@ -131,17 +131,21 @@ def _gelu_tanh_u(x: float) -> float:
 
 
 def _gelu(x: float, p: P) -> float:
-    if p.approximate == "tanh":
-        return 0.5 * x * (1 + math.tanh(_gelu_tanh_u(x)))
+    if p.approximate == "tanh":  # ½·x·(1 + tanh u) = x·σ(2u): no 1 − 0.99999… to cancel
+        return x * sigmoid(2 * _gelu_tanh_u(x))
     return x * normal_cdf(x)
 
 
 def _gelu_derivative(x: float, p: P) -> float:
     if p.approximate != "tanh":
         return normal_cdf(x) + x * normal_pdf(x)
-    t = math.tanh(_gelu_tanh_u(x))
-    slope = GELU_C * (1 + 3 * GELU_K * x * x) if abs(x) < 1e100 else math.inf
-    return 0.5 * (1 + t) + (0.5 * x * (1 - t * t) * slope if t * t < 1 else 0.0)
+    u = _gelu_tanh_u(x)
+    # ½·(1 + tanh u) = σ(2u) and 1 − tanh²u = 4·σ(2u)·σ(−2u), each without cancellation
+    up, down = sigmoid(2 * u), sigmoid(-2 * u)
+    if up * down == 0:
+        return up
+    slope = GELU_C * (1 + 3 * GELU_K * x * x)
+    return up + 2 * x * up * down * slope
 
 
 def _hard_sigmoid_shape(p: P) -> tuple[float, float, Expr]:

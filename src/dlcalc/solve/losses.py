@@ -164,7 +164,10 @@ def _row(
     if spec.from_logits and spec.kind in ("cce", "sparse_cce"):
         return _softmax_row(prow, trow, i, several, spec)
     total = sum(p.value for p in prow) if _renormalises(spec) else 1.0
-    weight = sum(t.value for t in trow)
+    # Σy of the classes whose q = p/Σp the clip leaves alone (a clipped one is flat in every p)
+    weight = sum(
+        t.value for p, t in zip(prow, trow) if _clip(p.value / total, spec) == p.value / total
+    )
     out = []
     for j, (p, t) in enumerate(zip(prow, trow), start=1):
         q = _clip(p.value / total, spec)
