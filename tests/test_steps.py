@@ -175,3 +175,17 @@ def test_keras_cross_entropy_is_flat_where_the_clip_binds() -> None:
         "--convention", "keras", "--grad", "-f", "json",
     )  # fmt: skip
     assert json.loads(run.out)["gradient"] == [[0.0, 0.0]]
+
+
+def test_log_softmax_and_log1p_keep_every_digit() -> None:
+    """ln p of a probability that rounds to 1 and ln(1 − p) of a tiny p, against mpmath."""
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    scores = ["22.0129", "-41.9042", "10.0649", "42.3607"]
+    z = [mpmath.mpf(s) for s in scores]
+    exact = -(z[3] - mpmath.log(sum(mpmath.exp(v) for v in z)))
+    run = run_cli("softmax", "--target", "3", "-f", "json", "--", *scores)
+    assert json.loads(run.out)["loss"] == pytest.approx(float(exact), rel=1e-13)
+    run = run_cli("loss", "bce", "--pred", "1e-12", "--target", "0", "-f", "json")
+    exact = -mpmath.log(1 - mpmath.mpf("1e-12"))
+    assert json.loads(run.out)["value"] == pytest.approx(float(exact), rel=1e-14)
