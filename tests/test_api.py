@@ -67,6 +67,8 @@ def test_bad_input_raises_the_command_lines_error() -> None:
         dlcalc.activate("sigmoidd", [1])
     with pytest.raises(dlcalc.DlcalcError, match="unknown layer kind"):
         dlcalc.shapes("input 4x4x1\nfrobnicate 3\n")
+    with pytest.raises(dlcalc.DlcalcError, match=r"no such file: missing\.arch"):
+        dlcalc.shapes("missing.arch")
 
 
 def test_importing_dlcalc_loads_neither_the_api_nor_sympy() -> None:

@@ -86,10 +86,17 @@ class Result:
         return f"<dlcalc {self.command} result: {self._report().title}>"
 
 
+FILE_SUFFIXES = (".arch", ".json", ".toml", ".net", ".opt", ".calc", ".txt")
+
+
 def _source(source: str | Path) -> Source:
-    """A path, or the text of a file (anything with a line break, or no such file)."""
+    """A path, or the text of a file: a one-line string that names a file, or looks like a
+    path (a known suffix), is read as one (and a missing file is said to be missing)."""
     text = str(source)
-    if isinstance(source, Path) or ("\n" not in text and Path(text).is_file()):
+    one_line = "\n" not in text
+    if isinstance(source, Path) or (
+        one_line and (Path(text).is_file() or text.endswith(FILE_SUFFIXES))
+    ):
         return read_source(text)
     return Source("<text>", text, "")
 
