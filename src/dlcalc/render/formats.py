@@ -176,7 +176,8 @@ def _narrow(widths: list[int], cells: list[list[str]], columns: list[Column], ro
     floors = [
         max((len(word) for row in cells for word in row[i].split()), default=1)
         if column.align == "left"
-        else widths[i]
+        # a number is never broken; its header may be, at a space
+        else max([len(row[i]) for row in cells[1:]] + [len(w) for w in cells[0][i].split()])
         for i, column in enumerate(columns)
     ]
     while sum(widths) > room:
