@@ -2,7 +2,7 @@
 
 ``course`` is the form of the course notes (momentum with (1 − β), ε outside the square roots),
 ``pytorch`` reproduces torch.optim and ``keras`` keras.optimizers (Keras 3), formula for formula;
-see ``shared/conventions.md`` and the README. One function per optimizer; the conventions are
+see the README. One function per optimizer; the conventions are
 switches inside it, so that what differs between them is visible in one place.
 """
 
