@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError
+from dlcalc.solve.layer_working import (
+    AXIS_LABELS,
+    DENSE,
+    EMBEDDING,
+    FOUR_C,
+    NO_PARAMETERS,
+    TWO_C,
+    UNCHANGED,
+    C,
+    K,
+    Working,
+    arithmetic,
+    flatten_rule,
+    kernel_symbols,
+    numbers,
+    per_output,
+    plus_biases_rule,
+    recurrent_rule,
+    rule,
+    sized,
+    two,
+    words,
+)
 from dlcalc.solve.sliding import PADDED, Axis, AxisResult, transposed, window
 from dlcalc.solve.working import shape_text
 from dlcalc.spec.architecture import (
@@ -31,11 +54,6 @@ from dlcalc.spec.architecture import (
 from dlcalc.steps.expr import Add, Expr, Mul, Num, Sym
 
 Fractions = tuple[Fraction, ...]
-AXIS_LABELS = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
-C, K = Sym("c"), Sym("k")
-TWO_C, FOUR_C = 2 * C, 4 * C
-DENSE = Sym("n", "in") * Sym("n")
-EMBEDDING = Sym("V") * Sym("d")
 
 
 class Frame(NamedTuple):
@@ -52,46 +70,6 @@ class Frame(NamedTuple):
     @property
     def channels(self) -> int:
         return self.shape[-1]
-
-
-class Working(NamedTuple):
-    """How a number (or a shape) is worked out: its rule in symbols, the rule with the values put
-    in (stage by stage), words where it is not (only) arithmetic, and, for a shape, the working
-    of each axis or size that makes it."""
-
-    formula: Expr | None = None
-    stages: tuple[Expr, ...] = ()
-    words: str = ""
-    parts: tuple[tuple[str, AxisResult], ...] = ()
-
-
-_RULES_MADE: dict[Hashable, Expr] = {}
-
-
-def rule(key: Hashable, make: Callable[[], Expr]) -> Expr:
-    """The rule of a kind of layer, made once (``key`` says which: a kernel's rank, with or
-    without biases), so that every layer of that kind shares one tree, written once."""
-    found = _RULES_MADE.get(key)
-    if found is None:
-        found = _RULES_MADE[key] = make()
-    return found
-
-
-def words(text: str) -> Working:
-    return Working(words=text)
-
-
-def arithmetic(formula: Expr, stage: Expr) -> Working:
-    return Working(formula, (stage,))
-
-
-def sized(label: str, formula: Expr, stage: Expr, size: int, more: str = "") -> Working:
-    """A shape worked out as one size: ``5·5·16 = 400``, ``64 + 64 = 128 on axis −1``."""
-    return Working(parts=((label, AxisResult(size, formula, (stage,))),), words=more)
-
-
-UNCHANGED = words("unchanged")
-NO_PARAMETERS = Working()
 
 
 class Computed(NamedTuple):
@@ -146,7 +124,7 @@ class Rules:
         size = math.prod(frame.shape)
         axes = layer.layout(frame.shape)
         first = layer.channels_first
-        formula = rule(("flatten", len(axes), first), lambda: _flatten_rule(len(axes), first))
+        formula = rule(("flatten", len(axes), first), lambda: flatten_rule(len(axes), first))
         stage = Mul(numbers(axes)) if len(axes) > 1 else Num(size)
         return Computed((size,), sized("", formula, stage, size))
 
@@ -404,7 +382,7 @@ def _conv(layer: Layer, op: ConvOp, frame: Frame) -> Computed:
         weights = Mul((*numbers(kernel), Num(c_in), Num(k // op.groups)))
         formula = rule(
             ("transposed", rank, bias),
-            lambda: _plus_biases_rule(Mul((*kernel_symbols(rank), C, K / Sym("g"))), bias),
+            lambda: plus_biases_rule(Mul((*kernel_symbols(rank), C, K / Sym("g"))), bias),
         )
         stage = Add((weights, Num(k))) if bias else weights
         return slid.computed(k, arithmetic(formula, stage), params, macs, notes)
@@ -414,31 +392,6 @@ def _conv(layer: Layer, op: ConvOp, frame: Frame) -> Computed:
         ("conv", rank, grouped), lambda: Mul((*kernel_symbols(rank), channels)), weights, k, bias
     )
     return slid.computed(k, working, params, macs, notes)
-
-
-def kernel_symbols(rank: int) -> tuple[Sym, ...]:
-    """f·f (one f per axis of the kernel)."""
-    return tuple(Sym("f") for _ in range(rank))
-
-
-def numbers(values: Sequence[int]) -> tuple[Num, ...]:
-    return tuple(Num(v) for v in values)
-
-
-def per_output(
-    key: Hashable, weights_rule: Callable[[], Expr], weights: Expr, k: int, bias: bool
-) -> Working:
-    """The weights of one output, plus its bias, times the outputs: ``(5·5·1 + 1)·6`` (without
-    biases ``5·5·1·6``)."""
-    if bias:
-        formula = rule((key, True), lambda: (weights_rule() + 1) * K)
-        return arithmetic(formula, Mul((Add((weights, Num(1))), Num(k))))
-    return arithmetic(rule((key, False), lambda: weights_rule() * K), Mul((weights, Num(k))))
-
-
-def _plus_biases_rule(weights_rule: Expr, bias: bool) -> Expr:
-    """The weights, plus one bias per output: ``f·f·c·k/g + k``."""
-    return weights_rule + K if bias else weights_rule
 
 
 def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
@@ -468,7 +421,7 @@ def _depthwise(op: ConvOp, frame: Frame, slid: Slid, kernel: Size) -> Computed:
     params = math.prod(kernel) * depth_channels + depth_channels * k + (k if op.bias else 0)
     formula = rule(
         ("separable", rank, m > 1, op.bias),
-        lambda: _plus_biases_rule(
+        lambda: plus_biases_rule(
             Mul(kernel_symbols(rank)) * channel_rule() + channel_rule() * K, op.bias
         ),
     )
@@ -607,14 +560,6 @@ def _flatten(layer: Layer, op: FlattenOp, frame: Frame) -> Computed:
     return layer.rules.flatten(layer, frame)
 
 
-def _flatten_rule(rank: int, channels_first: bool) -> Expr:
-    """H·W·C (C·H·W channels first), or the size itself."""
-    if rank == 1:
-        return C
-    axes = tuple(Sym(name) for name in AXIS_LABELS[rank - 1])
-    return Mul((C, *axes)) if channels_first else Mul((*axes, C))
-
-
 def _dense(layer: Layer, op: DenseOp, frame: Frame) -> Computed:
     notes: tuple[str, ...] = ()
     shape = frame.shape
@@ -664,30 +609,16 @@ def _embedding(layer: Layer, op: EmbeddingOp, frame: Frame) -> Computed:
 _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
-def _two(u: int) -> Expr:
-    """Two bias vectors of u: 2·u."""
-    return Mul((Num(2), Num(u)))
-
-
-def _recurrent_rule(gated: bool, bidirectional: bool, two_biases: bool) -> Expr:
-    """[2·][G·](u·(f + u) + [2·]u): the weights and biases of each gate, in each direction."""
-    U = Sym("u")
-    formula: Expr = U * (Sym("f") + U) + (2 * U if two_biases else U)
-    if gated:
-        formula = Sym("G") * formula
-    return 2 * formula if bidirectional else formula
-
-
 def _recurrent(layer: Layer, op: RecurrentOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1,), "a sequence T×F")
     t, f = frame.shape
     u = op.units
     gates = _GATES[op.cell]
     if layer.convention == "pytorch":
-        biases, bias = 2 * u, _two(u)
+        biases, bias = 2 * u, two(u)
         note = "PyTorch: two bias vectors (b_ih and b_hh)"
     elif op.cell == "gru" and op.reset_after:
-        biases, bias = 2 * u, _two(u)
+        biases, bias = 2 * u, two(u)
         note = "Keras GRU with reset_after=True (the default): two bias vectors"
     else:
         biases, bias = u, Num(u)
@@ -700,7 +631,7 @@ def _recurrent(layer: Layer, op: RecurrentOp, frame: Frame) -> Computed:
     if directions == 2:
         stage = Mul((Num(2), stage))
     key = ("recurrent", gates > 1, directions, biases == 2 * u)
-    formula = rule(key, lambda: _recurrent_rule(gates > 1, directions == 2, biases == 2 * u))
+    formula = rule(key, lambda: recurrent_rule(gates > 1, directions == 2, biases == 2 * u))
     params = directions * one_direction
     width = directions * u
     shape = (t, width) if op.return_sequences else (width,)

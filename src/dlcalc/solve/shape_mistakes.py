@@ -7,18 +7,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from dlcalc.solve.layer_rules import (
-    C,
-    Computed,
-    Frame,
-    Layer,
-    Rules,
-    Working,
-    kernel_symbols,
-    numbers,
-    per_output,
-    sized,
-)
+from dlcalc.solve.layer_rules import Computed, Frame, Layer, Rules
+from dlcalc.solve.layer_working import C, Working, kernel_symbols, numbers, per_output, sized
 from dlcalc.solve.sliding import (
     Axis,
     AxisResult,

@@ -12,10 +12,10 @@ from dlcalc.solve.layer_rules import (
     Computed,
     Frame,
     Rules,
-    Working,
     compute_layer,
     layer_error,
 )
+from dlcalc.solve.layer_working import Working
 from dlcalc.solve.marking import Worked
 from dlcalc.spec.architecture import ArchitectureSpec, Convention, LayerSpec
 from dlcalc.steps.expr import Add, Call, Expr, Mul, Num, Sum, Sym, count
