@@ -16,6 +16,8 @@ COMMANDS = {
     "activate": ["activate", "sigmoid", "0.5", "-1", "--exact"],
     "activate-gelu": ["activate", "gelu", "1", "-2", "--approximate", "tanh", "--exact"],
     "activate-all-kinks": ["activate", "leaky_relu", "-3", "0", "2", "--exact"],
+    "activate-gelu-erf": ["activate", "gelu", "-1", "2", "--exact"],
+    "activate-mish": ["activate", "mish", "-1", "2", "--exact", "--plot"],
     "softmax": ["softmax", "5", "2", "-1", "3", "--target", "0", "--jacobian", "--exact"],
     "softmax-wide": ["softmax", *(str(i) for i in range(1, 13)), "--target", "3"],
     "loss": ["loss", "bce", "--pred", "0.9,0.2", "--target", "1,0", "--grad", "--exact"],

@@ -168,9 +168,9 @@ def latex_report(report: Report) -> str:
         if table.title:
             lines.append(f"\\subsection*{{{latex_text(table.title)}}}")
         lines += _table(table, measured, original, report.digits)
-    for title, drawing in report.figures:
-        lines += [f"\\subsection*{{{latex_text(title)}}}", "{\\footnotesize\\begin{verbatim}"]
-        lines += [*drawing, "\\end{verbatim}}"]
+    if report.figures:  # braille drawings: pdflatex has no font for them
+        names = ", ".join(latex_text(title) for title, _ in report.figures)
+        lines.append(f"\\par\\noindent Plots ({names}) are drawn in the text formats.")
     if report.notes:
         lines.append("\\begin{enumerate}")
         lines += [f"  \\item {latex_text(note)}" for note in report.notes]
