@@ -26,6 +26,11 @@ COMMANDS = {
     "shapes-resnet": ["shapes", str(PROBLEMS / "shapes" / "models" / "resnet50-keras.arch")],
     "backprop": ["backprop", str(PROBLEMS / "backprop" / "classic-2-2-2.net")],
     "optimize": ["optimize", "adam", "--grads", "0.2,-0.1,0.4", "--start", "w=0.5"],
+    "optimize-compare": [
+        "optimize", "sgd", "--function", "x**2 + 3*y**2", "--start", "x=1,y=1", "--steps", "3",
+        "--compare",
+    ],  # fmt: skip
+    "check-optimizer": ["check", str(PROBLEMS / "optimize" / "adam-three-steps.opt")],
     "check": [
         "check",
         str(PROBLEMS / "shapes" / "lenet5-exam.arch"),

@@ -92,7 +92,8 @@ def latex_text(text: str) -> str:
     text = re.sub(r"(\w)\u0302", "\x00\\1", text)
     # "--" would typeset as a dash: keep option names such as --convention as written
     escaped = text.translate(_TEXT_TABLE).replace("--", "-{}-")
-    return re.sub("\x00(.)", r"$\\hat{\1}$", escaped)
+    # the hatted letter may have become math itself ($\varepsilon$): hat what is inside
+    return re.sub("\x00(?:\\$([^$]+)\\$|(.))", r"$\\hat{\1\2}$", escaped)
 
 
 class InlinePrinter(LatexPrinter):
@@ -205,7 +206,8 @@ def _table(table: Table, measured: Table, original: Table, digits: int) -> list[
 
 
 def _longest_word(text: str) -> int:
-    return max((len(word) for word in text.split()), default=0)
+    """The widest word, in characters (an underscore as two: it sets wide)."""
+    return max((len(word) + word.count("_") for word in text.split()), default=0)
 
 
 def _unbreakable(cell: Cell, digits: int) -> int:
@@ -260,7 +262,9 @@ def _widths(columns: Sequence[Column], natural: list[int], floors: list[int]) ->
     wraps = [
         c.align != "right" and w > max(f, MIN_COLUMN) for w, f, c in zip(natural, floors, columns)
     ]
-    least = [max(f, MIN_COLUMN) if wrap else w for w, f, wrap in zip(natural, floors, wraps)]
+    least = [
+        max(f, MIN_COLUMN) if wrap else max(w, f) for w, f, wrap in zip(natural, floors, wraps)
+    ]
     room = LINE - sum(least) - GAP * len(columns)
     extra = sum(w - low for w, low, wrap in zip(natural, least, wraps) if wrap)
     return [
