@@ -4,6 +4,7 @@ page). Where pdflatex is missing the tests are skipped, except on CI, which inst
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,10 +27,9 @@ COMMANDS = {
     "shapes-resnet": ["shapes", str(PROBLEMS / "shapes" / "models" / "resnet50-keras.arch")],
     "backprop": ["backprop", str(PROBLEMS / "backprop" / "classic-2-2-2.net")],
     "optimize": ["optimize", "adam", "--grads", "0.2,-0.1,0.4", "--start", "w=0.5"],
-    "optimize-compare": [
-        "optimize", "sgd", "--function", "x**2 + 3*y**2", "--start", "x=1,y=1", "--steps", "3",
-        "--compare",
-    ],  # fmt: skip
+    "optimize-compare": shlex.split(
+        'optimize sgd --function "x**2 + 3*y**2" --start x=1,y=1 --steps 3 --compare'
+    ),
     "check-optimizer": ["check", str(PROBLEMS / "optimize" / "adam-three-steps.opt")],
     "check": [
         "check",
