@@ -165,24 +165,33 @@ def activate(
     ),
     file: str | None = typer.Option(None, "--file", help="A file of numbers (- for stdin)."),
     alpha: str | None = typer.Option(
-        None, "--alpha", help="leaky_relu's slope (default 0.01) or elu's α (default 1)."
+        None,
+        "--alpha",
+        metavar="NUMBER",
+        help="leaky_relu's slope (default 0.01) or elu's α (default 1).",
     ),
     approximate: str | None = typer.Option(
-        None, "--approximate", help="GELU: none (exact erf, the default) or tanh."
+        None,
+        "--approximate",
+        metavar="none|tanh",
+        help="GELU: none (exact erf, the default) or tanh.",
     ),
     convention: str | None = typer.Option(
         None,
         "--convention",
+        metavar="pytorch|keras|keras2",
         help="hard_sigmoid: pytorch (the default) / keras (Keras 3: x/6 + ½) or keras2 (0.2x + ½).",
     ),
     grad_at_zero: str | None = typer.Option(
         None,
         "--grad-at-zero",
+        metavar="NUMBER",
         help="The derivative at 0 of relu / leaky_relu \\[default: the frameworks' 0 / α].",
     ),
     step_at_zero: str | None = typer.Option(
         None,
         "--step-at-zero",
+        metavar="NUMBER",
         help="The step's value at 0: 1 (x ≥ 0, the default), 0 (x > 0) or 0.5.",
     ),
     exact: bool = typer.Option(False, "--exact", help="Also give the closed forms (SymPy)."),
@@ -276,14 +285,20 @@ def loss(
         ..., "--target", help="Targets of the same shape (sparse_cce: one class per example)."
     ),
     reduction: str | None = typer.Option(
-        None, "--reduction", help="mean or sum \\[default: sum for sse/half_sse, else mean]."
+        None,
+        "--reduction",
+        metavar="mean|sum",
+        help="mean or sum \\[default: sum for sse/half_sse, else mean].",
     ),
-    delta: str | None = typer.Option(None, "--delta", help="Huber's δ \\[default: 1]."),
+    delta: str | None = typer.Option(
+        None, "--delta", metavar="NUMBER", help="Huber's δ \\[default: 1]."
+    ),
     from_logits: bool = typer.Option(False, "--from-logits", help="bce on raw scores z."),
     log2: bool = typer.Option(False, "--log2", help="Logarithms in base 2 (bits)."),
     convention: str | None = typer.Option(
         None,
         "--convention",
+        metavar="exact|keras",
         help="exact (the default), or keras (clip p to [1e−7, 1 − 1e−7]; cce renormalises rows).",
     ),
     grad: bool = typer.Option(False, "--grad", help="Also ∂L/∂p for every prediction."),
