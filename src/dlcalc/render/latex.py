@@ -276,9 +276,9 @@ def _widths(columns: Sequence[Column], natural: list[int], floors: list[int]) ->
 def _longtable(table: Table, indexes: list[int], widths: list[int] | None) -> list[str]:
     columns = [table.columns[i] for i in indexes]
     spec = "".join(_column_spec(columns, widths))
-    head = " & ".join(latex_text(c.header) for c in columns) + r" \\ \hline"
+    # the head, repeated at the top of every page the table runs onto
+    head = " & ".join(latex_text(c.header) for c in columns) + r" \\ \hline\endhead"
     lines = ["{\\footnotesize", f"\\begin{{longtable}}{{@{{}}{spec}@{{}}}}", "\\hline", head]
-    lines += [head.replace(r" \\ \hline", r" \\ \hline\endhead")]
     lines += [" & ".join(str(row[i]) for i in indexes) + r" \\" for row in table.rows]
     if table.footer:
         lines.append("\\hline")
