@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from dlcalc.rules.activations import ACTIVATIONS, Activation, Piece
-from dlcalc.solve.numbers import finite
+from dlcalc.solve.numbers import finite, input_number
 from dlcalc.spec.calculators import ActivateSpec, ActivationParams, Number
 from dlcalc.steps.evaluate import evaluate
 from dlcalc.steps.expr import Call, Expr, Num
@@ -39,12 +39,6 @@ class ActivateResult(NamedTuple):
     @property
     def steps(self) -> list[Step]:
         return [s for row in self.rows for s in (row.value, row.derivative)]
-
-
-def input_number(x: Number) -> Num:
-    """An input as a number of the working, written as the user wrote it when that is plain."""
-    plain = x.text.lstrip("-").replace(".", "", 1).isdigit()
-    return Num(x.value, x.text if plain else None)
 
 
 def solve_activate(spec: ActivateSpec, activation: Activation | None = None) -> ActivateResult:

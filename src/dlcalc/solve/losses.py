@@ -27,8 +27,7 @@ from dlcalc.rules.losses import (
     Piece,
     exact_term,
 )
-from dlcalc.solve.activations import input_number
-from dlcalc.solve.numbers import finite, num
+from dlcalc.solve.numbers import finite, input_number, num
 from dlcalc.spec.calculators import LossSpec, Number
 from dlcalc.steps.expr import Add, Diff, Div, Expr, Mul, Neg, Num, Sum, Sym, ln
 from dlcalc.steps.step import Step, step

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.spec.calculators import Number
+from dlcalc.steps.expr import Num
 from dlcalc.steps.printer import format_number
 
 LOG10_E = math.log10(math.e)
@@ -52,3 +54,9 @@ def finite(what: str, *values: float, location: Location | None = None) -> None:
             location=location or Location("<command line>"),
             expected="inputs whose results stay below 1.8·10^308 in size",
         )
+
+
+def input_number(x: Number) -> Num:
+    """An input as a number of the working, written as the user wrote it when that is plain."""
+    plain = x.text.lstrip("-").replace(".", "", 1).isdigit()
+    return Num(x.value, x.text if plain else None)

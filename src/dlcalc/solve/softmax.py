@@ -9,8 +9,7 @@ import math
 from typing import Any, NamedTuple
 
 from dlcalc.rules import softmax as rule
-from dlcalc.solve.activations import input_number
-from dlcalc.solve.numbers import finite, num, plus
+from dlcalc.solve.numbers import finite, input_number, num, plus
 from dlcalc.spec.calculators import SoftmaxSpec
 from dlcalc.steps.expr import Add, Diff, Expr, Mul, Neg, Num, Sym, ln
 from dlcalc.steps.step import Step, step

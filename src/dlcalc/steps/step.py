@@ -73,16 +73,6 @@ def _stages(formula: Expr, values: Mapping[str, Expr]) -> list[Expr]:
     return [put_in, evaluate_calls(put_in)]
 
 
-def unique_names(steps: Iterable[Step]) -> dict[str, Step]:
-    """The steps by name; a repeated name is a solver's bug."""
-    named: dict[str, Step] = {}
-    for s in steps:
-        if s.name in named:
-            raise ValueError(f"two steps are named {s.name!r}")
-        named[s.name] = s
-    return named
-
-
 def shown_parts(output: Step) -> list[Step]:
     """A shape's axes as the report shows them: one working where they are alike (a square
     image), each of its own where they differ (``H: …; W: …``)."""
