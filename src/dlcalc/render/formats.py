@@ -123,7 +123,7 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
     """
     columns = table.columns
     cells = [[c.header for c in columns], *_written_rows(table.rows + table.footer)]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    widths = [max(columns_of(row[i]) for row in cells) for i in range(len(columns))]
     if max_width is not None:
         _narrow(widths, cells, columns, max_width - 2 * (len(columns) - 1))
 
@@ -133,7 +133,7 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
         for index in range(max(len(parts) for parts in wrapped)):
             parts = [p[index] if index < len(p) else "" for p in wrapped]
             text = "  ".join(
-                part.rjust(width) if column.align == "right" else part.ljust(width)
+                _pad(part, width, column.align == "right")
                 for part, width, column in zip(parts, widths, columns)
             )
             out.append((text.rstrip(), role))
@@ -148,6 +148,16 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
         for row in _written_rows(table.footer):
             result += lines_of(row, "footer")
     return result
+
+
+def columns_of(text: str) -> int:
+    """How many columns a text takes in a terminal: a combining accent (m̂) takes none."""
+    return len(text) - sum(1 for c in text if "\u0300" <= c <= "\u036f")
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    space = " " * (width - columns_of(text))
+    return space + text if right else text + space
 
 
 def wrap_cell(text: str, width: int) -> list[str]:

@@ -38,6 +38,8 @@ OPERATORS = {
     "log10": r"\log_{10}",
     "log2": r"\log_{2}",
     "tanh": r"\tanh",
+    "sin": r"\sin",
+    "cos": r"\cos",
     "max": r"\max",
     "min": r"\min",
 }

@@ -7,9 +7,12 @@ from typing import Any
 
 from dlcalc import __version__
 from dlcalc.render.plot import braille_plot, contour_plot, curves_plot
-from dlcalc.render.report import Column, Report, Table
+from dlcalc.render.report import Cell, Column, Math, Report, Table
+from dlcalc.render.working import rule_cell, value_cell, working_json
 from dlcalc.solve.numbers import Fmt, num
-from dlcalc.solve.optimize import OptimizeResult, Run, state_key
+from dlcalc.solve.optimize import OptimizeResult, Run, run_working
+from dlcalc.steps.step import Step
+from dlcalc.steps.text import TextPrinter
 
 DESCRIPTIONS = {
     "course": "the course notes' forms (momentum with (1 − β), Nesterov as Sutskever's look-ahead "
@@ -27,7 +30,7 @@ def optimize_report(result: OptimizeResult) -> Report:
     def f(value: float) -> str:
         return num(value, spec.digits)
 
-    meta = [f"{d} = {text}" for d, text in result.derivatives]
+    meta: list[Cell] = [Math(pair) for pair in result.derivatives]
     if spec.schedule is not None:
         settings = ", ".join(f"{k} = {f(v)}" for k, v in spec.schedule.settings.items())
         meta.append(f"schedule {spec.schedule.kind} ({settings}); k = t − 1, the steps taken")
@@ -47,7 +50,7 @@ def optimize_report(result: OptimizeResult) -> Report:
         suffix = f" ({_label(result, run)})" if several else ""
         summary += [(p.parameter + suffix, f(p.new)) for p in run.steps[-1].parameters]
         if run.values:
-            summary.append(("f" + suffix, f(run.values[-1])))
+            summary.append(("f" + suffix, f(run.values[-1].value)))  # type: ignore[arg-type]
     names = ", ".join(spec.optimizers) if spec.optimizers else spec.optimizer
     return Report(
         title=f"Optimizer: {names}, {spec.steps} step(s)",
@@ -64,7 +67,7 @@ def _figures(result: OptimizeResult) -> list[tuple[str, list[str]]]:
     run = result.runs[0]
     if len(result.runs) > 1 and run.values:
         ts = list(range(1, len(run.steps) + 1))
-        curves = [(ts, r.values, str(i)) for i, r in enumerate(result.runs, start=1)]
+        curves = [(ts, _f_values(r), str(i)) for i, r in enumerate(result.runs, start=1)]
         legend = ", ".join(f"{i} {_label(result, r)}" for i, r in enumerate(result.runs, start=1))
         return [(f"f per step ({legend}: each at its last step)", curves_plot(curves))]
     start = {name: value.value for name, value in result.spec.start}
@@ -91,9 +94,13 @@ def _figures(result: OptimizeResult) -> list[tuple[str, list[str]]]:
         for name, path in paths.items()
     ]
     if run.values:
-        ts = steps[1:]
-        figures.append(("f per step", braille_plot(ts, run.values, list(zip(ts, run.values)))))
+        ts, values = steps[1:], _f_values(run)
+        figures.append(("f per step", braille_plot(ts, values, list(zip(ts, values)))))
     return figures
+
+
+def _f_values(run: Run) -> list[float]:
+    return [float(s.value) for s in run.values]  # type: ignore[arg-type]
 
 
 def _steps_table(run: Run, f: Fmt) -> Table:
@@ -108,28 +115,21 @@ def _steps_table(run: Run, f: Fmt) -> Table:
         ],
         title=f"Steps ({run.settings.convention})",
     )
-    for index, step in enumerate(run.steps):
-        if step.lr_worked:
-            table.rows.append([str(step.t), "", "", "η_t", step.lr_worked, f(step.lr)])
-        for p in step.parameters:
-            for k, line in enumerate(p.lines):
-                first = k == 0
-                table.rows.append(
-                    [
-                        str(step.t) if first else "",
-                        p.parameter if first else "",
-                        f(p.gradient) if first else "",
-                        line.name,
-                        line.worked,
-                        f(line.value),
-                    ]
-                )
+    for index, at in enumerate(run.steps):
+        if at.schedule is not None:
+            table.rows.append([str(at.t), "", "", *_quantity(at.schedule)])
+        for p in at.parameters:
+            for k, quantity in enumerate(p.steps):
+                head = [str(at.t), p.parameter, f(p.gradient)] if k == 0 else ["", "", ""]
+                table.rows.append([*head, *_quantity(quantity)])
         if run.values:
-            point = ", ".join(f(p.new) for p in step.parameters)
-            names = ", ".join(p.parameter for p in step.parameters)
-            worked = f"f({names}) = f({point}) = {f(run.values[index])}"
-            table.rows.append(["", "", "", "f", worked, f(run.values[index])])
+            table.rows.append(["", "", "", *_quantity(run.values[index])])
     return table
+
+
+def _quantity(step: Step) -> list[Cell]:
+    """The quantity's symbol, its working (the rule, the values put in, the value), its value."""
+    return [Math((step.symbol,)), rule_cell(step), value_cell(step)]
 
 
 def _label(result: OptimizeResult, run: Run) -> str:
@@ -148,12 +148,14 @@ def _compare_table(result: OptimizeResult, f: Fmt) -> Table:
             values = [f(run.steps[index].parameters[j].new) for run in result.runs]
             table.rows.append([str(step.t), p.parameter, *values])
         if first.values:
-            table.rows.append([str(step.t), "f", *(f(run.values[index]) for run in result.runs)])
+            values = [f(_f_values(run)[index]) for run in result.runs]
+            table.rows.append([str(step.t), "f", *values])
     return table
 
 
 def optimize_json(result: OptimizeResult) -> dict[str, Any]:
-    runs = {_label(result, run): _run_json(run) for run in result.runs}
+    text = TextPrinter(result.spec.digits)
+    runs = {_label(result, run): _run_json(run, text) for run in result.runs}
     first = result.runs[0]
     data: dict[str, Any] = {
         "dlcalc": __version__,
@@ -163,9 +165,10 @@ def optimize_json(result: OptimizeResult) -> dict[str, Any]:
         "hyper": first.settings.hyper,
         "start": {name: value.value for name, value in result.spec.start},
         "steps": runs[_label(result, first)]["steps"],
+        "working": runs[_label(result, first)]["working"],
     }
     if result.derivatives:
-        data["gradient"] = dict(result.derivatives)
+        data["gradient"] = {text.print(d): text.print(rule) for d, rule in result.derivatives}
     if result.spec.schedule is not None:
         data["schedule"] = {"kind": result.spec.schedule.kind, **result.spec.schedule.settings}
     if result.spec.compare:
@@ -175,20 +178,21 @@ def optimize_json(result: OptimizeResult) -> dict[str, Any]:
     return data
 
 
-def _run_json(run: Run) -> dict[str, Any]:
+def _run_json(run: Run, text: TextPrinter) -> dict[str, Any]:
     steps = []
-    for index, step in enumerate(run.steps):
+    for index, at in enumerate(run.steps):
         entry: dict[str, Any] = {
-            "t": step.t,
-            "lr": step.lr,
-            "params": {p.parameter: p.new for p in step.parameters},
-            "gradient": {p.parameter: p.gradient for p in step.parameters},
+            "t": at.t,
+            "lr": at.lr,
+            "params": {p.parameter: p.new for p in at.parameters},
+            "gradient": {p.parameter: p.gradient for p in at.parameters},
             "state": {
-                p.parameter: {state_key(line.name): line.value for line in p.lines}
-                for p in step.parameters
+                p.parameter: {key: s.value for key, s in zip(p.keys, p.steps)}
+                for p in at.parameters
             },
         }
         if run.values:
-            entry["f"] = run.values[index]
+            entry["f"] = run.values[index].value
         steps.append(entry)
-    return {"hyper": run.settings.hyper, "steps": steps}
+    working = working_json(run_working(run), text.digits, text)
+    return {"hyper": run.settings.hyper, "steps": steps, "working": working}

@@ -25,6 +25,12 @@ def working_cell(step: Step, with_value: bool = False, with_formula: bool = Fals
     return Math(tuple(parts), step.condition, step.words)
 
 
+def rule_cell(step: Step) -> Math:
+    """``θ − η·g = 1 − 0.1·2 = 0.8``: the rule in symbols, the values put in, the value."""
+    rule = () if step.formula is None else (step.formula,)
+    return Math((*rule, *_chain(step)), step.condition, step.words)
+
+
 def answer_cell(step: Step, channels_first: bool = False) -> Math | Maths:
     """A step as the answer it is: a shape by its working and the shape (``⌊(32 − 5)/1⌋ + 1 =
     28 → 28×28×6``), a count by its working (``(5·5·1 + 1)·6 = 156``), any other number with

@@ -10,9 +10,11 @@ from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.marking import Worked
-from dlcalc.solve.numbers import num
-from dlcalc.solve.optimizers import Line, OptimizerStep, Settings, run_steps, settings
+from dlcalc.solve.optimizers import OptimizerStep, run_steps, settings
+from dlcalc.solve.updates import CORRECT, Rules, Settings
 from dlcalc.spec.optimizer import CONVENTIONS, USES, OptimizeSpec
+from dlcalc.steps.expr import Add, Call, Diff, Div, Expr, Num, Sum, Sym
+from dlcalc.steps.step import Step, step
 
 FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "Abs", "pi")
 """The names a function may use besides its parameters."""
@@ -26,8 +28,8 @@ Gradients = Callable[[int, dict[str, float]], list[float]]
 class Run(NamedTuple):
     settings: Settings
     steps: tuple[OptimizerStep, ...]
-    values: tuple[float, ...]
-    """f after each step, when a function is given."""
+    values: tuple[Step, ...]
+    """f after each step (``f_T``), when a function is given."""
 
 
 class Contour(NamedTuple):
@@ -43,8 +45,8 @@ class Contour(NamedTuple):
 class OptimizeResult(NamedTuple):
     spec: OptimizeSpec
     runs: tuple[Run, ...]
-    derivatives: tuple[tuple[str, str], ...]
-    """∂f/∂p written symbolically, when a function is given."""
+    derivatives: tuple[tuple[Expr, Expr], ...]
+    """∂f/∂p and its formula, when a function is given."""
     contour: Contour | None = None
 
 
@@ -53,11 +55,11 @@ GRID = (48, 120)
 LEVELS = 8
 
 
-def solve_optimize(spec: OptimizeSpec, mistake: str | None = None) -> OptimizeResult:
-    """Every step of the spec's optimizer (or each convention or optimizer compared);
-    ``mistake``, one of ``mistakes(spec)``, makes a student's mistake on purpose."""
+def solve_optimize(spec: OptimizeSpec, rules: Rules = CORRECT) -> OptimizeResult:
+    """Every step of the spec's optimizer (or each convention or optimizer compared), under
+    the ``rules`` (a student's mistake made on purpose: :mod:`dlcalc.solve.optimizer_mistakes`)."""
     start = {name: value.value for name, value in spec.start}
-    derivatives: tuple[tuple[str, str], ...] = ()
+    derivatives: tuple[tuple[Expr, Expr], ...] = ()
     function: Callable[[dict[str, float]], float] | None = None
     if spec.function is not None:
         gradients, function, derivatives = _from_function(spec)
@@ -84,15 +86,11 @@ def solve_optimize(spec: OptimizeSpec, mistake: str | None = None) -> OptimizeRe
             spec.nesterov and "nesterov" in takes,
             spec.amsgrad and "amsgrad" in takes,
             spec.centered and "centered" in takes,
-        )._replace(mistake=mistake)
-        steps = run_steps(s, start, gradients, spec.steps, spec.digits, spec.schedule)
+        )._replace(rules=rules)
+        steps = run_steps(s, start, gradients, spec.steps, spec.schedule)
         if spec.batches is not None:
-            steps = _with_batch_means(steps, spec.batches, spec.digits)
-        values: tuple[float, ...] = ()
-        if function is not None:
-            values = tuple(
-                function({p.parameter: p.new for p in step.parameters}) for step in steps
-            )
+            steps = _with_batch_means(steps, spec.batches)
+        values = () if function is None else tuple(_value_of_f(function, s) for s in steps)
         runs.append(Run(s, steps, values))
     contour = None
     if spec.plot and function is not None and len(start) == 2:
@@ -101,22 +99,35 @@ def solve_optimize(spec: OptimizeSpec, mistake: str | None = None) -> OptimizeRe
 
 
 def _with_batch_means(
-    steps: tuple[OptimizerStep, ...],
-    batches: tuple[tuple[tuple[float, ...], ...], ...],
-    digits: int,
+    steps: tuple[OptimizerStep, ...], batches: tuple[tuple[tuple[float, ...], ...], ...]
 ) -> tuple[OptimizerStep, ...]:
     """Each parameter's step opened by the mean of its batch's per-example gradients."""
     result = []
-    for step in steps:
-        batch = batches[step.t - 1]
+    for step_t in steps:
+        batch = batches[step_t.t - 1]
         parameters = []
-        for j, p in enumerate(step.parameters):
-            values = [num(row[j], digits) for row in batch]
-            worked = f"(1/{len(batch)})·Σ gᵢ = ({' + '.join(values)})/{len(batch)}"
-            mean = Line("g (batch mean)", f"{worked} = {num(p.gradient, digits)}", p.gradient)
-            parameters.append(p._replace(lines=(mean, *p.lines)))
-        result.append(step._replace(parameters=tuple(parameters)))
+        for j, p in enumerate(step_t.parameters):
+            size = Num(len(batch))
+            put_in = Div(Add(tuple(Num(row[j]) for row in batch)), size)
+            mean = step(
+                f"g_mean_{p.parameter}_{step_t.t}",
+                Sym("g"),
+                Sum("i", Sym("g", "i")) / Sym("n"),
+                {},
+                p.gradient,
+                stages=(put_in,),
+            )
+            parameters.append(p._replace(steps=(mean, *p.steps), keys=("g_mean", *p.keys)))
+        result.append(step_t._replace(parameters=tuple(parameters)))
     return tuple(result)
+
+
+def _value_of_f(function: Callable[[dict[str, float]], float], at: OptimizerStep) -> Step:
+    """f after step t (``f_T``), at the parameters' new values."""
+    names = tuple(Sym(p.parameter) for p in at.parameters)
+    point = tuple(Num(p.new) for p in at.parameters)
+    value = function({p.parameter: p.new for p in at.parameters})
+    return step(f"f_{at.t}", Sym("f"), Call("f", names), {}, value, stages=(Call("f", point),))
 
 
 def _contour(f: Callable[[dict[str, float]], float], start: dict[str, float], run: Run) -> Contour:
@@ -155,11 +166,9 @@ def _span(values: list[float]) -> tuple[float, float]:
 
 def _from_function(
     spec: OptimizeSpec,
-) -> tuple[Gradients, Callable[[dict[str, float]], float], tuple[tuple[str, str], ...]]:
+) -> tuple[Gradients, Callable[[dict[str, float]], float], tuple[tuple[Expr, Expr], ...]]:
     import sympy
     from sympy.parsing.sympy_parser import parse_expr, standard_transformations
-
-    from dlcalc.solve.exact import closed_form
 
     names = [name for name, _ in spec.start]
     clashes = [name for name in names if name in FUNCTIONS]
@@ -229,8 +238,20 @@ def _from_function(
         except (ValueError, ZeroDivisionError, OverflowError, TypeError):
             return math.nan
 
-    written = tuple((f"∂f/∂{name}", closed_form(d)) for name, d in zip(names, diffs))
+    written = tuple(
+        (Diff(Sym("f"), Sym(name)), _tree(d, sympy.sstr)) for name, d in zip(names, diffs)
+    )
     return gradients, function, written
+
+
+def _tree(expression: Any, text: Callable[[Any], str]) -> Expr:
+    """A derivative as a tree (SymPy's own text, for a function dlcalc has no tree for)."""
+    from dlcalc.steps.sympy_bridge import from_sympy
+
+    try:
+        return from_sympy(expression)
+    except ValueError:
+        return Sym(text(expression))
 
 
 def _undefined(t: int, theta: dict[str, float], why: str) -> DlcalcError:
@@ -242,78 +263,33 @@ def _undefined(t: int, theta: dict[str, float], why: str) -> DlcalcError:
     )
 
 
-STATE_KEYS = {
-    "θ": "theta",
-    "θ (decay)": "theta_decayed",
-    "g (L2)": "g_l2",
-    "g (batch mean)": "g_mean",
-    "g (Nesterov)": "g_nesterov",
-    "E[g²]": "Eg2",
-    "E[Δ²]": "Edelta2",
-    "Δ": "delta",
-    "ḡ": "g_bar",
-    "m̂": "m_hat",
-    "v̂": "v_hat",
-    "μ_t": "mu_t",
-    "Π": "mu_product",
-    "θ + μ·v": "lookahead",
-    "η_t": "lr_t",
-    "α_t": "alpha_t",
-    "momentum buffer": "buf",
-}
-"""The plain name of each quantity, for JSON and for answers (m, v, G, b, u keep theirs)."""
-
-
-def state_key(name: str) -> str:
-    return STATE_KEYS.get(name, name)
-
-
 def answer_values(result: OptimizeResult) -> dict[str, Worked]:
     """Every answerable name of an optimizer problem, its value and working (of the first run).
 
-    ``P_t``: parameter P after step t, and ``P`` after the last; ``Q_P_t``: quantity Q of P at
-    step t (``m_w_1``, ``v_hat_w_2``, ``G_x_3``); ``f_t``: f after step t, when f is given.
+    ``P_t``: parameter P after step t (also ``theta_P_t``), and ``P`` after the last;
+    ``Q_P_t``: quantity Q of P at step t (``m_w_1``, ``v_hat_w_2``, ``G_x_3``); ``lr_t``: a
+    scheduled learning rate; ``f_t``: f after step t, when f is given.
     """
     run = result.runs[0]
     values: dict[str, Worked] = {}
-    for index, step in enumerate(run.steps):
-        for p in step.parameters:
-            last = p.lines[-1].worked if p.lines else num(p.new)
-            values[f"{p.parameter}_{step.t}"] = Worked(p.new, last)
+    for s in run_working(run):
+        values[s.name] = Worked(s.value, s)  # type: ignore[arg-type]
+    for at in run.steps:
+        for p in at.parameters:
+            last = p.steps[-1]
+            values[f"theta_{p.parameter}_{at.t}"] = Worked(p.new, last)
             values[p.parameter] = Worked(p.new, last)
-            for line in p.lines:
-                key = f"{state_key(line.name)}_{p.parameter}_{step.t}"
-                values[key] = Worked(line.value, f"{line.name} = {line.worked}")
-        if run.values:
-            point = ", ".join(num(p.new) for p in step.parameters)
-            values[f"f_{step.t}"] = Worked(run.values[index], f"f({point})")
     return values
 
 
-def mistakes(spec: OptimizeSpec) -> dict[str, str]:
-    """The mistakes a wrong answer to this optimizer problem is checked against, by name."""
-    optimizer = spec.optimizer
-    found: dict[str, str] = {}
-    if optimizer in ("adam", "adamw"):
-        found["no-bias-correction"] = "the bias correction left out (m̂ = m, v̂ = v)"
-        found["t-from-0"] = "the step count t started at 0 in the bias correction"
-    keras = spec.convention == "keras"
-    if optimizer in ("adagrad", "rmsprop") or (optimizer in ("adam", "adamw") and not keras):
-        found["eps-moved"] = f"ε {'outside' if keras else 'inside'} the square root"
-    if spec.convention == "course" and (
-        optimizer == "momentum" or (optimizer == "sgd" and spec.hyper.get("momentum"))
-    ):
-        found["momentum-without-1-minus-beta"] = "the (1 − β) left out of the momentum (v ← βv + g)"
-    for convention, whose in (("course", "the course's"), ("pytorch", "PyTorch's")):
-        if convention != spec.convention:
-            found[f"convention:{convention}"] = f"{whose} formulas (--convention {convention})"
-    if spec.convention != "keras":
-        found["convention:keras"] = "Keras's formulas (--convention keras)"
-    return found
-
-
-def with_mistake(spec: OptimizeSpec, mistake: str) -> tuple[OptimizeSpec, str | None]:
-    """The problem and the solver's mistake switch that make ``mistake``."""
-    if mistake.startswith("convention:"):
-        return spec._replace(convention=mistake.split(":", 1)[1]), None
-    return spec, mistake
+def run_working(run: Run) -> list[Step]:
+    """A run's steps in the order the report shows them."""
+    shown: list[Step] = []
+    for index, at in enumerate(run.steps):
+        if at.schedule is not None:
+            shown.append(at.schedule)
+        for p in at.parameters:
+            shown += p.steps
+        if run.values:
+            shown.append(run.values[index])
+    return shown

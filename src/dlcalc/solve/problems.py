@@ -1,8 +1,8 @@
 """Every kind of problem as answers to check: each solver's answers by name, its mistakes, and
 the same answers with a mistake made (the real solver under a variant of its rules: shapes'
-in :mod:`dlcalc.solve.shape_mistakes`, the calculators' in
-:mod:`dlcalc.solve.calculator_mistakes`; networks and optimizers still switch inside their
-solvers)."""
+in :mod:`dlcalc.solve.shape_mistakes`, the optimizers' in
+:mod:`dlcalc.solve.optimizer_mistakes`, the calculators' in
+:mod:`dlcalc.solve.calculator_mistakes`; networks still switch inside their solver)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ def _network(spec: Any, source: str) -> Problem:
 
 
 def _optimizer(spec: Any, source: str) -> Problem:
-    from dlcalc.solve.optimize import answer_values, mistakes, solve_optimize, with_mistake
+    from dlcalc.solve.optimize import answer_values, solve_optimize
+    from dlcalc.solve.optimizer_mistakes import mistakes, with_mistake
 
     def variant(mistake: str) -> Answers:
         return answer_values(solve_optimize(*with_mistake(spec, mistake)))

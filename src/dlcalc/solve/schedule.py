@@ -3,31 +3,35 @@ steps already taken (PyTorch's scheduler counter and Keras's ``optimizer.iterati
 
 from __future__ import annotations
 
-import math
-
-from dlcalc.solve.numbers import Fmt
 from dlcalc.spec.schedule import ScheduleSpec
+from dlcalc.steps.evaluate import evaluate
+from dlcalc.steps.expr import HALF, Expr, Num, Sym, call, tidy
+from dlcalc.steps.step import Step, step
+
+η, k, γ, r, T = Sym("η"), Sym("k"), Sym("γ"), Sym("r"), Sym("T")
+η_min, every, decay = Sym("η", "min"), Sym("every"), Sym("decay")
+FLOOR_EVERY = call("floor", k / every)
 
 
-def scheduled_lr(schedule: ScheduleSpec, lr: float, t: int, f: Fmt) -> tuple[float, str]:
-    """η_t and the formula it comes from, with the values substituted."""
-    k, s = t - 1, schedule.settings
+def schedule_rule(schedule: ScheduleSpec) -> Expr:
+    """η_t as a formula of η and k."""
     if schedule.kind == "time":
-        value = lr / (1 + s["decay"] * k)
-        return value, f"η/(1 + decay·k) = {f(lr)}/(1 + {f(s['decay'])}·{k}) = {f(value)}"
+        return η / (1 + decay * k)
     if schedule.kind == "step":
-        drops = int(k // s["every"])
-        value = lr * s["gamma"] ** drops
-        return value, (f"η·γ^⌊k/{f(s['every'])}⌋ = {f(lr)}·{f(s['gamma'])}^{drops} = {f(value)}")
+        return η * γ**FLOOR_EVERY
     if schedule.kind == "exp":
-        every = s.get("every", 1.0)
-        power = k // every if s.get("staircase") else k / every
-        value = lr * s["rate"] ** power
-        written = f"⌊{k}/{f(every)}⌋" if s.get("staircase") else f"{k}/{f(every)}"
-        return value, f"η·r^(k/every) = {f(lr)}·{f(s['rate'])}^({written}) = {f(value)}"
-    low, period = s.get("min", 0.0), s["T"]
-    value = low + (lr - low) * (1 + math.cos(math.pi * min(k, period) / period)) / 2
-    return value, (
-        f"η_min + ½(η − η_min)(1 + cos(π·k/T)) = {f(low)} + ½·{f(lr - low)}·"
-        f"(1 + cos(π·{min(k, int(period))}/{f(period)})) = {f(value)}"
-    )
+        return η * r ** (FLOOR_EVERY if schedule.settings.get("staircase") else k / every)
+    turned = call("cos", Sym("π") * call("min", k, T) / T)
+    return η_min + HALF * (η - η_min) * (1 + turned)
+
+
+NAMES = {"decay": "decay", "gamma": "γ", "rate": "r", "every": "every", "T": "T", "min": "η_min"}
+
+
+def scheduled_lr(schedule: ScheduleSpec, lr: float, t: int) -> Step:
+    """η_t (``lr_T``): the rule with η, k and the schedule's settings put in."""
+    values: dict[str, Expr] = {"η": Num(lr), "k": Num(t - 1), "every": Num(1.0), "η_min": Num(0.0)}
+    values.update({NAMES[key]: Num(v) for key, v in schedule.settings.items() if key in NAMES})
+    rule = schedule_rule(schedule)
+    value = evaluate(tidy(rule.subs(values)))
+    return step(f"lr_{t}", Sym("η", "t"), rule, values, value)

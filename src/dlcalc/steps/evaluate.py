@@ -56,6 +56,8 @@ FUNCTIONS: dict[str, Callable[..., float]] = {
     "clip": lambda x, low, high: min(max(x, low), high),
     "sign": lambda x: float((x > 0) - (x < 0)),
     "cosh": math.cosh,
+    "sin": math.sin,
+    "cos": math.cos,
 }
 
 

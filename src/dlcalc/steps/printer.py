@@ -220,8 +220,12 @@ class Printer:
         return "".join(parts)
 
     def _mul(self, node: Mul) -> str:
-        """Factors with a sign are parenthesised, the first too: (−2)·φ(−2)."""
-        return self.times.join(self.wrap(f, POWER if _signed(f) else PRODUCT) for f in node.factors)
+        """Factors with a sign are parenthesised, the first too: (−2)·φ(−2); so are numbers
+        after the first written as products or quotients: 0.999·(4·10^−5), 2·(1/3)."""
+        return self.times.join(
+            self.wrap(f, POWER if _signed(f) else PRODUCT, strict=k > 0 and isinstance(f, Num))
+            for k, f in enumerate(node.factors)
+        )
 
     def _neg(self, node: Neg) -> str:
         """−x, −a·b, −(a + b), −(−2)."""

@@ -80,6 +80,8 @@ def _function(name: str) -> Any:
         "clip": lambda a, low, high: sp.Min(sp.Max(a, low), high),
         "sign": sp.sign,
         "cosh": sp.cosh,
+        "sin": sp.sin,
+        "cos": sp.cos,
     }
     return functions[name]
 
@@ -92,6 +94,8 @@ def from_sympy(expression: Any) -> Expr:
         return Num(int(e))
     if e.is_Rational:
         return Num(Fraction(int(e.p), int(e.q)))
+    if e.is_Float:
+        return Num(float(e))
     if e is sp.E:
         return Call("exp", (Num(1),))
     if e is sp.pi:
@@ -120,6 +124,8 @@ def from_sympy(expression: Any) -> Expr:
         "Max": "max",
         "Min": "min",
         "sign": "sign",
+        "sin": "sin",
+        "cos": "cos",
     }
     name = type(e).__name__
     if name in names:
