@@ -54,9 +54,11 @@ def test_softmax_loss_backprop_optimize_and_check() -> None:
     assert two.value == pytest.approx(0.4286996070, rel=1e-9)
     assert two.gradient[1] == pytest.approx((-0.5, -0.5))
     net = dlcalc.backprop(PROBLEMS / "backprop" / "classic-2-2-2.net")
-    assert net.steps[0].loss == pytest.approx(0.298371109, rel=1e-8)
+    assert net.steps[0].loss.value == pytest.approx(0.298371109, rel=1e-8)
+    assert net.working[0].name == "net_h1"
     adam = dlcalc.optimize("adam", start={"w": 0.5}, grads=[0.2, -0.1, 0.4])
     assert adam.to_dict()["steps"][0]["params"]["w"] == pytest.approx(0.49900000005, rel=1e-12)
+    assert [s.name for s in adam.working[:2]] == ["m_w_1", "v_w_1"]
     marked = dlcalc.check("lenet5-exam", {"conv1.params": 150, "total_params": "61,706"})
     assert [m.correct for m in marked.marked] == [False, True]
     assert marked.right == 1

@@ -89,20 +89,32 @@ def test_the_textbook_example_gives_the_books_results(arch_file) -> None:
 
 
 def test_the_working_shows_every_chain_rule_term(arch_file) -> None:
-    run = run_cli("backprop", arch_file(CLASSIC, "net.net"))
-    assert "net_h1 = 0.15·0.05 + 0.2·0.1 + 0.35·1 = 0.3775" in run.out
-    assert "out_h1 = σ(0.3775) = 1/(1 + e^(−0.3775))" in run.out
-    assert "∂E/∂w5 = ∂E/∂out_o1·∂out_o1/∂net_o1·∂net_o1/∂w5" in run.out
-    assert "0.741365·0.186816·0.59327 = 0.082167" in run.out
+    data = backprop(arch_file, CLASSIC)
+    working = {s["name"]: s for s in data["working"]}
+
+    def written(name: str) -> str:
+        s = working[name]
+        return " = ".join(filter(None, (s["symbol"], s["formula"], s["substituted"])))
+
+    assert written("net_h1") == "net_h1 = w₁·out_i1 + w₂·out_i2 + b₁ = 0.15·0.05 + 0.2·0.1 + 0.35"
+    assert written("out_h1").startswith("out_h1 = σ(net_h1) = σ(0.3775) = 1/(1 + e^(−0.3775))")
+    assert written("dE/dw5") == (
+        "∂E/∂w₅ = ∂E/∂out_o1·∂out_o1/∂net_o1·∂net_o1/∂w₅ = 0.741365·0.186816·0.59327"
+    )
+    assert working["dE/dw5"]["value"] == pytest.approx(0.0821670406, abs=1e-10)
     # the hidden weight's gradient sums the paths through both outputs
-    assert "∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7 = 0.138499·0.4 + (−0.0380982)·0.5" in run.out
+    assert written("dE/dout_h1") == (
+        "∂E/∂out_h1 = δ_o1·w₅ + δ_o2·w₇ = 0.138499·0.4 + (−0.0380982)·0.5"
+    )
+    assert written("w5") == "w₅⁺ = w₅ − η·∂E/∂w₅ = 0.4 − 0.5·0.082167"
+    run = run_cli("backprop", arch_file(CLASSIC, "net.net"))
     assert "Δw = η·δ·o" in run.out
 
 
 def test_only_limits_the_chain_rule(arch_file) -> None:
     run = run_cli("backprop", arch_file(CLASSIC, "net.net"), "--only", "w5,w1")
     chain = run.out[run.out.index("Chain rule") : run.out.index("Updates")]
-    assert "∂E/∂w5" in chain and "∂E/∂w1" in chain and "∂E/∂w2" not in chain
+    assert "∂E/∂w₅" in chain and "∂E/∂w₁" in chain and "∂E/∂w₂" not in chain
 
 
 def test_rate_and_epochs_overrides(arch_file) -> None:
@@ -302,11 +314,13 @@ def test_set_compares_the_change_with_the_first_order_prediction(arch_file) -> N
 def test_latex_is_a_derivation_of_equations(arch_file) -> None:
     run = run_cli("backprop", arch_file(CLASSIC, "net.net"), "-f", "latex")
     assert run.code == 0
-    lead = "\\par\\noindent\\hangindent=2em $"
+    lead = "\\par\\smallskip\\noindent\\hangindent=2em $\\displaystyle "
     body = [line[len(lead) : -1] for line in run.out.splitlines() if line.startswith(lead)]
-    assert r"\mathrm{net}_{h1} = 0.15 \cdot 0.05 + 0.2 \cdot 0.1 + 0.35 \cdot 1 = 0.3775" in body
-    assert any(line.startswith(r"\frac{\partial E}{\partial w5} = ") for line in body)
-    assert any(line.startswith(r"w5 \leftarrow  0.4 - 0.5") and "0.358916" in line for line in body)
+    net = r"\mathrm{net}_{\mathrm{h1}} = w_{1} \cdot \mathrm{out}_{\mathrm{i1}} + w_{2} \cdot "
+    assert any(line.startswith(net) and line.endswith("+ 0.35 = 0.3775") for line in body)
+    assert any(line.startswith(r"\frac{\partial E}{\partial w_{5}} = ") for line in body)
+    update = r"w^{+}_{5} = w_{5} - \eta \cdot \frac{\partial E}{\partial w_{5}} = 0.4 - 0.5"
+    assert any(line.startswith(update) and "0.358916" in line for line in body)
     assert all(line.count("{") == line.count("}") for line in body)
     assert "\\begin{tabular}" not in run.out
 
@@ -455,4 +469,4 @@ def test_csv_lists_every_update(arch_file) -> None:
 def test_latex_escapes_names(arch_file) -> None:
     text = "inputs x_1=1\nlayer node_0 linear\nweight w_a x_1 -> node_0 2\n"
     run = run_cli("backprop", arch_file(text, "net.net"), "-f", "latex")
-    assert r"\mathrm{net}_{node\_0} = 2 \cdot 1 = 2" in run.out
+    assert r"\mathrm{net}_{\mathrm{node\_0}} = \mathrm{w\_a} \cdot " in run.out

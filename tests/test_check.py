@@ -692,7 +692,7 @@ def test_a_copied_loss_command_with_grad(tmp_path: Path) -> None:
 
 def test_the_update_working_of_a_negated_rate() -> None:
     run = run_cli("check", CLASSIC, "--answer", f"w5={0.4 + 0.5 * DW5:.6g}", "-f", "json")
-    assert "w5 + η·∂E/∂w5 = 0.4 + 0.5·0.082167 = 0.441084" in run.out
+    assert "w₅⁺ = 0.4 + 0.5·0.082167 = 0.441084" in run.out
 
 
 def test_problems_show_keeps_the_remarks_back() -> None:

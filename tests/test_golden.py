@@ -19,6 +19,16 @@ PROBLEMS = {
     "loss-bce": ["loss", "bce", "--pred", "0.9,0.2", "--target", "1,0", "--grad", "--exact"],
     "shapes-lenet5": ["shapes", "problems/shapes/lenet5-exam.arch"],
     "shapes-alexnet-same": ["shapes", "problems/shapes/alexnet-style-same-padding-exam.arch"],
+    "backprop-classic": ["backprop", "problems/backprop/classic-2-2-2.net"],
+    "optimize-adam": ["optimize", "adam", "--grads", "0.2,-0.1", "--start", "w=0.5"],
+    "check-classic": [
+        "check",
+        "problems/backprop/classic-2-2-2.net",
+        "--answer",
+        "w5=0.441084",
+        "--answer",
+        "delta_o1=0.1385",
+    ],
     "check-lenet5": [
         "check",
         "problems/shapes/lenet5-exam.arch",

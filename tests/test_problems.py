@@ -85,10 +85,9 @@ def test_the_library_has_an_optimizer_exercise_for_every_optimizer() -> None:
 
 
 def _command(path: Path) -> list[str]:
-    """The command that solves a problem file built from steps (shapes, optimize, the
-    calculators)."""
-    if path.suffix == ".opt":
-        return ["optimize", str(path)]
+    """The command that solves a problem file."""
+    if path.suffix in (".opt", ".net"):
+        return ["optimize" if path.suffix == ".opt" else "backprop", str(path)]
     if path.suffix == ".calc":
         lines = path.read_text(encoding="utf-8").splitlines()
         line = next(line for line in lines if line.strip() and not line.startswith("#"))
@@ -102,7 +101,7 @@ def _written(value: object) -> str:
     return repr(value)
 
 
-STEP_FILES = sorted(ARCH_FILES + OPT_FILES + list(PROBLEMS.rglob("*.calc")))
+STEP_FILES = sorted(ALL_FILES)
 
 
 @pytest.mark.parametrize("path", STEP_FILES, ids=lambda p: str(p.relative_to(PROBLEMS)))

@@ -46,9 +46,11 @@ class Result:
 
     @property
     def working(self) -> list[Step]:
-        """The named steps of the working, in report order (of the commands built from steps;
-        ``steps`` is the solver's own attribute: a backprop's training steps, say)."""
-        found = getattr(self.solved, "steps", [])
+        """The named steps of the working, in report order (the solver's ``working``, or its
+        ``steps`` where those are the working's steps)."""
+        found = getattr(self.solved, "working", None)
+        if found is None:
+            found = getattr(self.solved, "steps", [])
         return [s for s in found if isinstance(s, Step)]
 
     def to_dict(self) -> dict[str, Any]:
@@ -260,7 +262,7 @@ def backprop(
         "backprop",
         result,
         lambda: backprop_report(result, digits),
-        lambda: backprop_json(result),
+        lambda: backprop_json(result, digits),
     )
 
 

@@ -372,7 +372,7 @@ def backprop(
     result = solve_backprop(spec, options)
     _show(
         output_format,
-        lambda: backprop_json(result),
+        lambda: backprop_json(result, digits),
         lambda: backprop_report(result, digits),
         standalone=standalone,
     )

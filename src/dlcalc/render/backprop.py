@@ -6,12 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc import __version__
-from dlcalc.render.report import Column, Math, Report, Table
-from dlcalc.render.working import value_cell, working_cell
-from dlcalc.solve.backprop import BackpropResult, SamplePass, Step
-from dlcalc.solve.numbers import Fmt, factor, num
-from dlcalc.steps.expr import Sym
-from dlcalc.steps.text import TextPrinter, step_text
+from dlcalc.render.report import Cell, Column, Math, Report, Table
+from dlcalc.render.working import value_cell, working_cell, working_json
+from dlcalc.solve.backprop import BackpropResult, Iteration, SamplePass
+from dlcalc.solve.numbers import Fmt, num
+from dlcalc.steps.expr import Num, Sym
+from dlcalc.steps.step import Step
+from dlcalc.steps.text import TextPrinter
+
+
+def _worked(step: Step) -> Math:
+    """``net_h1 = w₁·out_i1 + b₁ = 0.15·0.05 + 0.35 = 0.3575``: symbol, rule, values, value."""
+    return working_cell(step, with_value=True, with_formula=True)
 
 
 def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
@@ -27,12 +33,8 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
         meta.append(f"loss: {spec.loss}" + (f", rate η = {spec.rate.text}" if spec.rate else ""))
     if spec.samples[0].targets is not None and (len(spec.samples) > 1 or spec.epochs > 1):
         meta.append(f"{len(spec.samples)} samples, mode {spec.mode}, {spec.epochs} epoch(s)")
-    summary = []
-    losses = [step.loss for step in result.steps if step.loss is not None]
-    first = result.steps[0] if result.steps else None
-    if first is not None and first.loss is not None and len(first.passes) > 1:
-        parts = " + ".join(f(one.loss.value) for one in first.passes if one.loss)
-        summary.append(("E (batch)", f"({parts})/{len(first.passes)} = {f(first.loss)}"))
+    summary: list[tuple[str, Cell]] = []
+    losses = [s.loss.number for s in result.steps if s.loss is not None]  # type: ignore[arg-type]
     if losses:
         summary.append(("E (first step)", f(losses[0])))
         if len(losses) > 1:
@@ -51,18 +53,17 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
             if change > 0
             else "neither more nor less accurate (the loss is unchanged)"
         )
-        summary += [
-            ("E with the change", f"{f(what.loss_after)}: ΔE = {f(change)}"),
-            ("first-order prediction", what.predicted_working),
-            ("the prediction gets", verdict),
-        ]
+        summary.append(("E with the change", f"{f(what.loss_after)}: ΔE = {f(change)}"))
+        if what.predicted is not None:
+            summary.append(("first-order prediction", _worked(what.predicted)))
+        summary.append(("the prediction gets", verdict))
     return Report(
         title=f"Backpropagation: {spec.source}"
         if losses or result.exact
         else f"Forward pass: {spec.source}",
         meta=meta,
         tables=tables,
-        latex=_equations(result, f, digits),
+        latex=[_worked(s) for s in result.working],
         records=lambda: _records(result),
         notes=list(result.notes),
         summary=summary,
@@ -70,7 +71,7 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
     )
 
 
-def _label(step: Step, result: BackpropResult) -> str:
+def _label(step: Iteration, result: BackpropResult) -> str:
     parts = []
     if result.spec.epochs > 1:
         parts.append(f"epoch {step.epoch}")
@@ -81,16 +82,24 @@ def _label(step: Step, result: BackpropResult) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _step_tables(step: Step, result: BackpropResult, f: Fmt) -> list[Table]:
+def _step_tables(step: Iteration, result: BackpropResult, f: Fmt) -> list[Table]:
     label = _label(step, result)
     tables = []
     for index, one in enumerate(step.passes, start=1):
         suffix = label if len(step.passes) == 1 else f"{label[:-1]}, sample {index})"
-        tables.append(_forward_table(one, suffix, f))
+        tables.append(_forward_table(one, suffix))
         if one.loss is not None:
-            tables.append(_loss_table(one, result, suffix, f))
-            tables.append(_delta_table(one, suffix, f))
-            tables.append(_chain_table(one, suffix, f))
+            tables.append(_loss_table(one, result, suffix))
+            tables.append(_delta_table(one, suffix))
+            tables.append(_chain_table(one, suffix))
+    if step.averages and step.loss is not None:
+        means = Table(
+            [Column("quantity"), Column("working"), Column("value", "right")],
+            title=f"Means over the batch{label}",
+        )
+        for mean in (step.loss, *step.averages):
+            means.rows.append([Math((mean.symbol,)), _worked(mean), value_cell(mean)])
+        tables.append(means)
     if step.updates:
         averaged = " (gradients averaged over the samples)" if len(step.passes) > 1 else ""
         updates = Table(
@@ -103,17 +112,17 @@ def _step_tables(step: Step, result: BackpropResult, f: Fmt) -> list[Table]:
             ],
             title=f"Updates{label}{averaged}",
         )
-        rate = result.spec.rate.value if result.spec.rate else 0.0
         for update in step.updates:
-            change = "frozen" if update.frozen else f(-rate * update.gradient)
+            new = update.new.number
+            change = "frozen" if update.frozen else f(new - update.old)
             updates.rows.append(
-                [update.parameter, f(update.old), f(update.gradient), change, f(update.new)]
+                [update.parameter, f(update.old), f(update.gradient), change, f(new)]
             )
         tables.append(updates)
     return tables
 
 
-def _forward_table(one: SamplePass, label: str, f: Any) -> Table:
+def _forward_table(one: SamplePass, label: str) -> Table:
     table = Table(
         [
             Column("neuron"),
@@ -125,31 +134,26 @@ def _forward_table(one: SamplePass, label: str, f: Any) -> Table:
     )
     for value in one.forward:
         table.rows.append(
-            [
-                value.neuron,
-                f"net_{value.neuron} = {value.net_working}",
-                f"out_{value.neuron} = {value.out_working}",
-                f(value.out),
-            ]
+            [value.neuron, _worked(value.net), _worked(value.out), value_cell(value.out)]
         )
     return table
 
 
-def _loss_table(one: SamplePass, result: BackpropResult, label: str, f: Any) -> Table:
+def _loss_table(one: SamplePass, result: BackpropResult, label: str) -> Table:
     loss = one.loss
-    assert loss is not None
+    assert loss is not None and one.error is not None
     outputs = result.spec.layers[-1].neurons
     table = Table(
         [Column("output"), Column("term (working)"), Column("term", "right")],
         title=f"Loss{label}: {TextPrinter().chain((Sym('ℓ'), loss.formula))}",
     )
-    for neuron, term in zip(outputs, loss.terms[0]):
-        table.rows.append([neuron, working_cell(term.value), value_cell(term.value)])
-    table.footer.append(["E", Math(loss.loss.substituted), f(loss.value)])
+    for neuron, term in zip(outputs, one.terms):
+        table.rows.append([neuron, _worked(term), value_cell(term)])
+    table.footer.append(["E", _worked(one.error), value_cell(one.error)])
     return table
 
 
-def _delta_table(one: SamplePass, label: str, f: Any) -> Table:
+def _delta_table(one: SamplePass, label: str) -> Table:
     table = Table(
         [
             Column("neuron"),
@@ -160,30 +164,34 @@ def _delta_table(one: SamplePass, label: str, f: Any) -> Table:
         ],
         title=f"Deltas{label}",
     )
+    slopes = {value.neuron: value.slope for value in one.forward}
     for delta in one.deltas:
+        slope = slopes[delta.neuron]
         table.rows.append(
             [
                 delta.neuron,
-                delta.d_out_working,
-                delta.d_act_working,
-                delta.delta_working,
-                f(delta.delta),
+                "" if delta.d_out is None else _worked(delta.d_out),
+                "" if slope is None or delta.d_out is None else _worked(slope),
+                _worked(delta.delta),
+                value_cell(delta.delta),
             ]
         )
     return table
 
 
-def _chain_table(one: SamplePass, label: str, f: Any) -> Table:
+def _chain_table(one: SamplePass, label: str) -> Table:
     table = Table(
         [Column("parameter"), Column("chain rule"), Column("values"), Column("∂E/∂p", "right")],
         title=f"Chain rule{label}",
     )
     for chain in one.chains:
-        table.rows.append([chain.parameter, chain.symbolic, chain.worked, f(chain.value)])
+        rule = Math((chain.symbol, *([chain.formula] if chain.formula is not None else [])))
+        values = Math((*chain.substituted, Num(chain.number)))
+        table.rows.append([chain.name.rsplit("dE/d", 1)[1], rule, values, value_cell(chain)])
     return table
 
 
-def backprop_json(result: BackpropResult) -> dict[str, Any]:
+def backprop_json(result: BackpropResult, digits: int = 6) -> dict[str, Any]:
     spec = result.spec
     return {
         "dlcalc": __version__,
@@ -198,6 +206,7 @@ def backprop_json(result: BackpropResult) -> dict[str, Any]:
         **({"what_if": _what_if_json(result)} if result.what_if else {}),
         **({"exact": _exact_json(result)} if result.exact else {}),
         "notes": list(result.notes),
+        "working": working_json(result.working, digits),
     }
 
 
@@ -224,20 +233,21 @@ def _what_if_json(result: BackpropResult) -> dict[str, Any]:
         "outputs": {neuron: {"before": b, "after": a} for neuron, b, a in what.outputs},
         "loss_before": what.loss_before,
         "loss_after": what.loss_after,
-        "predicted_change": what.predicted,
+        "predicted_change": None if what.predicted is None else what.predicted.value,
     }
 
 
-def _step_json(step: Step) -> dict[str, Any]:
+def _step_json(step: Iteration) -> dict[str, Any]:
     samples = [
         {
-            "forward": {v.neuron: {"net": v.net, "out": v.out} for v in one.forward},
+            "forward": {v.neuron: {"net": v.net.value, "out": v.out.value} for v in one.forward},
             "loss": one.loss.value if one.loss else None,
-            **({"deltas": {d.neuron: d.delta for d in one.deltas}} if one.deltas else {}),
+            **({"deltas": {d.neuron: d.delta.value for d in one.deltas}} if one.deltas else {}),
         }
         for one in step.passes
     ]
-    data: dict[str, Any] = {"epoch": step.epoch, "sample": step.sample, "loss": step.loss}
+    loss = None if step.loss is None else step.loss.value
+    data: dict[str, Any] = {"epoch": step.epoch, "sample": step.sample, "loss": loss}
     if len(samples) == 1:
         data["forward"] = samples[0]["forward"]
     data["samples"] = samples
@@ -246,7 +256,7 @@ def _step_json(step: Step) -> dict[str, Any]:
         if len(step.passes) == 1:
             data["deltas"] = samples[0]["deltas"]
     if step.updates:
-        data["updated"] = {u.parameter: u.new for u in step.updates}
+        data["updated"] = {u.parameter: u.new.value for u in step.updates}
     return data
 
 
@@ -266,37 +276,6 @@ def _what_if_table(result: BackpropResult, f: Any) -> Table:
     for neuron, before, after in what.outputs:
         table.rows.append([neuron, f(before), f(after), f(after - before)])
     return table
-
-
-def _equations(result: BackpropResult, f: Any, digits: int) -> list[str]:
-    """The derivation as equations (for LaTeX's align*): forward pass, loss, chain rule, updates."""
-    lines = []
-    rate = result.spec.rate.value if result.spec.rate else 0.0
-    for step in result.steps:
-        for one in step.passes:
-            for value in one.forward:
-                lines += [f"net_{value.neuron} = {value.net_working}"]
-                lines += [f"out_{value.neuron} = {value.out_working}"]
-            if one.loss is not None:
-                outputs = result.spec.layers[-1].neurons
-                terms = one.loss.terms[0]
-                lines += [
-                    f"E_{{{n}}} = {step_text(t.value, digits).split(' = ', 1)[1]}"
-                    for n, t in zip(outputs, terms)
-                ]
-                lines.append(f"E = {step_text(one.loss.loss, digits).split(' = ', 1)[1]}")
-                for delta in one.deltas:
-                    if delta.d_out_working:
-                        lines.append(delta.d_out_working)
-                    lines.append(delta.delta_working)
-                lines += [f"{chain.symbolic} = {chain.worked}" for chain in one.chains]
-        for update in step.updates:
-            if not update.frozen:
-                lines.append(
-                    f"{update.parameter} ← {f(update.old)} − {f(rate)}·{factor(f(update.gradient))}"
-                    f" = {f(update.new)}"
-                )
-    return lines
 
 
 def _exact_table(result: BackpropResult, f: Fmt) -> Table:
@@ -328,7 +307,7 @@ def _records(result: BackpropResult) -> Table:
                     update.parameter,
                     repr(update.old),
                     repr(update.gradient),
-                    repr(update.new),
+                    repr(update.new.value),
                     str(update.frozen).lower(),
                 ]
             )

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TextIO, cast
 
@@ -176,10 +175,38 @@ def wrap_cell(text: str, width: int) -> list[str]:
             continue
         if current:
             lines.append(current)
-        broken = textwrap.wrap(part, width) or [""]
+        broken = _broken(part, width)
         lines += broken[:-1]
         current = broken[-1]
     return [*lines, current] if current else lines or [""]
+
+
+def _broken(part: str, width: int) -> list[str]:
+    """A stage wider than its column, broken at its spaces; a word is broken after a product's
+    ``·`` only where it is wider than the column or would leave an ``=`` alone on its line
+    (``= ∂E/∂out_o1·`` / ``∂out_o1/∂net_o1``)."""
+    lines: list[str] = []
+    current = ""
+    for word in part.split(" "):
+        joined = f"{current} {word}" if current else word
+        if columns_of(joined) <= width:
+            current = joined
+            continue
+        alone = current in ("=", "+", "−")
+        if not alone:
+            if current:
+                lines.append(current)
+            current = ""
+            if columns_of(word) <= width:
+                current = word
+                continue
+        for chunk in re.findall(r"[^·]*·|[^·]+$", word) or [word]:
+            spaced = f"{current} {chunk}" if current in ("=", "+", "−") else current + chunk
+            if current and columns_of(spaced) > width:
+                lines.append(current)
+                spaced = chunk
+            current = spaced
+    return [*lines, current]
 
 
 def _narrow(widths: list[int], cells: list[list[str]], columns: list[Column], room: int) -> None:

@@ -112,48 +112,6 @@ def latex_cell(digits: int) -> Callable[[Cell], str]:
     return cell_writer(InlinePrinter(digits), latex_text, lambda text: f"${text}$", since=SINCE)
 
 
-_MATH_SYMBOLS = {
-    "·": r" \cdot ",
-    "−": "-",
-    "σ": r"\sigma ",
-    "∂": r"\partial ",
-    "δ": r"\delta ",
-    "Σ": r"\sum ",
-    "η": r"\eta ",
-    "θ": r"\theta ",
-    "½": r"\tfrac{1}{2}",
-    "²": "^2",
-    "′": "'",
-    "…": r"\ldots ",
-    "←": r"\leftarrow ",
-    "ℓ": r"\ell ",
-    **{chr(0x2080 + d): f"_{d}" for d in range(10)},
-}
-_MATH_TABLE = str.maketrans(_MATH_SYMBOLS)
-
-
-def _escape_name(name: str) -> str:
-    """A parameter or neuron name inside math: its underscores and percent signs escaped."""
-    return name.replace("\\_", "_").replace("_", "\\_").replace("%", "\\%")
-
-
-def latex_math(text: str) -> str:
-    """Working text as LaTeX math (``∂E/∂w5`` as a fraction, ``out_h1`` as out with subscript
-    h1, ``e^(x)`` as a power). (For the backprop derivation, until its working is built from
-    steps.)"""
-    text = re.sub(
-        r"\b(out|net)_([^\s·,=(){}/]+)",
-        lambda m: rf"\mathrm{{{m[1]}}}_{{{_escape_name(m[2])}}}",
-        text,
-    )
-    text = re.sub(r"([δb])_([^\s·,=(){}/]+)", lambda m: f"{m[1]}_{{{_escape_name(m[2])}}}", text)
-    text = re.sub(r"\b(\w+_\w+)", lambda m: _escape_name(m[1]), text)
-    text = re.sub(r"∂([^\s/·]+)/∂([^\s·=]+)", r"\\frac{∂\1}{∂\2}", text)
-    text = re.sub(r"e\^\(([^()]*)\)", r"e^{\1}", text)
-    text = re.sub(r"\^(−?[\d.]+)", r"^{\1}", text)
-    return text.translate(_MATH_TABLE)
-
-
 def latex_report(report: Report) -> str:
     """The report's LaTeX (the body of a document in :data:`PREAMBLE`)."""
     from dlcalc.render.formats import text_cell
@@ -163,7 +121,9 @@ def latex_report(report: Report) -> str:
     lines = [f"\\section*{{{latex_text(report.title)}}}"]
     lines += [f"{meta}\\\\" for meta in written.meta]  # type: ignore[str-bytes-safe]
     # each equation a paragraph of its own, so that a long one breaks at its signs
-    lines += [f"\\par\\noindent\\hangindent=2em ${latex_math(line)}$" for line in report.latex]
+    write = latex_cell(report.digits)
+    display = r"\par\smallskip\noindent\hangindent=2em $\displaystyle "
+    lines += [display + write(line)[1:] for line in report.latex]
     tables = zip(written.tables, plain.tables, report.tables)
     for table, measured, original in [] if report.latex else tables:
         if table.title:

@@ -80,7 +80,8 @@ class LatexPrinter(Printer):
         return number_latex(format_number(node.value, self.digits))
 
     def _sym(self, node: Sym) -> str:
-        base = node.latex or latex_name(node.name)
+        plus = node.name.endswith("⁺")  # a new value: w^{+}_{5}
+        base = node.latex or latex_name(node.name.removesuffix("⁺")) + ("^{+}" if plus else "")
         primes = "'" * node.primes
         if not node.sub:
             return base + primes

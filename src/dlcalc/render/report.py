@@ -65,8 +65,8 @@ class Report:
     CSV is printed."""
     figures: list[tuple[str, list[str]]] = field(default_factory=list)
     """Text drawings (plots) with their titles, printed after the tables."""
-    latex: list[str] = field(default_factory=list)
-    """Equations for LaTeX's align* (left side, right side), printed instead of the tables."""
+    latex: list[Math] = field(default_factory=list)
+    """A derivation, one equation per line, that LaTeX prints instead of the tables."""
     digits: int = 6
     """Significant digits of every computed number in :class:`Math` cells."""
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solve.backprop import Wiring, _pass, _wiring
+from dlcalc.solve.backprop import one_pass
+from dlcalc.solve.backprop_pass import Wiring, wiring_of
 from dlcalc.solve.exact import closed_form, rational
 from dlcalc.solve.exact import sympy as exact_sympy
 from dlcalc.solve.losses import exact_loss
@@ -45,7 +46,7 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
     sympy = exact_sympy()
     symbols = {p.name: sympy.Symbol(f"p_{i}", real=True) for i, p in enumerate(spec.parameters)}
     point = {symbols[p.name]: rational(p.value.exact) for p in spec.parameters}
-    wiring = _wiring(spec)
+    wiring = wiring_of(spec)
     batch = spec.mode == "batch" and len(spec.samples) > 1
     samples = spec.samples if batch else spec.samples[:1]
     values = {p.name: p.value.value for p in spec.parameters}
@@ -87,8 +88,8 @@ def _exact_outputs(
     """The output layer as expressions of the parameter symbols, for one sample."""
     sympy = exact_sympy()
     initial = {p.name: p.value.exact for p in spec.parameters}
-    numeric = _pass(spec, wiring, sample._replace(targets=None), values, options, initial)
-    nets = {value.neuron: value.net for value in numeric.forward}
+    numeric = one_pass(spec, values, options, sample._replace(targets=None), initial, wiring)
+    nets = {value.neuron: value.net.number for value in numeric.forward}  # type: ignore[arg-type]
     outs: dict[str, Any] = {
         n: rational(v.exact) for n, v in zip(spec.layers[0].neurons, sample.inputs)
     }

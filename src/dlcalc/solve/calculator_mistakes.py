@@ -80,7 +80,7 @@ def _base_10(node: Expr) -> Expr:
     return node
 
 
-def _sigmoid_derivative(derivative: Expr, value: Callable[[float], float]) -> Activation:
+def sigmoid_with_derivative(derivative: Expr, value: Callable[[float], float]) -> Activation:
     """σ with its derivative misremembered as ``derivative``."""
     sigmoid = ACTIVATIONS["sigmoid"]
     return replace(
@@ -93,8 +93,8 @@ def _sigmoid_derivative(derivative: Expr, value: Callable[[float], float]) -> Ac
 
 X = Sym("x")
 SLIPPED = {
-    "sigmoid-derivative-value": _sigmoid_derivative(sigma(X), lambda s: s),
-    "sigmoid-derivative-difference": _sigmoid_derivative(
+    "sigmoid-derivative-value": sigmoid_with_derivative(sigma(X), lambda s: s),
+    "sigmoid-derivative-difference": sigmoid_with_derivative(
         sigma(X) - (1 - sigma(X)), lambda s: s - (1 - s)
     ),
 }

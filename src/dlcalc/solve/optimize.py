@@ -49,6 +49,11 @@ class OptimizeResult(NamedTuple):
     """∂f/∂p and its formula, when a function is given."""
     contour: Contour | None = None
 
+    @property
+    def working(self) -> list[Step]:
+        """The first run's steps (those ``check`` marks), in report order."""
+        return run_working(self.runs[0])
+
 
 GRID = (48, 120)
 """Rows and columns of the contour grid: a braille dot each (12 × 60 characters)."""

@@ -1,8 +1,8 @@
 """Every kind of problem as answers to check: each solver's answers by name, its mistakes, and
 the same answers with a mistake made (the real solver under a variant of its rules: shapes'
-in :mod:`dlcalc.solve.shape_mistakes`, the optimizers' in
-:mod:`dlcalc.solve.optimizer_mistakes`, the calculators' in
-:mod:`dlcalc.solve.calculator_mistakes`; networks still switch inside their solver)."""
+in :mod:`dlcalc.solve.shape_mistakes`, the networks' in :mod:`dlcalc.solve.network_mistakes`,
+the optimizers' in :mod:`dlcalc.solve.optimizer_mistakes`, the calculators' in
+:mod:`dlcalc.solve.calculator_mistakes`)."""
 
 from __future__ import annotations
 
@@ -58,15 +58,19 @@ def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
 
 def _network(spec: Any, source: str) -> Problem:
     from dlcalc.solve.backprop import solve_backprop
-    from dlcalc.solve.backprop_answers import answer_values, mistakes, with_mistake
+    from dlcalc.solve.backprop_answers import answer_values
+    from dlcalc.solve.network_mistakes import mistakes
     from dlcalc.spec.network import BackpropOptions
 
+    found = mistakes(spec)
+
     def variant(mistake: str) -> Answers:
-        return answer_values(solve_backprop(*with_mistake(spec, BackpropOptions(), mistake)))
+        return answer_values(solve_backprop(*found[mistake].make(spec, BackpropOptions())))
 
     answers = answer_values(solve_backprop(spec))
     rule = "p ← p − η·∂E/∂p; ReLU′(0) = 0"
-    return Problem(source, "network", answers, mistakes(spec), variant, rule)
+    described = {name: m.description for name, m in found.items()}
+    return Problem(source, "network", answers, described, variant, rule)
 
 
 def _optimizer(spec: Any, source: str) -> Problem:

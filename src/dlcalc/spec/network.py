@@ -75,5 +75,3 @@ class BackpropOptions(NamedTuple):
     """``--set``: parameters to change, to compare the effect with the gradient's prediction."""
     exact: bool = False
     """Closed forms of the first step (SymPy)."""
-    mistake: str | None = None
-    """One of a student's mistakes made on purpose (see ``mistakes`` in solve/backprop.py)."""

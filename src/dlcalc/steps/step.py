@@ -40,6 +40,12 @@ class Step(NamedTuple):
     """Labelled steps that make this one (a shape's axes: ``H``, ``W``), each with its own
     working."""
 
+    @property
+    def number(self) -> float:
+        """The value of a step that computes a number, as a float."""
+        assert not isinstance(self.value, tuple)
+        return float(self.value)
+
 
 def step(
     name: str,

@@ -20,7 +20,9 @@ class TextPrinter(Printer):
         return format_number(node.value, self.digits)
 
     def _sym(self, node: Sym) -> str:
-        return self.name(node.name, node.primes) + subscript(node.sub)
+        """``w₅``, ``out_h1``, ``σ′``; a new value ``w⁺`` with its subscript first: ``w₅⁺``."""
+        name, plus = (node.name[:-1], "⁺") if node.name.endswith("⁺") else (node.name, "")
+        return self.name(name, node.primes) + subscript(node.sub) + plus
 
     @staticmethod
     def name(name: str, primes: int) -> str:
