@@ -335,8 +335,9 @@ def test_only_takes_matrix_names(arch_file) -> None:
 def _evaluate(form: str) -> float:
     import sympy
 
-    python = form.replace("e^(", "exp(").replace("·", "*").replace("−", "-").replace("^", "**")
-    return float(sympy.sympify(python))
+    python = form.replace("·", "*").replace("−", "-").replace("^", "**").replace("√", "sqrt")
+    python = python.replace("²", "**2").replace("³", "**3")
+    return float(sympy.sympify(python.replace("e**", "E**"), locals={"E": sympy.E}))
 
 
 def test_exact_closed_forms_agree_with_the_numbers(arch_file) -> None:

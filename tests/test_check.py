@@ -185,6 +185,46 @@ def test_each_backprop_mistake_reproduces_its_hand_value(
     assert mistake in answer["mistakes"], answer
 
 
+SSE_THREE = """\
+inputs x=1
+layer o1 o2 o3 linear
+targets o1=1 o2=0 o3=1
+weight w1 x -> o1 0.5
+weight w2 x -> o2 0.25
+weight w3 x -> o3 0.75
+loss sse
+rate 0.1
+"""
+# out = w: ∂E/∂w1 = 2·(0.5 − 1)·1 = −1; with ½: −0.5; the mean over the 3 outputs: −1/3
+NETWORK_HAND_VALUES = [
+    (CLASSIC, "dE/dw5", (OUT_O1 - 0.01) * OUT_H1, "sigmoid-derivative-left-out"),
+    (CLASSIC, "dE/dw5", -DW5, "error-sign"),
+    (SSE_THREE, "dE/dw1", -0.5, "loss-with-half"),
+    (SSE_THREE, "dE/dw1", -1 / 3, "loss-mean"),
+]
+
+
+@pytest.mark.parametrize(("net", "name", "wrong", "mistake"), NETWORK_HAND_VALUES)
+def test_more_backprop_mistakes_reproduce_their_hand_values(
+    tmp_path: Path, net: str, name: str, wrong: float, mistake: str
+) -> None:
+    if "\n" in net:
+        (tmp_path / "n.net").write_text(net)
+        net = str(tmp_path / "n.net")
+    run = run_cli("check", net, "--answer", f"{name}={wrong:.6g}", "-f", "json")
+    assert mistake in json.loads(run.out)["answers"][0]["mistakes"]
+
+
+def test_every_network_and_optimizer_mistake_of_the_registries_is_tried_by_hand() -> None:
+    """Each name of the two registries has a worked example in this file."""
+    from dlcalc.solve.network_mistakes import MISTAKES as NETWORK
+    from dlcalc.solve.optimizer_mistakes import MISTAKES as OPTIMIZER
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    for name in (*NETWORK, *OPTIMIZER):
+        assert f'"{name}"' in source, name
+
+
 def test_relu_derivative_at_zero_is_a_diagnosed_convention(tmp_path: Path) -> None:
     net = tmp_path / "relu.net"
     net.write_text(
@@ -244,6 +284,20 @@ def test_adam_epsilon_under_the_root(tmp_path: Path) -> None:
     )
     right, wrong = json.loads(run.out)["answers"]
     assert right["correct"] and wrong["mistakes"] == ["eps-moved"]
+
+
+def test_another_conventions_formulas_are_named(tmp_path: Path) -> None:
+    problem = tmp_path / "m.opt"
+    problem.write_text("optimizer momentum\nconvention pytorch\nlr 0.1\nmomentum 0.9\n"
+                       "start x=1\ngrads 2\n")  # fmt: skip
+    # PyTorch: b = g = 2, x = 0.8; the course: v = 0.9·0 + 0.1·2 = 0.2, x = 1 − 0.1·0.2 = 0.98
+    run = run_cli("check", str(problem), "--answer", "x_1=0.98", "-f", "json")
+    assert "convention:course" in json.loads(run.out)["answers"][0]["mistakes"]
+    # Keras's Adam: α = η·√(1 − β2)/(1 − β1), w = w − α·m/(√v + ε)
+    alpha = 0.001 * math.sqrt(1 - 0.999) / (1 - 0.9)
+    keras = 0.5 - alpha * ADAM_G1_M / (math.sqrt(ADAM_G1_V) + 1e-8)
+    run = run_cli("check", ADAM, "--answer", f"w_1={keras:.10g}", "-f", "json")
+    assert "convention:keras" in json.loads(run.out)["answers"][0]["mistakes"]
 
 
 def test_adam_step_count_from_zero_at_the_second_step() -> None:

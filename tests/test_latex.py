@@ -26,6 +26,17 @@ COMMANDS = {
     "shapes": ["shapes", str(PROBLEMS / "shapes" / "lenet5-exam.arch")],
     "shapes-resnet": ["shapes", str(PROBLEMS / "shapes" / "models" / "resnet50-keras.arch")],
     "backprop": ["backprop", str(PROBLEMS / "backprop" / "classic-2-2-2.net")],
+    "backprop-exact": ["backprop", str(PROBLEMS / "backprop" / "classic-2-2-2.net"), "--exact"],
+    "optimize-function": shlex.split(
+        'optimize adam --function "sin(x)*exp(y/2) + x**2/3" --start x=1,y=1 --steps 2 '
+        "--schedule cosine:T=10"
+    ),
+    "check-network": [
+        "check",
+        str(PROBLEMS / "backprop" / "classic-2-2-2.net"),
+        "--answer",
+        "w5=0.441084",
+    ],
     "optimize": ["optimize", "adam", "--grads", "0.2,-0.1,0.4", "--start", "w=0.5"],
     "optimize-compare": shlex.split(
         'optimize sgd --function "x**2 + 3*y**2" --start x=1,y=1 --steps 3 --compare'

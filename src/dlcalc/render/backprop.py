@@ -10,7 +10,7 @@ from dlcalc.render.report import Cell, Column, Math, Report, Table
 from dlcalc.render.working import value_cell, working_cell, working_json
 from dlcalc.solve.backprop import BackpropResult, Iteration, SamplePass
 from dlcalc.solve.numbers import Fmt, num
-from dlcalc.steps.expr import Num, Sym
+from dlcalc.steps.expr import Expr, Num, Sym
 from dlcalc.steps.step import Step
 from dlcalc.steps.text import TextPrinter
 
@@ -63,7 +63,7 @@ def backprop_report(result: BackpropResult, digits: int = 6) -> Report:
         else f"Forward pass: {spec.source}",
         meta=meta,
         tables=tables,
-        latex=[_worked(s) for s in result.working],
+        latex=_equations(result),
         records=lambda: _records(result),
         notes=list(result.notes),
         summary=summary,
@@ -204,22 +204,27 @@ def backprop_json(result: BackpropResult, digits: int = 6) -> dict[str, Any]:
         "parameters": {p.name: p.value.value for p in spec.parameters},
         "steps": [_step_json(step) for step in result.steps],
         **({"what_if": _what_if_json(result)} if result.what_if else {}),
-        **({"exact": _exact_json(result)} if result.exact else {}),
+        **({"exact": _exact_json(result, digits)} if result.exact else {}),
         "notes": list(result.notes),
         "working": working_json(result.working, digits),
     }
 
 
-def _exact_json(result: BackpropResult) -> dict[str, Any]:
+def _exact_json(result: BackpropResult, digits: int) -> dict[str, Any]:
     exact = result.exact
     assert exact is not None
 
-    def pairs(forms: dict[str, tuple[str, float]]) -> dict[str, Any]:
-        return {name: {"form": text, "value": value} for name, (text, value) in forms.items()}
+    text = TextPrinter(digits)
+
+    def pair(tree: Expr, value: float) -> dict[str, Any]:
+        return {"form": text.print(tree), "value": value}
+
+    def pairs(forms: dict[str, tuple[Expr, float]]) -> dict[str, Any]:
+        return {name: pair(*found) for name, found in forms.items()}
 
     return {
         "outputs": pairs(exact.outputs),
-        "loss": None if exact.loss is None else {"form": exact.loss[0], "value": exact.loss[1]},
+        "loss": None if exact.loss is None else pair(*exact.loss),
         "gradients": pairs(exact.gradients),
         "updated": pairs(exact.updated),
     }
@@ -278,20 +283,36 @@ def _what_if_table(result: BackpropResult, f: Any) -> Table:
     return table
 
 
-def _exact_table(result: BackpropResult, f: Fmt) -> Table:
+def _exact_rows(result: BackpropResult) -> list[tuple[str, Expr, float]]:
+    """Each closed form: what it is, the form, its decimal."""
     exact = result.exact
     assert exact is not None
+    rows = [(f"out_{name}", *pair) for name, pair in exact.outputs.items()]
+    if exact.loss is not None:
+        rows.append(("E", *exact.loss))
+    rows += [(f"∂E/∂{name}", *pair) for name, pair in exact.gradients.items()]
+    rows += [(f"{name} (new)", *pair) for name, pair in exact.updated.items()]
+    return rows
+
+
+def _exact_table(result: BackpropResult, f: Fmt) -> Table:
     table = Table(
         [Column("value"), Column("closed form"), Column("decimal", "right")],
         title="Closed forms (first step)",
     )
-    rows = [(f"out_{name}", pair) for name, pair in exact.outputs.items()]
-    if exact.loss is not None:
-        rows.append(("E", exact.loss))
-    rows += [(f"∂E/∂{name}", pair) for name, pair in exact.gradients.items()]
-    rows += [(f"{name} (new)", pair) for name, pair in exact.updated.items()]
-    table.rows += [[name, text, f(decimal)] for name, (text, decimal) in rows]
+    table.rows += [[name, Math((tree,)), f(decimal)] for name, tree, decimal in _exact_rows(result)]
     return table
+
+
+def _equations(result: BackpropResult) -> list[Math]:
+    """The derivation for LaTeX: every step, then the closed forms."""
+    equations = [_worked(s) for s in result.working]
+    if result.exact is not None:
+        equations += [
+            Math((tree, Num(decimal)), label=f"{name} (closed form)")
+            for name, tree, decimal in _exact_rows(result)
+        ]
+    return equations
 
 
 def _records(result: BackpropResult) -> Table:

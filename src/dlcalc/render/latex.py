@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
 
 from dlcalc.render.cells import cell_writer
 from dlcalc.render.math_latex import GREEK, LatexPrinter
 from dlcalc.render.report import Cell, Column, Maths, Report, Table, resolve
-from dlcalc.steps.expr import Add, Call, Div, Expr, Mul, Neg
+from dlcalc.steps.expr import Add, Call, Div, Expr, Mul, Neg, Num, Pow
+from dlcalc.steps.printer import POWER, PRODUCT, precedence
 from dlcalc.steps.text import TextPrinter
 
 PREAMBLE = r"""\documentclass[a4paper]{article}
@@ -64,6 +67,7 @@ _TEXT_SYMBOLS = {
     "′": r"$'$",
     "√": r"$\surd$",
     "²": r"$^2$",
+    "⁺": r"$^{+}$",
     "³": r"$^3$",
     "ᵢ": r"$_i$",
     "ḡ": r"$\bar{g}$",
@@ -96,12 +100,61 @@ def latex_text(text: str) -> str:
     return re.sub("\x00(?:\\$([^$]+)\\$|(.))", r"$\\hat{\1\2}$", escaped)
 
 
+LONG_FRACTION = 160
+"""A fraction longer than this (in LaTeX) is written with a slash: it could not break."""
+
+
 class InlinePrinter(LatexPrinter):
     """Mathematics inside a line or a table cell: plain parentheses, so that a long working
-    can break inside them."""
+    can break inside them; a fraction inside a fraction or an exponent with a slash, and a
+    power in an exponent as ``\\exp(…)``, as typesetting has it (``\\frac{1}{1 + e^{-3/5}}``),
+    so that a closed form stays legible."""
+
+    def __init__(self, digits: int = 6) -> None:
+        super().__init__(digits)
+        self._fractions = 0
+        self._exponents = 0
 
     def paren(self, text: str) -> str:
         return f"({text})"
+
+    def _div(self, node: Div) -> str:
+        if self._fractions or self._exponents:
+            return f"{self.wrap(node.num, PRODUCT)}/{self.wrap(node.den, POWER)}"
+        self._fractions += 1
+        try:
+            top, bottom = self.print(node.num), self.print(node.den)
+        finally:
+            self._fractions -= 1
+        if len(top) + len(bottom) <= LONG_FRACTION:
+            return rf"\frac{{{top}}}{{{bottom}}}"
+        # too long to stand as one fraction: a slash, so that the line can break
+        top = self.paren(top) if precedence(node.num) < PRODUCT else top
+        return f"{top}/{self.paren(bottom) if precedence(node.den) < POWER else bottom}"
+
+    def _pow(self, node: Pow) -> str:
+        return self._in_exponent(super()._pow, node)
+
+    def _call(self, node: Call) -> str:
+        if node.name != "exp":
+            return super()._call(node)
+        if self._exponents and node.args[0] != Num(1):  # a power in a power: breakable
+            return rf"\exp({self._in_exponent(self.print, node.args[0])})"
+        return self._in_exponent(super()._call, node)
+
+    def _num(self, node: Num) -> str:
+        value = node.value
+        nested = self._fractions or self._exponents
+        if nested and isinstance(value, Fraction) and value.denominator != 1:
+            return f"{value.numerator}/{value.denominator}".replace("-", self.negative)
+        return super()._num(node)
+
+    def _in_exponent(self, write: Callable[[Any], str], node: Expr) -> str:
+        self._exponents += 1
+        try:
+            return write(node)
+        finally:
+            self._exponents -= 1
 
 
 SINCE = r"\quad\text{since }"
@@ -122,8 +175,10 @@ def latex_report(report: Report) -> str:
     lines += [f"{meta}\\\\" for meta in written.meta]  # type: ignore[str-bytes-safe]
     # each equation a paragraph of its own, so that a long one breaks at its signs
     write = latex_cell(report.digits)
-    display = r"\par\smallskip\noindent\hangindent=2em $\displaystyle "
-    lines += [display + write(line)[1:] for line in report.latex]
+    for line in report.latex:  # a labelled one (a closed form) in text style, to break
+        math = write(line)
+        shown = math if line.label else math.replace("$", r"$\displaystyle ", 1)
+        lines.append(r"\par\smallskip\noindent\hangindent=2em " + shown)
     tables = zip(written.tables, plain.tables, report.tables)
     for table, measured, original in [] if report.latex else tables:
         if table.title:

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError
+from dlcalc.rules.activations import ACTIVATIONS
 from dlcalc.solve.backprop import one_pass
 from dlcalc.solve.backprop_pass import Wiring, wiring_of
-from dlcalc.solve.exact import closed_form, rational
-from dlcalc.solve.exact import sympy as exact_sympy
 from dlcalc.solve.losses import exact_loss
+from dlcalc.spec.calculators import ActivationParams
 from dlcalc.spec.network import BackpropOptions, Layer, NetworkSpec, Sample
+from dlcalc.steps.expr import Call, Expr, Sym
+from dlcalc.steps.sympy_bridge import from_sympy, rational, to_sympy
+from dlcalc.steps.sympy_bridge import sympy as exact_sympy
 
 MAX_EXACT_PARAMETERS = 40
 """Closed forms grow with every layer; beyond this many parameters they would take minutes."""
@@ -21,10 +24,10 @@ class ExactForms(NamedTuple):
     """Closed forms of the first step (SymPy), each with its decimal: E of every parameter,
     differentiated symbolically."""
 
-    outputs: dict[str, tuple[str, float]]
-    loss: tuple[str, float] | None
-    gradients: dict[str, tuple[str, float]]
-    updated: dict[str, tuple[str, float]]
+    outputs: dict[str, tuple[Expr, float]]
+    loss: tuple[Expr, float] | None
+    gradients: dict[str, tuple[Expr, float]]
+    updated: dict[str, tuple[Expr, float]]
 
 
 def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
@@ -54,9 +57,9 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
         _exact_outputs(spec, wiring, sample, symbols, values, options) for sample in samples
     ]
 
-    def form(expression: Any) -> tuple[str, float]:
+    def form(expression: Any) -> tuple[Expr, float]:
         exact = expression.subs(point)
-        return closed_form(exact), float(exact.evalf(30))
+        return from_sympy(exact), float(exact.evalf(30))
 
     outputs = {n: form(o) for n, o in outputs_by_sample[0].items()}
     if samples[0].targets is None or spec.loss is None:
@@ -106,28 +109,24 @@ def _exact_outputs(
 def _exact_layer(
     layer: Layer, nets: dict[str, Any], numeric: dict[str, float], options: BackpropOptions
 ) -> dict[str, Any]:
-    """Each neuron's out; a piecewise activation takes the numeric pass's branch, and at a kink
-    a line through 0 with the convention's slope (so that its derivative is that slope)."""
+    """Each neuron's out, by the activation's own definition: a smooth one as its function of
+    net; a piecewise-linear one as the line through 0 of the branch the numeric pass takes (at
+    a kink, with the convention's slope, so that its derivative is that slope)."""
     sympy = exact_sympy()
     if layer.activation == "softmax":
         total = sympy.Add(*(sympy.exp(net) for net in nets.values()))
         return {n: sympy.exp(net) / total for n, net in nets.items()}
+    function = "linear" if layer.activation == "input" else layer.activation
+    activation = ACTIVATIONS[function]
+    params = ActivationParams(alpha=layer.slope, grad_at_zero=options.relu_grad_at_zero)
     outs = {}
     for neuron, net in nets.items():
         value = numeric[neuron]
-        if layer.activation == "sigmoid":
-            outs[neuron] = 1 / (1 + sympy.exp(-net))
-        elif layer.activation == "tanh":
-            outs[neuron] = sympy.tanh(net)
-        elif layer.activation in ("relu", "leaky_relu"):
-            low = 0.0 if layer.activation == "relu" else (layer.slope or 0.01)
-            if value == 0:
-                slope = low if options.relu_grad_at_zero is None else options.relu_grad_at_zero
-            else:
-                slope = 1.0 if value > 0 else low
+        if function in ("relu", "leaky_relu", "linear"):
+            slope = activation.derivative(value, params)
             outs[neuron] = sympy.Rational(str(slope)) * net
-        elif layer.activation == "step":
-            outs[neuron] = sympy.Integer(1 if value >= 0 else 0)
+        elif function == "step":
+            outs[neuron] = sympy.Integer(int(activation.value(value, params)))
         else:
-            outs[neuron] = net
+            outs[neuron] = to_sympy(Call(activation.symbol, (Sym("x"),)), {"x": net})
     return outs
