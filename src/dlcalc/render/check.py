@@ -8,7 +8,7 @@ from typing import Any
 from dlcalc import __version__
 from dlcalc.render.formats import text_cell
 from dlcalc.render.report import Column, Report, Table
-from dlcalc.render.working import answer_cell
+from dlcalc.render.working import answer_cell, working_json
 from dlcalc.solve.check import CheckResult, Marked, Problem
 from dlcalc.solve.marking import Exact, shown
 from dlcalc.steps.step import Step
@@ -105,6 +105,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
         ],
         "right": result.right,
         "total": len(result.marked),
+        "working": working_json(result.working, 6),
     }
 
 

@@ -60,6 +60,15 @@ class CheckResult(NamedTuple):
     def right(self) -> int:
         return sum(m.correct for m in self.marked)
 
+    @property
+    def working(self) -> list[Step]:
+        """The steps behind the answers marked, each once, in the order of the answers."""
+        found: dict[str, Step] = {}
+        for m in self.marked:
+            if isinstance(m.working, Step):
+                found.setdefault(m.working.name, m.working)
+        return list(found.values())
+
 
 NAME_PATTERNS = {
     "architecture": ("total_params", ".output", ".params", ".macs", "total_macs"),
