@@ -285,6 +285,15 @@ _PRINTERS: dict[str, Callable[[Report], str]] = {
 }
 
 
+def _fill(line: str, width: int, indent: str = "") -> str:
+    """A line of words wrapped at spaces to the terminal's width (a note's lines indented)."""
+    if columns_of(line) <= width:
+        return line
+    import textwrap
+
+    return textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False)
+
+
 _STYLES: dict[str, str] = {"header": "bold", "rule": "dim", "row": "", "footer": "bold"}
 
 
@@ -300,8 +309,9 @@ def _rich(report: Report, stream: TextIO) -> None:
     console = Console(file=stream, no_color="NO_COLOR" in os.environ, highlight=False)
     text = Text()
     text.append(report.title + "\n", style="bold")
+    width = console.width
     for meta in _written(report.meta):
-        text.append(meta + "\n", style="dim")
+        text.append(_fill(meta, width) + "\n", style="dim")
     for table in report.tables:
         text.append("\n")
         if table.title:
@@ -314,5 +324,8 @@ def _rich(report: Report, stream: TextIO) -> None:
         for line in drawing:
             text.append(line + "\n", style="cyan")
     for line in _plain_tail(report):
-        text.append(line + "\n", style="dim" if line.startswith("  [") else "")
+        note = line.startswith("  [")
+        text.append(
+            _fill(line, width, "      " if note else "") + "\n", style="dim" if note else ""
+        )
     console.print(text, end="", no_wrap=True, overflow="ignore", crop=False, soft_wrap=True)

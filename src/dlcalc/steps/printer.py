@@ -216,7 +216,9 @@ class Printer:
                 text = term.text[1:] if term.text and term.text[0] in "-−" else None
                 parts += [self.minus, self.print(Num(-term.value, text))]
             else:
-                parts += [self.plus, self.wrap(term, SUM, strict=isinstance(term, Neg))]
+                text = self.wrap(term, SUM, strict=isinstance(term, Neg))
+                signed = text.startswith(self.negative)  # + (−0.1)/0.06, not + −0.1/0.06
+                parts += [self.plus, self.paren(text) if signed else text]
         return "".join(parts)
 
     def _mul(self, node: Mul) -> str:
