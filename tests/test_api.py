@@ -83,9 +83,10 @@ def test_the_package_is_typed() -> None:
     assert (ROOT / "src" / "dlcalc" / "py.typed").exists()
 
 
-def test_the_readme_example_runs() -> None:
+def test_the_readme_example_runs(monkeypatch) -> None:
     import doctest
 
+    monkeypatch.chdir(ROOT)  # the example's paths are the repository's
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## From Python") :]
     example = re.search(r"```python\n(.*?)```", section, re.S)
