@@ -163,14 +163,14 @@ def wrap_cell(text: str, width: int) -> list[str]:
     """A cell's lines at most ``width`` wide: a working breaks before its ``=`` signs first
     (``σ(0.5) = 1/(1 + e^(−0.5))`` / ``= 1/(1 + 0.606531)``), and at spaces only where one
     stage is wider than the column."""
-    if len(text) <= width:
+    if columns_of(text) <= width:
         return [text]
     lines: list[str] = []
     current = ""
     for index, piece in enumerate(text.split(" = ")):
         part = piece if index == 0 else f"= {piece}"
         joined = f"{current} {part}" if current else part
-        if len(joined) <= width:
+        if columns_of(joined) <= width:
             current = joined
             continue
         if current:

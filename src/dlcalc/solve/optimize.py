@@ -281,7 +281,7 @@ def answer_values(result: OptimizeResult) -> dict[str, Worked]:
         values[s.name] = Worked(s.value, s)  # type: ignore[arg-type]
     for at in run.steps:
         for p in at.parameters:
-            last = p.steps[-1]
+            last = p.steps[p.keys.index("theta")]
             values[f"theta_{p.parameter}_{at.t}"] = Worked(p.new, last)
             values[p.parameter] = Worked(p.new, last)
     return values

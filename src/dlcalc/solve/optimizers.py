@@ -9,7 +9,15 @@ from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.schedule import scheduled_lr
-from dlcalc.solve.updates import STATE, UPDATES, Ledger, Settings, known_values, start_state
+from dlcalc.solve.updates import (
+    STATE,
+    UPDATES,
+    Ledger,
+    Settings,
+    known_values,
+    start_state,
+    step_size,
+)
 from dlcalc.spec.schedule import ScheduleSpec
 from dlcalc.steps.step import Step
 
@@ -135,6 +143,8 @@ def run_steps(
                 )
             states[name] = {key: ledger.known[key] for key in STATE if key in ledger.known}
             new = ledger.known["θ"]
+            ledger.steps.append(step_size(name, t, value, new))
+            ledger.keys.append("step")
             parameters.append(ParameterStep(name, g, tuple(ledger.steps), tuple(ledger.keys), new))
         theta = {p.parameter: p.new for p in parameters}
         result.append(OptimizerStep(t, current.hyper["lr"], tuple(parameters), rate))

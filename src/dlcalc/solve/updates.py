@@ -28,6 +28,7 @@ m̂, v̂, ε̂ = Sym("m̂"), Sym("v̂"), Sym("ε̂")
 v_max, θ_ahead = Sym("v", "max"), Sym("θ", "ahead")
 η_t, α_t, μ_t, μ_next = Sym("η", "t"), Sym("α", "t"), Sym("μ", "t"), Sym("μ", "(t+1)")
 decay, denominator = Sym("decay"), Sym("denominator")
+Δθ, θ_new = Sym("Δθ", latex=r"\Delta\theta"), Sym("θ⁺")
 
 HYPER = {
     "lr": "η",
@@ -225,6 +226,12 @@ def _nadam(s: Settings, w: Ledger) -> None:
     w.let("m_hat", m̂, μ_next * m / (1 - Π * μ_next) + (1 - μ_t) * g / (1 - Π))
     w.let("v_hat", v̂, v / s.rules.bias(β2, w.t))
     w.let("theta", θ, θ - η * m̂ / (sqrt(v̂) + ε))
+
+
+def step_size(parameter: str, t: int, old: float, new: float) -> Step:
+    """Δθ = θ⁺ − θ (``step_P_T``): the change the whole update makes."""
+    values = {"θ⁺": Num(new), "θ": Num(old)}
+    return step(f"step_{parameter}_{t}", Δθ, θ_new - θ, values, new - old)
 
 
 UPDATES: dict[str, Update] = {
