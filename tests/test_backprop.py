@@ -51,6 +51,13 @@ rate     0.9
 """
 
 
+SATURATED_SOFTMAX = (
+    "inputs a=1\nlayer y z softmax\nweight w1 a -> y 800\nweight w2 a -> z 0\n"
+    "targets y=0 z=1\nloss bce\nrate 1\n"
+)
+"""A softmax with bce (not from its net inputs): p_z = e^−800/(1 + e^−800) is 0 in float64."""
+
+
 def backprop(arch_file, text: str, *args: str) -> dict:
     run = run_cli("backprop", arch_file(text, "net.net"), *args, "-f", "json")
     assert run.code == 0, run.err
@@ -255,10 +262,7 @@ def test_relu_gradient_at_zero(arch_file) -> None:
             "bce needs targets from 0 to 1",
         ),
         ("inputs a=x\nlayer y sigmoid\nweight w1 a -> y 1\n", "must be a number, not 'x'"),
-        (
-            "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 40\ntargets y=0\nloss bce\nrate 1\n",
-            "out_y saturated to exactly 1 in float64",
-        ),
+        (SATURATED_SOFTMAX, "out_y saturated to exactly 1 in float64"),
         (
             "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 1\ntargets y=1\n",
             "there are targets but no loss",
@@ -396,13 +400,14 @@ def test_exact_refuses_large_networks(arch_file) -> None:
 
 
 def test_exact_computes_a_loss_that_is_infinite_in_float64(arch_file) -> None:
-    text = "inputs a=1\nlayer y sigmoid\nweight w1 a -> y 40\ntargets y=0\nloss bce\nrate 1\n"
-    run = run_cli("backprop", arch_file(text, "net.net"))
+    run = run_cli("backprop", arch_file(SATURATED_SOFTMAX, "net.net"))
     assert run.code == 2 and "--exact computes the loss" in run.err
-    data = backprop(arch_file, text, "--exact")
+    data = backprop(arch_file, SATURATED_SOFTMAX, "--exact")
     assert data["steps"] == []
-    assert data["exact"]["loss"]["value"] == pytest.approx(40.0, rel=1e-12)
-    assert _evaluate(data["exact"]["gradients"]["w1"]["form"]) == pytest.approx(1.0, rel=1e-12)
+    # p_y = σ(800): E = −ln(1 − p_y) − ln p_z = 2·ln(1 + e^800) = 1600 + 2·ln(1 + e^−800)
+    assert data["exact"]["loss"]["value"] == pytest.approx(1600.0, rel=1e-12)
+    # ∂E/∂w1 = 2·σ(800): the decimal right although the form cancels 350 digits
+    assert data["exact"]["gradients"]["w1"]["value"] == pytest.approx(2.0, rel=1e-15)
     assert any("saturated to exactly 1" in note for note in data["notes"])
 
 
@@ -471,3 +476,46 @@ def test_latex_escapes_names(arch_file) -> None:
     text = "inputs x_1=1\nlayer node_0 linear\nweight w_a x_1 -> node_0 2\n"
     run = run_cli("backprop", arch_file(text, "net.net"), "-f", "latex")
     assert r"\mathrm{net}_{\mathrm{node\_0}} = \mathrm{w\_a} \cdot " in run.out
+
+
+SATURATED = """\
+inputs x=1
+layer a sigmoid
+targets a=0
+weight w x -> a 30
+loss bce
+"""
+LOGISTIC = """\
+layer y sigmoid
+sample x1=1 x2=3 -> y=1
+sample x1=2 x2=4 -> y=0
+sample x1=-1 x2=-3.2 -> y=1
+weight w1 x1 -> y 1
+weight w2 x2 -> y 2
+bias b y 2
+mode batch
+loss bce
+"""
+
+
+def test_a_sigmoid_with_bce_takes_the_loss_and_delta_from_the_net_input(arch_file) -> None:
+    """E = ln(1 + e^30) = 30.0000000000000935 and δ = σ(30) − 0, not (o − t)/(o(1 − o))·σ′
+    with 1 − o rounded (which gave E = 30.001 and δ = 1.00102)."""
+    data = backprop(arch_file, SATURATED)
+    (step,) = data["steps"]
+    assert step["loss"] == pytest.approx(30.0000000000000935, rel=1e-15)
+    assert step["deltas"]["a"] == pytest.approx(0.99999999999990642, rel=1e-15)
+    # the target 1: δ = σ(30) − 1 = −σ(−30), computed without cancelling
+    one = backprop(arch_file, SATURATED.replace("a=0", "a=1"))["steps"][0]
+    assert one["deltas"]["a"] == pytest.approx(-9.357622968839299e-14, rel=1e-13)
+    assert one["loss"] == pytest.approx(9.357622968839299e-14, rel=1e-13)
+    assert any("o − t, computed as σ(net) − t" in note for note in data["notes"])
+
+
+def test_logistic_regression_gradient_to_every_digit(arch_file, tmp_path) -> None:
+    (step,) = backprop(arch_file, LOGISTIC)["steps"]
+    assert step["gradients"]["b"] == pytest.approx(0.00145557813678424, rel=1e-13)
+    path = tmp_path / "logistic.net"
+    path.write_text(LOGISTIC)
+    run = run_cli("check", str(path), "--answer", "dE/db=0.00145557813678", "-f", "json")
+    assert json.loads(run.out)["answers"][0]["correct"], run.out

@@ -149,9 +149,14 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
     return result
 
 
+COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def columns_of(text: str) -> int:
     """How many columns a text takes in a terminal: a combining accent (m̂) takes none."""
-    return len(text) - sum(1 for c in text if "\u0300" <= c <= "\u036f")
+    if text.isascii() or not COMBINING.search(text):
+        return len(text)
+    return len(text) - len(COMBINING.findall(text))
 
 
 def _pad(text: str, width: int, right: bool) -> str:

@@ -4,6 +4,7 @@ subscripts, ``\\cdot``, ``\\lfloor…\\rfloor`` (for math mode; the caller adds 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import ClassVar
 
 from dlcalc.steps.expr import Call, Cases, Diff, Div, Expr, Num, Pow, Sum, Sym
@@ -46,6 +47,7 @@ OPERATORS = {
 """Functions with a LaTeX command of their own."""
 
 
+@cache
 def latex_name(name: str) -> str:
     """A symbol's name in math mode: Greek letters as commands, one letter as itself, longer
     names upright (``\\mathrm{out}``, ``\\operatorname{ReLU}``), hats as ``\\hat``."""

@@ -116,7 +116,9 @@ def _bce(p: float, t: float, d: float) -> Piece:
 def _bce_logits(z: float, t: float, d: float) -> Piece:
     value = max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
     formula = call("max", Z, ZERO) - Z * Y + ln(1 + exp(-call("abs", Z)))
-    return Piece(value, sigmoid(z) - t, formula, call("σ", Z) - Y)
+    # σ(z) − t as (1 − t)·σ(z) − t·σ(−z): σ(30) − 1 = −σ(−30) exactly, without cancelling
+    gradient = (1 - t) * sigmoid(z) - t * sigmoid(-z)
+    return Piece(value, gradient, formula, call("σ", Z) - Y)
 
 
 def _cce(p: float, t: float, d: float) -> Piece:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from dlcalc.errors import DlcalcError
 from dlcalc.solve.backprop_pass import (
     CORRECT,
+    SIGMOID_BCE,
     E,
     Pass,
     Rules,
@@ -304,6 +305,8 @@ def _notes(spec: NetworkSpec, options: BackpropOptions) -> tuple[str, ...]:
             "update: p ← p − η·∂E/∂p. The textbook writes the same update Δw = η·δ·o with its "
             f"δ (Err) = −∂E/∂net, the negative of δ here{textbook}"
         )
+    if spec.loss == "bce" and spec.layers[-1].activation == "sigmoid":
+        notes.append(SIGMOID_BCE)
     activations = {layer.activation for layer in spec.layers[1:]}
     if activations & {"relu", "leaky_relu"}:
         at_zero = options.relu_grad_at_zero

@@ -59,7 +59,7 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
 
     def form(expression: Any) -> tuple[Expr, float]:
         exact = expression.subs(point)
-        return from_sympy(exact), float(exact.evalf(30))
+        return from_sympy(exact), decimal(exact)
 
     outputs = {n: form(o) for n, o in outputs_by_sample[0].items()}
     if samples[0].targets is None or spec.loss is None:
@@ -78,6 +78,31 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
         if rate is not None:
             updated[p.name] = form(symbols[p.name] - (0 if p.name in frozen else rate * gradient))
     return ExactForms(outputs, form(loss), gradients, updated)
+
+
+def decimal(exact: Any) -> float:
+    """A closed form's value as a float, right to the last bit: evaluated with mpmath at twice
+    the digits until two evaluations agree (SymPy's evalf can return a wrong number without a
+    word where terms cancel: 1 − e^800/(1 + e^800))."""
+    import mpmath
+
+    evaluate = exact_sympy().lambdify([], exact, "mpmath")
+    previous = None
+    digits = 40
+    while digits <= 20_000:
+        with mpmath.workdps(digits):
+            try:
+                value = evaluate()
+            except (ZeroDivisionError, ValueError):  # a difference that rounded to 0: more digits
+                value = None
+            agreed = previous is not None and value is not None and mpmath.isfinite(value)
+            if agreed and abs(value - previous) <= abs(value) * mpmath.mpf(10) ** -30:
+                return float(value)
+        previous, digits = value, digits * 2
+    raise DlcalcError(
+        "a closed form cancels beyond 20,000 digits: its value cannot be given",
+        expected="a network whose values stay within 10^±10000",
+    )
 
 
 def _exact_outputs(

@@ -78,6 +78,12 @@ class Rules(NamedTuple):
 
 CORRECT = Rules()
 
+SIGMOID_BCE = (
+    "a sigmoid output with binary cross-entropy: ∂E/∂out·∂out/∂net = (o − t)/(o(1 − o))·o(1 − o) "
+    "= o − t, computed as σ(net) − t (and E from net: max(net, 0) − t·net + ln(1 + e^−|net|)); "
+    "the product of the two rounded factors loses digits once o nears 0 or 1"
+)
+
 
 class NeuronValue(NamedTuple):
     neuron: str
@@ -155,6 +161,7 @@ class Pass:
         self.spec, self.wiring, self.values = spec, wiring, values
         self.options, self.rules, self.prefix = options, rules, prefix
         self.outs: dict[str, float] = {}
+        self.nets: dict[str, float] = {}
         self.slopes: dict[str, Step | None] = {}
 
     def run(self, sample: Sample, exact: dict[str, Fraction] | None) -> SamplePass:
@@ -210,6 +217,7 @@ class Pass:
             total = 0.0
         _carry_rational(layer, neuron, rational, rationals)
         formula = _sum(terms) if terms else Num(0)
+        self.nets[neuron] = total
         return step(self.name(f"net_{neuron}"), net(neuron), formula, values, total)
 
     @staticmethod
@@ -265,9 +273,13 @@ class Pass:
         spec = self.spec
         assert spec.loss is not None and sample.targets is not None
         layer = spec.layers[-1]
-        outputs = [self.outs[n] for n in layer.neurons]
-        for neuron, value, target in zip(layer.neurons, outputs, sample.targets):
-            check_log(spec.loss, layer, neuron, value, target.value)
+        logits = self._logits()
+        if logits is None:
+            outputs = [self.outs[n] for n in layer.neurons]
+            for neuron, value, target in zip(layer.neurons, outputs, sample.targets):
+                check_log(spec.loss, layer, neuron, value, target.value)
+        else:  # E from the net inputs: ln(1 + e^30) = 30.0000000000000935, not ln(1 − 1)
+            outputs = logits
         loss = solve_loss(
             LossSpec(
                 spec.loss,
@@ -276,6 +288,7 @@ class Pass:
                 LOSS_REDUCTION[spec.loss],
                 gradient=True,
                 digits=self.options.digits,
+                from_logits=logits is not None,
             )
         )
         terms = tuple(
@@ -296,6 +309,9 @@ class Pass:
         deltas: dict[str, Delta] = {}
         layer = self.spec.layers[-1]
         for k, neuron in enumerate(layer.neurons):
+            if self._logits() is not None:
+                deltas[neuron] = self._logit_delta(k, layer, loss, sample)
+                continue
             if layer.activation == "softmax":
                 deltas[neuron] = self._softmax_delta(k, layer, loss, sample)
                 continue
@@ -359,20 +375,45 @@ class Pass:
         )
         return Delta(neuron, d_out, delta_step)
 
-    def _softmax_delta(self, k: int, layer: Layer, loss: LossResult, sample: Sample) -> Delta:
-        """δ_j = Σ_k ∂E/∂out_k·out_k·(1[k = j] − out_j); with cce and targets that sum to 1,
-        out_j − t_j."""
+    def _logits(self) -> list[float] | None:
+        """The output layer's net inputs where the loss is taken from them: a sigmoid with
+        binary cross-entropy, a softmax with cross-entropy (the stable forms, as PyTorch's
+        BCEWithLogitsLoss and CrossEntropyLoss)."""
+        layer = self.spec.layers[-1]
+        pair = (layer.activation, self.spec.loss)
+        if pair not in (("sigmoid", "bce"), ("softmax", "cce")):
+            return None
+        return [self.nets[n] for n in layer.neurons]
+
+    def _logit_delta(self, k: int, layer: Layer, loss: LossResult, sample: Sample) -> Delta:
+        """δ = out − t (out·Σt − t for a softmax whose targets do not sum to 1): the chain
+        ∂E/∂out·∂out/∂net with its factors cancelled on paper, from the net inputs."""
         assert sample.targets is not None
+        neuron, target = layer.neurons[k], sample.targets[k].value
+        values: dict[str, Expr] = {out(neuron).key: Num(self.outs[neuron])}
+        values[f"t_{neuron}"] = Num(target)
+        formula: Expr = out(neuron) - Sym("t", neuron)
+        total = sum(t.value for t in sample.targets)
+        sigmoid = layer.activation == "sigmoid"
+        if not sigmoid and abs(total - 1) >= 1e-12:
+            formula = out(neuron) * Sym("Σt") - Sym("t", neuron)
+            values["Σt"] = Num(total)
+        found = step(
+            self.name(f"delta_{neuron}"),
+            delta(neuron),
+            formula,
+            values,
+            loss.gradients[0][k].number,  # σ(net) − t without subtracting a rounded 1 − out
+            words=f"({'sigmoid with binary' if sigmoid else 'softmax with'} cross-entropy)",
+            notes=(SIGMOID_BCE,) if sigmoid else (),
+        )
+        return Delta(neuron, None, found)
+
+    def _softmax_delta(self, k: int, layer: Layer, loss: LossResult, sample: Sample) -> Delta:
+        """δ_j = Σ_k ∂E/∂out_k·out_k·(1[k = j] − out_j) (a loss other than cross-entropy)."""
         neuron = layer.neurons[k]
         p = [self.outs[n] for n in layer.neurons]
-        targets = [t.value for t in sample.targets]
         name, symbol = self.name(f"delta_{neuron}"), delta(neuron)
-        if loss.kind == "cce" and abs(sum(targets) - 1) < 1e-12:  # o − t exactly
-            value = p[k] - targets[k]
-            formula = out(neuron) - Sym("t", neuron)
-            values = {out(neuron).key: Num(p[k]), f"t_{neuron}": Num(targets[k])}
-            found = step(name, symbol, formula, values, value, words="(softmax with cross-entropy)")
-            return Delta(neuron, None, found)
         g = loss.gradient[0]
         value = sum(g[j] * p[j] * ((1.0 if j == k else 0.0) - p[k]) for j in range(len(p)))
         pieces = [Mul((Num(g[j]), Num(p[j]), Num(int(j == k)) - Num(p[k]))) for j in range(len(p))]
@@ -444,7 +485,7 @@ def _in_network(neuron: str, term: Step) -> Expr | None:
     """A loss formula in p and y written for an output neuron: out_k and t_k."""
     if term.formula is None:
         return None
-    return term.formula.subs({"p": out(neuron), "y": Sym("t", neuron)})
+    return term.formula.subs({"p": out(neuron), "z": net(neuron), "y": Sym("t", neuron)})
 
 
 def _ell_as_e(node: Expr) -> Expr:

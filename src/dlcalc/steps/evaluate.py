@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Context, Decimal
 from fractions import Fraction
 
-from dlcalc.steps.expr import Add, Call, Diff, Div, Expr, Mul, Neg, Num, Pow, Sym, Value
+from dlcalc.steps.expr import Add, Call, Diff, Div, Expr, Mul, Neg, Num, Pow, Sym, Value, remade
 
 HUGE = Context(prec=40, Emax=10**9, Emin=-(10**9))
 """Decimal arithmetic for e^x beyond a float64's range (e^800 = 2.7·10^347)."""
@@ -110,7 +110,7 @@ def evaluate_calls(node: Expr) -> Expr:
             return Num(evaluate(node))
         except (ArithmeticError, ValueError):  # beyond any number: left as written
             return node
-    return node.rebuild(tuple(evaluate_calls(child) for child in node.children()))
+    return remade(node, tuple(evaluate_calls(child) for child in node.children()))
 
 
 def _has_symbols(node: Expr) -> bool:

@@ -36,9 +36,14 @@ class Expr:
         return tuple(getattr(self, name) for name in self.__slots__)
 
     def __eq__(self, other: object) -> bool:
+        """Field by field, stopping at the first difference; remembered hashes that differ
+        settle it at once (hashing a whole tree only to compare would cost more)."""
         if self is other:
             return True
-        if type(other) is not type(self) or hash(self) != hash(other):
+        if type(other) is not type(self):
+            return False
+        mine, theirs = getattr(self, "_hash", None), getattr(other, "_hash", None)
+        if mine is not None and theirs is not None and mine != theirs:
             return False
         return self._key() == other._key()  # type: ignore[attr-defined]
 
@@ -92,7 +97,7 @@ class Expr:
 
     def subs(self, values: Mapping[str, Expr]) -> Expr:
         """The tree with each symbol named in ``values`` (by :attr:`Sym.key`) replaced."""
-        return self.rebuild(tuple(child.subs(values) for child in self.children()))
+        return remade(self, tuple(child.subs(values) for child in self.children()))
 
 
 def lift(value: Operand) -> Expr:
@@ -107,14 +112,22 @@ def _factors(node: Expr) -> tuple[Expr, ...]:
     return node.factors if isinstance(node, Mul) else (node,)
 
 
+def remade(node: Expr, children: tuple[Expr, ...]) -> Expr:
+    """``node`` over ``children``: the node itself where no child changed (no copy to make,
+    and the same tree compares equal at once)."""
+    if all(new is old for new, old in zip(children, node.children())):
+        return node
+    return node.rebuild(children)
+
+
 def transform(node: Expr, change: Callable[[Expr], Expr]) -> Expr:
     """The tree with ``change`` applied to every node, children first."""
-    return change(node.rebuild(tuple(transform(child, change) for child in node.children())))
+    return change(remade(node, tuple(transform(child, change) for child in node.children())))
 
 
 def tidy(node: Expr) -> Expr:
     """A tree after numbers are put in: −(−2) as 2, −(0.5) as −0.5."""
-    node = node.rebuild(tuple(tidy(child) for child in node.children()))
+    node = remade(node, tuple(tidy(child) for child in node.children()))
     if isinstance(node, Neg) and isinstance(node.arg, Num) and node.arg.value != 0:
         value, text = node.arg.value, node.arg.text
         if text is not None:

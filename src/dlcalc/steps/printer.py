@@ -141,8 +141,15 @@ class Printer:
             kind: getattr(self, f"_{kind.__name__.lower()}") for kind in NODES
         }
         self._written: dict[int, tuple[Expr, str]] = {}
+        self._symbols: dict[tuple[str, str, int, str | None], str] = {}
 
     def print(self, node: Expr) -> str:
+        if type(node) is Sym:  # the same few symbols recur through a whole report
+            key = (node.name, node.sub, node.primes, node.latex)  # type: ignore[attr-defined]
+            found = self._symbols.get(key)
+            if found is None:
+                found = self._symbols[key] = self._sym(node)  # type: ignore[arg-type]
+            return found
         return self._methods[type(node)](node)
 
     def write(self, node: Expr) -> str:
