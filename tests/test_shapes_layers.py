@@ -137,6 +137,16 @@ def test_maxpool_floor_and_ceil() -> None:
     assert shape_working(ceil) == "⌈(55 − 2)/2⌉ + 1 = ⌈26.5⌉ + 1 = 28"
 
 
+def test_ceil_mode_keeps_a_window_that_runs_past_a_small_input() -> None:
+    # PyTorch: MaxPool2d(2, ceil_mode=True) on 1×1 gives 1×1 (⌈(1 − 2)/2⌉ + 1 = 1); a stride of
+    # 1 still refuses it (⌈−1⌉ + 1 = 0), as PyTorch does
+    layer = only("input 1x1x1\nmaxpool 2 ceil=true")
+    assert layer.output_shape == (1, 1, 1)
+    assert shape_working(layer) == "⌈(1 − 2)/2⌉ + 1 = ⌈−0.5⌉ + 1 = 1"
+    with pytest.raises(DlcalcError, match="larger than its padded input"):
+        only("input 1x1x1\nmaxpool 2 stride=1 ceil=true")
+
+
 def test_ceil_mode_drops_a_window_that_starts_in_the_padding() -> None:
     # PyTorch: MaxPool2d(2, stride=2, padding=1, ceil_mode=True) on 5 gives 3:
     # ⌈(5 + 2 − 2)/2⌉ + 1 = 4, but the 4th window would start at 6 ≥ 5 + 1.

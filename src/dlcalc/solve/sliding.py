@@ -98,7 +98,9 @@ def explicit(axis: Axis, before: int, after: int, ceil: bool) -> AxisResult:
     numerator, value = numerator_of(axis, before, after)
     padded = axis.n + before + after
     rule = _rule(axis, ceil)
-    if value < 0:
+    # in ceil mode a window that starts inside the input may run past it (PyTorch): a kernel
+    # of 2 over one pixel with stride 2 gives ⌈(1 − 2)/2⌉ + 1 = 1
+    if value < 0 and not (ceil and -value < axis.s):
         return AxisResult(0, rule, (numerator,), fits=False, padded=padded)
     if axis.s == 1:
         return AxisResult(value + 1, rule, (plus(numerator, 1),), padded=padded)
@@ -116,6 +118,11 @@ def explicit(axis: Axis, before: int, after: int, ceil: bool) -> AxisResult:
     )
     how = "rounded up (ceil=true)" if ceil else "floored"
     notes = [f"{text(divided)} = {decimal(quotient)} is not whole: {how}"]
+    if value < 0:
+        notes.append(
+            "the window runs past the input: in ceil mode PyTorch keeps a window that starts "
+            "inside it"
+        )
     if ceil and (size - 1) * axis.s >= axis.n + before:
         stages += (Add((Num(size), Neg(Num(1)))),)
         size -= 1

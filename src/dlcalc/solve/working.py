@@ -14,9 +14,9 @@ def number(value: int) -> str:
 def decimal(value: Fraction, places: int = 4) -> str:
     """A fraction as a short decimal (7.75, 10.3333…); whole numbers without a point."""
     if value.denominator == 1:
-        return str(value.numerator)
+        return str(value.numerator).replace("-", "−")
     scaled = round(value * 10**places)
-    text = f"{scaled / 10**places:.{places}f}".rstrip("0").rstrip(".")
+    text = f"{scaled / 10**places:.{places}f}".rstrip("0").rstrip(".").replace("-", "−")
     exact = Fraction(scaled, 10**places) == value
     return text if exact else text + "…"
 
