@@ -9,6 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, Literal, TextIO, cast
 
 from dlcalc.render.cells import cell_writer
@@ -67,6 +68,14 @@ def emit_json(data: dict[str, Any], stream: TextIO | None = None) -> None:
 _NEGATIVE_ZERO = re.compile(r"-0\.0(?![\d.eE])")
 
 
+def _beyond_float(value: Any) -> float:
+    """A Decimal beyond a float64's range (a probability of 10^−448) as JSON's nearest number:
+    0.0, or ±inf (the text says which it is)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def json_text(data: dict[str, Any]) -> str:
     """JSON with one top-level key a line and one list item (a layer, a step) a line.
 
@@ -74,7 +83,8 @@ def json_text(data: dict[str, Any]) -> str:
     """
 
     def dump(value: Any) -> str:
-        return _NEGATIVE_ZERO.sub("0.0", json.dumps(value, ensure_ascii=False))
+        written = json.dumps(value, ensure_ascii=False, default=_beyond_float)
+        return _NEGATIVE_ZERO.sub("0.0", written)
 
     def member(key: str, value: Any) -> str:
         if isinstance(value, list) and value and isinstance(value[0], dict):

@@ -14,7 +14,8 @@ from typing import NamedTuple
 from dlcalc.spec.answers import Given
 from dlcalc.steps.step import Step
 
-Exact = float | int | tuple[int, ...]
+Exact = float | int | Decimal | tuple[int, ...]
+"""A Decimal is a value beyond a float64's range (a probability of 10^−448)."""
 
 FLOAT_SLACK = Decimal("1e-14")
 """Relative slack for a value computed in float64, at a rounding tie (0.49900000005)."""
@@ -39,7 +40,8 @@ def agrees(given: Given, exact: Exact, rel_tol: float | None = None) -> bool:
     if isinstance(exact, int):
         return given.number == exact
     if rel_tol is not None:
-        return abs(float(given.number) - exact) <= rel_tol * abs(exact)
+        with localcontext(PRECISE):
+            return abs(given.number - Decimal(exact)) <= Decimal(rel_tol) * abs(Decimal(exact))
     return _at_precision(given.number, exact)
 
 
@@ -67,10 +69,10 @@ PRECISE = Context(prec=2000, Emax=MAX_EMAX, Emin=MIN_EMIN)
 """Enough digits to compare any float64 with any answer written to any precision."""
 
 
-def _at_precision(given: Decimal, exact: float) -> bool:
+def _at_precision(given: Decimal, exact: float | Decimal) -> bool:
     with localcontext(PRECISE):
         try:
-            value = Decimal(repr(exact))
+            value = exact if isinstance(exact, Decimal) else Decimal(repr(exact))
             quantum = _quantum(given, value)
             if value.quantize(quantum, rounding=ROUND_DOWN) == given:
                 return True
@@ -104,4 +106,6 @@ def shown(value: Exact, channels_first: bool = False) -> str:
         return shape_text(value, channels_first)
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, Decimal):
+        return f"{value:.10g}"
     return f"{value + 0.0:.10g}"  # no −0

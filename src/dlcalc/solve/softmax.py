@@ -11,8 +11,10 @@ from typing import Any, NamedTuple
 from dlcalc.rules import softmax as rule
 from dlcalc.solve.numbers import finite, input_number, num, plus
 from dlcalc.spec.calculators import SoftmaxSpec
-from dlcalc.steps.expr import Add, Diff, Expr, Mul, Neg, Num, Sym, ln
+from dlcalc.steps.evaluate import exp_value
+from dlcalc.steps.expr import Add, Diff, Expr, Mul, Neg, Num, Sym, Value, ln
 from dlcalc.steps.step import Step, step
+from dlcalc.steps.text import SUBSCRIPT
 
 L = Sym("L")
 
@@ -70,7 +72,13 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
     rows = []
     for i, s in enumerate(scaled):
         power = rule.exponential_rule(i, tempered, shifted)
+
+        def tiny_exp(score: float) -> Value:
+            return exp_value(score - numbers.shift)
+
         p = numbers.probabilities[i]
+        # below the smallest float64: e^(ln p), exactly enough, rather than a silent 0
+        shown: Value = exp_value(numbers.log_probabilities[i]) if p == 0 else p
         gradient = None
         if target is not None:
             rate = rule.gradient_rule(i, tempered)
@@ -80,13 +88,13 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
                 i,
                 spec.z[i].value,
                 s,
-                step(f"exp{i}", power, power, values, numbers.exponentials[i]),
+                step(f"exp{i}", power, power, values, numbers.exponentials[i] or tiny_exp(s)),
                 step(
                     f"p{i}",
                     rule.p(i),
                     rule.probability_rule(i, tempered, shifted),
                     values,
-                    p,
+                    shown,
                     exact=exact[0][i] if exact else None,
                 ),
                 step(
@@ -110,9 +118,17 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
     loss = _cross_entropy(numbers, target, exact[1] if exact else None) if target else None
     jacobian = _jacobian(numbers.probabilities, values, t) if spec.jacobian else None
     argmax = max(range(len(scaled)), key=lambda i: scaled[i])
-    return SoftmaxResult(
-        t, numbers.shift, total, tuple(rows), argmax, loss, jacobian, _notes(spec, numbers.shift)
-    )
+    notes = _notes(spec, numbers.shift)
+    tiny = [
+        f"p{str(i).translate(SUBSCRIPT)}" for i, p in enumerate(numbers.probabilities) if p == 0
+    ]
+    if tiny:
+        notes += (
+            f"{', '.join(tiny)} {'is' if len(tiny) == 1 else 'are'} below the smallest float64: "
+            "shown as e^(ln p), computed from ln p; 0 in float64 (and in the JSON "
+            "probabilities)",
+        )
+    return SoftmaxResult(t, numbers.shift, total, tuple(rows), argmax, loss, jacobian, notes)
 
 
 def _notes(spec: SoftmaxSpec, shift: float) -> tuple[str, ...]:
