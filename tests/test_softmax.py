@@ -62,6 +62,18 @@ def test_the_loss_stays_finite_when_a_probability_underflows() -> None:
     assert data["loss"] == pytest.approx(1000.0)
 
 
+def test_a_probability_below_float64_is_shown_not_a_silent_zero(tmp_path) -> None:
+    run = run_cli("softmax", "-f", "plain", "--", "0", "1031")
+    assert "1.74739·10^−448" in run.out.split("Notes:")[0]  # e^(0 − 1031) = e^−1031
+    assert "p₀ is below the smallest float64" in run.out
+    working = {s["name"]: s for s in softmax("0", "1031")["working"]}
+    assert working["p0"]["substituted"].endswith("1.74739·10^−448/1")
+    problem = tmp_path / "tiny.calc"
+    problem.write_text("softmax 0 1031\n")
+    marked = run_cli("check", str(problem), "--answer", "p0=1.747387e-448", "-f", "json")
+    assert json.loads(marked.out)["answers"][0]["correct"]
+
+
 def test_jacobian() -> None:
     data = softmax("1", "2", "--jacobian")
     p = data["probabilities"]
