@@ -160,8 +160,10 @@ def _hard_sigmoid_slope(p: P) -> Num:
 
 
 def _hard_sigmoid(x: float, p: P) -> float:
-    slope, _edge, _ = _hard_sigmoid_shape(p)
-    return min(max(slope * x + 0.5, 0.0), 1.0)
+    """x/6 + ½ computed as (x + 3)/6 (0.2x + ½ as (x + 2.5)/5): near the lower edge x/6 and ½
+    cancel, and (x + 3) is exact there."""
+    _slope, edge, _ = _hard_sigmoid_shape(p)
+    return min(max((x + edge) / (2 * edge), 0.0), 1.0)
 
 
 def _hard_sigmoid_derivative(x: float, p: P) -> float:

@@ -98,7 +98,10 @@ def _huber(p: float, t: float, d: float) -> Piece:
 
 def _log_cosh(p: float, t: float, d: float) -> Piece:
     e = p - t
-    value = abs(e) + math.log1p(math.exp(-2 * abs(e))) - LN2
+    if abs(e) < 20:  # cosh e = 1 + 2·sinh²(e/2): ln cosh e without rounding cosh e to 1
+        value = math.log1p(2 * math.sinh(e / 2) ** 2)
+    else:  # where cosh overflows: |e| + ln(1 + e^(−2|e|)) − ln 2
+        value = abs(e) + math.log1p(math.exp(-2 * abs(e))) - LN2
     return Piece(value, math.tanh(e), ln(call("cosh", P - Y)), call("tanh", P - Y))
 
 
@@ -130,7 +133,9 @@ def _cce(p: float, t: float, d: float) -> Piece:
 def _kl(p: float, t: float, d: float) -> Piece:
     if t == 0:
         return Piece(0.0, 0.0, ZERO, ZERO, Rel("=", Y, ZERO))
-    return Piece(t * math.log(t / p), -t / p, Y * ln(Y / P), -Y / P)
+    # ln(y/p) = ln(1 + (y − p)/p), y − p exact where they are close (y/p would round near 1)
+    ratio = math.log1p((t - p) / p) if p / 2 <= t <= 2 * p else math.log(t / p)
+    return Piece(t * ratio, -t / p, Y * ln(Y / P), -Y / P)
 
 
 def _cross_entropy(remark: str) -> LossRule:

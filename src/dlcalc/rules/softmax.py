@@ -50,6 +50,19 @@ def softmax(scores: Sequence[float]) -> Softmax:
     )
 
 
+def complement(p: float, log_p: float) -> float:
+    """1 − p, without cancelling where p is near 1: −(e^(ln p) − 1), from the log-softmax."""
+    return -math.expm1(log_p) if p > 0.5 else 1 - p
+
+
+def cross_entropy_gradient(p: float, log_p: float, y: float, weight: float = 1.0) -> float:
+    """∂L/∂z = p·Σy − y of the cross-entropy after a softmax, as Σy·(p − 1) + (Σy − y) where
+    p is near 1 (so that p − 1 is not the difference of two rounded numbers)."""
+    if p > 0.5:
+        return (weight - y) - weight * complement(p, log_p)
+    return p * weight - y
+
+
 def z(i: int) -> Sym:
     return Sym("z", str(i))
 

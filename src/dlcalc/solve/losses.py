@@ -239,7 +239,8 @@ def _softmax_row(
         zip(trow, numbers.probabilities, numbers.log_probabilities), start=1
     ):
         y = t.value
-        piece = Piece(-y * log_p if y else 0.0, p * weight - y, CCE_LOGITS_FORMULA, Num(0))
+        slope = softmax_rule.cross_entropy_gradient(p, log_p, y, weight)
+        piece = Piece(-y * log_p if y else 0.0, slope, CCE_LOGITS_FORMULA, Num(0))
         values: dict[str, Expr] = {"y": input_number(t), "p": Num(p), "Σy": Num(weight)}
         stage = Neg(Mul((Num(y), Num(log_p)))) if y else Num(0)
         gradient_formula = Sym("p") * Sym("Σy") - Sym("y")

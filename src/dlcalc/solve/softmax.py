@@ -82,7 +82,8 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
         gradient = None
         if target is not None:
             rate = rule.gradient_rule(i, tempered)
-            gradient = step(f"dL/dz{i}", Diff(L, rule.z(i)), rate, values, (p - target[i]) / t)
+            slope = rule.cross_entropy_gradient(p, numbers.log_probabilities[i], target[i]) / t
+            gradient = step(f"dL/dz{i}", Diff(L, rule.z(i)), rate, values, slope)
         rows.append(
             ClassRow(
                 i,
@@ -116,7 +117,7 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
         numbers.total,
     )
     loss = _cross_entropy(numbers, target, exact[1] if exact else None) if target else None
-    jacobian = _jacobian(numbers.probabilities, values, t) if spec.jacobian else None
+    jacobian = _jacobian(numbers, values, t) if spec.jacobian else None
     argmax = max(range(len(scaled)), key=lambda i: scaled[i])
     notes = _notes(spec, numbers.shift)
     tiny = [
@@ -167,9 +168,11 @@ def _cross_entropy(numbers: rule.Softmax, target: list[float], exact: Expr | Non
 
 
 def _jacobian(
-    probabilities: tuple[float, ...], values: dict[str, Expr], t: float
+    numbers: rule.Softmax, values: dict[str, Expr], t: float
 ) -> tuple[tuple[Step, ...], ...]:
+    """∂p_i/∂z_j = p_i·(δ_ij − p_j)/T, the diagonal's 1 − p_i without cancelling near 1."""
     tempered = t != 1
+    p, log_p = numbers.probabilities, numbers.log_probabilities
     return tuple(
         tuple(
             step(
@@ -177,11 +180,11 @@ def _jacobian(
                 Diff(rule.p(i), rule.z(j)),
                 rule.jacobian_rule(i, j, tempered),
                 values,
-                pi * ((1.0 if i == j else 0.0) - pj) / t,
+                p[i] * (rule.complement(p[i], log_p[i]) if i == j else -p[j]) / t,
             )
-            for j, pj in enumerate(probabilities)
+            for j in range(len(p))
         )
-        for i, pi in enumerate(probabilities)
+        for i in range(len(p))
     )
 
 
