@@ -51,9 +51,39 @@ class LossRule:
     """What the formula needs said (``y = ±1``, ``over the classes``)."""
 
 
+class Output(float):
+    """A prediction p with 1 − p known better than by subtracting: a saturated sigmoid's
+    σ(−net), a softmax's −expm1(ln p). ``dlcalc backprop`` passes its outputs so."""
+
+    complement: float
+
+    def __new__(cls, value: float, complement: float) -> Output:
+        made = float.__new__(cls, value)
+        made.complement = complement
+        return made
+
+
+def _residual(p: float, t: float) -> float:
+    """p − t; near 1 as (1 − t) − (1 − p), so that σ(30) − 1 is −σ(−30), not a rounding."""
+    if isinstance(p, Output) and p > 0.5:
+        return (1 - t) - p.complement
+    return p - t
+
+
+def _one_minus(p: float) -> float:
+    return p.complement if isinstance(p, Output) else 1 - p
+
+
+def _ln(p: float) -> float:
+    """ln p; near 1 as ln(1 − (1 − p)), not ln of a p rounded to 1."""
+    if isinstance(p, Output) and p > 0.5:
+        return math.log1p(-p.complement)
+    return math.log(p)
+
+
 def _xlogy(x: float, y: float) -> float:
     """x·ln y, and 0 where x = 0 (so that 0·ln 0 does not appear)."""
-    return 0.0 if x == 0 else x * math.log(y)
+    return 0.0 if x == 0 else x * _ln(y)
 
 
 def _xlog1py(x: float, y: float) -> float:
@@ -69,22 +99,22 @@ SQUARE = (P - Y) ** 2
 
 
 def _sq(p: float, t: float, d: float) -> Piece:
-    e = p - t
+    e = _residual(p, t)
     return Piece(e * e, 2 * e, SQUARE, 2 * (P - Y))
 
 
 def _half_sq(p: float, t: float, d: float) -> Piece:
-    e = p - t
+    e = _residual(p, t)
     return Piece(e * e / 2, e, HALF * SQUARE, P - Y)
 
 
 def _abs(p: float, t: float, d: float) -> Piece:
-    e = p - t
+    e = _residual(p, t)
     return Piece(abs(e), _sign(e), call("abs", P - Y), call("sign", P - Y))
 
 
 def _huber(p: float, t: float, d: float) -> Piece:
-    e = p - t
+    e = _residual(p, t)
     if abs(e) <= d:
         return Piece(e * e / 2, e, HALF * SQUARE, P - Y, Rel("≤", call("abs", P - Y), DELTA))
     return Piece(
@@ -97,7 +127,7 @@ def _huber(p: float, t: float, d: float) -> Piece:
 
 
 def _log_cosh(p: float, t: float, d: float) -> Piece:
-    e = p - t
+    e = _residual(p, t)
     if abs(e) < 20:  # cosh e = 1 + 2·sinh²(e/2): ln cosh e without rounding cosh e to 1
         value = math.log1p(2 * math.sinh(e / 2) ** 2)
     else:  # where cosh overflows: |e| + ln(1 + e^(−2|e|)) − ln 2
@@ -109,9 +139,11 @@ BCE = -(Y * ln(P) + (1 - Y) * ln(1 - P))
 
 
 def _bce(p: float, t: float, d: float) -> Piece:
-    value = -(_xlogy(t, p) + _xlog1py(1 - t, -p))
-    if 0 < p < 1:
-        return Piece(value, (p - t) / (p * (1 - p)), BCE, (P - Y) / (P * (1 - P)))
+    one_minus = _one_minus(p)
+    value = -(_xlogy(t, p) + (_xlogy(1 - t, one_minus) if one_minus < 0.5 else _xlog1py(1 - t, -p)))
+    if p > 0 and one_minus > 0:  # 0 < p < 1, even where p rounds to 1 but 1 − p is known
+        slope = _residual(p, t) / (p * one_minus)
+        return Piece(value, slope, BCE, (P - Y) / (P * (1 - P)))
     # a certain and right prediction: the loss is 0 and flat there, as in PyTorch
     return Piece(value, 0.0, BCE, ZERO, gradient_note="p = y: the loss is 0 and flat")
 
@@ -127,7 +159,7 @@ def _bce_logits(z: float, t: float, d: float) -> Piece:
 def _cce(p: float, t: float, d: float) -> Piece:
     if t == 0:
         return Piece(0.0, 0.0, ZERO, ZERO, Rel("=", Y, ZERO))
-    return Piece(-t * math.log(p), -t / p, -(Y * ln(P)), -Y / P)
+    return Piece(-t * _ln(p), -t / p, -(Y * ln(P)), -Y / P)
 
 
 def _kl(p: float, t: float, d: float) -> Piece:

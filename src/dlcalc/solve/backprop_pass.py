@@ -21,12 +21,13 @@ from typing import NamedTuple
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.rules import softmax as softmax_rule
 from dlcalc.rules.activations import ACTIVATIONS, Activation
+from dlcalc.rules.losses import Output
 from dlcalc.solve.activations import activation_steps
 from dlcalc.solve.losses import LossResult, solve_loss
 from dlcalc.solve.numbers import finite, num
 from dlcalc.spec.calculators import ActivationParams, LossSpec, Number
 from dlcalc.spec.network import BackpropOptions, Edge, Layer, NetworkSpec, Sample
-from dlcalc.steps.evaluate import evaluate
+from dlcalc.steps.evaluate import evaluate, sigmoid
 from dlcalc.steps.expr import Add, Call, Diff, Expr, Mul, Num, Sum, Sym, exp, tidy, transform
 from dlcalc.steps.step import Step, step
 
@@ -77,6 +78,12 @@ class Rules(NamedTuple):
 
 
 CORRECT = Rules()
+
+COMPLEMENTS: dict[str, Callable[[float], float]] = {
+    "sigmoid": lambda net: sigmoid(-net),  # 1 − σ(x) = σ(−x)
+    "tanh": lambda net: 2 * sigmoid(-2 * net),  # 1 − tanh x = 2σ(−2x)
+}
+"""1 − out of the activations that saturate at 1, without subtracting from a rounded out."""
 
 SIGMOID_BCE = (
     "a sigmoid output with binary cross-entropy: ∂E/∂out·∂out/∂net = (o − t)/(o(1 − o))·o(1 − o) "
@@ -161,6 +168,8 @@ class Pass:
         self.spec, self.wiring, self.values = spec, wiring, values
         self.options, self.rules, self.prefix = options, rules, prefix
         self.outs: dict[str, float] = {}
+        self.complements: dict[str, float] = {}
+        """1 − out where the activation gives it better than subtracting (σ(−net))."""
         self.nets: dict[str, float] = {}
         self.slopes: dict[str, Step | None] = {}
 
@@ -233,8 +242,10 @@ class Pass:
             shown = [exp(Num(z)) for z in scores]
             total = shown[0] if len(shown) == 1 else Add(tuple(shown))
             every = Sum("j", exp(net("j")))
-            for (neuron, net_step), p, e in zip(nets.items(), numbers.probabilities, shown):
+            pairs = zip(numbers.probabilities, numbers.log_probabilities)
+            for (neuron, net_step), (p, log_p), e in zip(nets.items(), pairs, shown):
                 self.outs[neuron] = p
+                self.complements[neuron] = softmax_rule.complement(p, log_p)
                 self.slopes[neuron] = None
                 formula = exp(net(neuron)) / every
                 out_step = step(
@@ -264,6 +275,9 @@ class Pass:
             )
             self.outs[neuron] = value.number
             self.slopes[neuron] = slope_step
+            complement = COMPLEMENTS.get(function)
+            if complement is not None:
+                self.complements[neuron] = complement(net_step.number)
             found.append(NeuronValue(neuron, net_step, out_step, slope_step))
         return found
 
@@ -275,7 +289,7 @@ class Pass:
         layer = spec.layers[-1]
         logits = self._logits()
         if logits is None:
-            outputs = [self.outs[n] for n in layer.neurons]
+            outputs = [self._output(n) for n in layer.neurons]
             for neuron, value, target in zip(layer.neurons, outputs, sample.targets):
                 check_log(spec.loss, layer, neuron, value, target.value)
         else:  # E from the net inputs: ln(1 + e^30) = 30.0000000000000935, not ln(1 − 1)
@@ -375,6 +389,12 @@ class Pass:
         )
         return Delta(neuron, d_out, delta_step)
 
+    def _output(self, neuron: str) -> float:
+        """out, with 1 − out beside it where the activation gives it (for the loss)."""
+        complement = self.complements.get(neuron)
+        value = self.outs[neuron]
+        return value if complement is None else Output(value, complement)
+
     def _logits(self) -> list[float] | None:
         """The output layer's net inputs where the loss is taken from them: a sigmoid with
         binary cross-entropy, a softmax with cross-entropy (the stable forms, as PyTorch's
@@ -415,7 +435,8 @@ class Pass:
         p = [self.outs[n] for n in layer.neurons]
         name, symbol = self.name(f"delta_{neuron}"), delta(neuron)
         g = loss.gradient[0]
-        value = sum(g[j] * p[j] * ((1.0 if j == k else 0.0) - p[k]) for j in range(len(p)))
+        # the same sum as out_k·Σ_{j≠k} out_j·(g_k − g_j) (Σ out = 1): no 1 − out_k to cancel
+        value = p[k] * math.fsum(p[j] * (g[k] - g[j]) for j in range(len(p)) if j != k)
         pieces = [Mul((Num(g[j]), Num(p[j]), Num(int(j == k)) - Num(p[k]))) for j in range(len(p))]
         indicator = Sym(f"1[k = {neuron}]")
         each = Mul((Diff(E, out("k")), out("k"), indicator - out(neuron)))

@@ -169,7 +169,7 @@ def _row(
     )
     out = []
     for j, (p, t) in enumerate(zip(prow, trow), start=1):
-        q = _clip(p.value / total, spec)
+        q = _clip(p.value / total if _renormalises(spec) else p.value, spec)
         y = _clip(t.value, spec) if spec.kind == "kl" else t.value
         piece = rule.term(q, y, spec.delta)
         shown_p = input_number(p) if q == p.value else Num(q)

@@ -143,7 +143,7 @@ def run_steps(
                 )
             states[name] = {key: ledger.known[key] for key in STATE if key in ledger.known}
             new = ledger.known["θ"]
-            ledger.steps.append(step_size(name, t, value, new))
+            ledger.steps.append(step_size(ledger, value))
             ledger.keys.append("step")
             parameters.append(ParameterStep(name, g, tuple(ledger.steps), tuple(ledger.keys), new))
         theta = {p.parameter: p.new for p in parameters}

@@ -10,11 +10,12 @@ the values known so far. A student's mistake is a variant of the :class:`Rules` 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import NamedTuple
 
 from dlcalc.steps.evaluate import evaluate
-from dlcalc.steps.expr import HALF, Expr, Num, Sym, call, sqrt, tidy
+from dlcalc.steps.expr import HALF, Add, Expr, Num, Sym, call, sqrt, tidy, transform
 from dlcalc.steps.step import Step, step
 
 θ, g, η, λ, μ, τ, ε, ρ, β, ψ = (Sym(name) for name in "θgηλμτερβψ")
@@ -72,10 +73,26 @@ class Ledger:
         self.parameter, self.t, self.known = parameter, t, known
         self.steps: list[Step] = []
         self.keys: list[str] = []
+        self.increments: list[float] = []
+        """What each θ ← θ + … adds: Δθ, without subtracting two rounded θ's."""
 
-    def let(self, key: str, symbol: Sym, formula: Expr, words: str = "") -> float:
+    def let(
+        self,
+        key: str,
+        symbol: Sym,
+        formula: Expr,
+        words: str = "",
+        known: tuple[Expr, float] | None = None,
+    ) -> float:
+        """The step ``KEY_P_T``; ``known``: a part of the formula whose value is known better
+        than by evaluating it (E[g²] − ḡ², which cancels), used for the value."""
         values = {name: Num(value) for name, value in self.known.items()}
-        value = evaluate(tidy(formula.subs(values)))
+        exact = formula if known is None else transform(formula, lambda n: _known(n, known))
+        value = evaluate(tidy(exact.subs(values)))
+        if symbol == θ and isinstance(formula, Add) and formula.terms[0] == θ:
+            terms = formula.terms
+            rest = Add(terms[1:]) if len(terms) > 2 else terms[1]
+            self.increments.append(evaluate(tidy(rest.subs(values))))
         name = f"{key}_{self.parameter}_{self.t}" if key != "theta" else self.name
         self.steps.append(step(name, symbol, formula, values, value, words=words))
         self.keys.append(key)
@@ -85,6 +102,10 @@ class Ledger:
     @property
     def name(self) -> str:
         return f"{self.parameter}_{self.t}"
+
+
+def _known(node: Expr, known: tuple[Expr, float]) -> Expr:
+    return Num(known[1]) if node == known[0] else node
 
 
 class Settings(NamedTuple):
@@ -159,12 +180,17 @@ def _rmsprop(s: Settings, w: Ledger) -> None:
     _decay(s, w)
     w.let("Eg2", Eg2, _average(ρ, Eg2, g**2))
     spread: Expr = Eg2
+    known = None
     if s.centered:
+        # E[g²] − ḡ² cancels once the gradient settles; the same variance, updated as
+        # ρ·var + ρ·(1 − ρ)·(g − ḡ)² with the ḡ before this step, does not
+        rho, mean, gradient = s.hyper["rho"], w.known["ḡ"], w.known["g"]
+        w.known["var"] = rho * w.known["var"] + rho * (1 - rho) * (gradient - mean) ** 2
         w.let("g_bar", ḡ, _average(ρ, ḡ, g))
         spread = Eg2 - ḡ**2
-        if w.known["E[g²]"] < w.known["ḡ"] ** 2:  # equal but for rounding: not below 0
-            spread = call("max", spread, 0)
-    w.let("denominator", denominator, s.rules.root(spread, s.convention == "keras"))
+        known = (spread, w.known["var"])
+    root = s.rules.root(spread, s.convention == "keras")
+    w.let("denominator", denominator, root, known=known)
     if not s.hyper["momentum"]:
         w.let("theta", θ, θ - η * g / denominator)
     elif s.convention == "keras":
@@ -228,10 +254,12 @@ def _nadam(s: Settings, w: Ledger) -> None:
     w.let("theta", θ, θ - η * m̂ / (sqrt(v̂) + ε))
 
 
-def step_size(parameter: str, t: int, old: float, new: float) -> Step:
-    """Δθ = θ⁺ − θ (``step_P_T``): the change the whole update makes."""
-    values = {"θ⁺": Num(new), "θ": Num(old)}
-    return step(f"step_{parameter}_{t}", Δθ, θ_new - θ, values, new - old)
+def step_size(w: Ledger, old: float) -> Step:
+    """Δθ = θ⁺ − θ (``step_P_T``): the change the whole update makes, the sum of what each
+    θ ← θ + … added (not the difference of the two rounded θ's)."""
+    values = {"θ⁺": Num(w.known["θ"]), "θ": Num(old)}
+    change = math.fsum(w.increments)
+    return step(f"step_{w.parameter}_{w.t}", Δθ, θ_new - θ, values, change)
 
 
 UPDATES: dict[str, Update] = {
@@ -247,9 +275,18 @@ UPDATES: dict[str, Update] = {
     "nadam": _nadam,
 }
 
-STATE = ("v", "m", "G", "b", "u", "E[g²]", "ḡ", "E[Δ²]", "v_max", "Π")
+STATE = ("v", "m", "G", "b", "u", "E[g²]", "ḡ", "E[Δ²]", "v_max", "Π", "var")
 """The symbols an optimizer carries from one step to the next."""
-START = {"v": 0.0, "m": 0.0, "u": 0.0, "E[g²]": 0.0, "ḡ": 0.0, "E[Δ²]": 0.0, "v_max": 0.0}
+START = {
+    "v": 0.0,
+    "m": 0.0,
+    "u": 0.0,
+    "E[g²]": 0.0,
+    "ḡ": 0.0,
+    "E[Δ²]": 0.0,
+    "v_max": 0.0,
+    "var": 0.0,  # centered RMSprop's E[g²] − ḡ², kept apart (it is not shown)
+}
 """The state before the first step (AdaGrad's G, PyTorch's buffer b and NAdam's Π apart)."""
 
 

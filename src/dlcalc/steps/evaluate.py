@@ -73,6 +73,11 @@ def evaluate(node: Expr) -> float:
     if isinstance(node, Num):
         return float(node.value)
     if isinstance(node, Add):
+        power = _one_minus_power(node)
+        if power is not None:  # 1 − b^x as −(e^(x·ln b) − 1): 1 − 0.999999^5 keeps its digits
+            base, exponent = evaluate(power.base), evaluate(power.exp)
+            if base > 0:
+                return -math.expm1(exponent * math.log(base))
         return math.fsum(evaluate(t) for t in node.terms)
     if isinstance(node, Mul):
         return math.prod(evaluate(f) for f in node.factors)
@@ -95,6 +100,15 @@ def evaluate(node: Expr) -> float:
     if isinstance(node, Sym) and node.name == "π":
         return math.pi
     raise ValueError(f"cannot evaluate {node!r}")
+
+
+def _one_minus_power(node: Add) -> Pow | None:
+    """b^x of a sum 1 − b^x."""
+    terms = node.terms
+    if len(terms) == 2 and terms[0] == Num(1) and isinstance(terms[1], Neg):
+        power = terms[1].arg
+        return power if isinstance(power, Pow) else None
+    return None
 
 
 def _one_plus(node: Expr) -> bool:
