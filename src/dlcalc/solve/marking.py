@@ -17,8 +17,10 @@ from dlcalc.steps.step import Step
 Exact = float | int | Decimal | tuple[int, ...]
 """A Decimal is a value beyond a float64's range (a probability of 10^−448)."""
 
-FLOAT_SLACK = Decimal("1e-14")
-"""Relative slack for a value computed in float64, at a rounding tie (0.49900000005)."""
+FLOAT_SLACK = Decimal("1e-12")
+"""Relative slack for a value computed in float64: dlcalc's precision promise (every value
+within 1e−12 of the exact one, tested against an mpmath oracle). It matters only for answers
+written to more than 12 digits, or at a rounding tie (0.49900000005)."""
 
 
 class Worked(NamedTuple):
