@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-from dlcalc.steps.evaluate import evaluate
+from dlcalc.steps.evaluate import evaluate, evaluate_calls
 from dlcalc.steps.expr import HALF, Add, Expr, Num, Sym, call, sqrt, tidy, transform
 from dlcalc.steps.step import Step, step
 
@@ -71,6 +71,7 @@ class Ledger:
 
     def __init__(self, parameter: str, t: int, known: dict[str, float]) -> None:
         self.parameter, self.t, self.known = parameter, t, known
+        self.values: dict[str, Expr] = {name: Num(value) for name, value in known.items()}
         self.steps: list[Step] = []
         self.keys: list[str] = []
         self.increments: list[float] = []
@@ -86,22 +87,33 @@ class Ledger:
     ) -> float:
         """The step ``KEY_P_T``; ``known``: a part of the formula whose value is known better
         than by evaluating it (E[g²] − ḡ², which cancels), used for the value."""
-        values = {name: Num(value) for name, value in self.known.items()}
-        exact = formula if known is None else transform(formula, lambda n: _known(n, known))
-        value = evaluate(tidy(exact.subs(values)))
+        formula = RULES.setdefault(formula, formula)  # one tree per rule: written once
+        values = self.values
+        put_in = tidy(formula.subs(values))
+        if known is None:
+            value = evaluate(put_in)
+        else:
+            value = evaluate(tidy(transform(formula, lambda n: _known(n, known)).subs(values)))
         if symbol == θ and isinstance(formula, Add) and formula.terms[0] == θ:
             terms = formula.terms
             rest = Add(terms[1:]) if len(terms) > 2 else terms[1]
             self.increments.append(evaluate(tidy(rest.subs(values))))
         name = f"{key}_{self.parameter}_{self.t}" if key != "theta" else self.name
-        self.steps.append(step(name, symbol, formula, values, value, words=words))
+        stages = (put_in, evaluate_calls(put_in))
+        self.steps.append(step(name, symbol, formula, {}, value, words=words, stages=stages))
         self.keys.append(key)
         self.known[symbol.key] = value
+        values[symbol.key] = Num(value)
         return value
 
     @property
     def name(self) -> str:
         return f"{self.parameter}_{self.t}"
+
+
+RULES: dict[Expr, Expr] = {}
+"""Each update rule's tree, the first one built: the same object at every step, so that a
+printer writes it once (its memo is by identity)."""
 
 
 def _known(node: Expr, known: tuple[Expr, float]) -> Expr:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from operator import attrgetter
 from typing import Union
 
 Value = int | Fraction | float | Decimal
@@ -31,9 +32,18 @@ class Expr:
     Plain classes rather than dataclasses, which cost milliseconds each at start-up."""
 
     __slots__: tuple[str, ...] = ("_hash",)
+    _fields: Callable[[Expr], tuple[object, ...]]
+
+    def __init_subclass__(cls) -> None:
+        names = cls.__slots__
+        if len(names) == 1:
+            only = attrgetter(names[0])
+            cls._fields = staticmethod(lambda node: (only(node),))  # type: ignore[assignment]
+        else:  # an attrgetter is no method: it is not bound to the node
+            cls._fields = attrgetter(*names)  # type: ignore[assignment]
 
     def _key(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return self._fields(self)
 
     def __eq__(self, other: object) -> bool:
         """Field by field, stopping at the first difference; remembered hashes that differ
@@ -115,9 +125,10 @@ def _factors(node: Expr) -> tuple[Expr, ...]:
 def remade(node: Expr, children: tuple[Expr, ...]) -> Expr:
     """``node`` over ``children``: the node itself where no child changed (no copy to make,
     and the same tree compares equal at once)."""
-    if all(new is old for new, old in zip(children, node.children())):
-        return node
-    return node.rebuild(children)
+    for new, old in zip(children, node.children()):
+        if new is not old:
+            return node.rebuild(children)
+    return node
 
 
 def transform(node: Expr, change: Callable[[Expr], Expr]) -> Expr:
