@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 
 from dlcalc.errors import DlcalcError, Location
@@ -12,7 +11,6 @@ from dlcalc.steps.expr import Num
 from dlcalc.steps.printer import format_number
 
 LOG10_E = math.log10(math.e)
-_PLAIN = re.compile(r"^-?(0|[1-9]\d*)(\.\d*[1-9])?$")
 Fmt = Callable[[float], str]
 """Writes a number for the working (with the command's --digits)."""
 

@@ -32,9 +32,6 @@ from dlcalc.steps.expr import (
 # precedence: a child binding looser than its place needs parentheses
 REL, SUM, PRODUCT, UNARY, POWER, ATOM = range(6)
 
-POSTFIX_CALLS = frozenset({"abs", "floor", "ceil"})
-"""Functions written as brackets around their argument (|x|, ⌊x⌋), which bind as atoms."""
-
 
 _LEVELS: dict[type, int] = {
     Rel: REL,
