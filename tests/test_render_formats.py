@@ -419,3 +419,32 @@ def test_convention_line_in_the_file_and_the_option_wins(arch_file) -> None:
     out = shapes(arch_file, text, "--convention", "keras")
     assert re.search(r"^convention: keras\b", out, re.MULTILINE)
     assert row(out, "batchnorm1")[5] == "32"
+
+
+@pytest.mark.parametrize(
+    ("args", "seen"),
+    [
+        (["shapes", "problems/shapes/lenet5-exam.arch"], "(5*5*1 + 1)*6 = 156"),
+        (
+            ["activate", "sigmoid", "0.5", "-f", "json"],
+            '"formula": "\\u03c3(x) = 1/(1 + e^(\\u2212x))"',
+        ),
+        (["optimize", "adam", "--grads", "0.2", "--start", "w=1"], "theta - eta*m^/"),
+        (["activate", "sigmoidd", "1"], "unknown activation function 'sigmoidd'"),
+    ],
+)
+def test_a_stream_that_cannot_encode_unicode_gets_ascii(args: list[str], seen: str) -> None:
+    """PYTHONIOENCODING=ascii (a legacy code page): ASCII spellings, JSON escapes, no error."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    run = subprocess.run(
+        [sys.executable, "-m", "dlcalc", *args], capture_output=True, cwd=ROOT, env=env
+    )
+    assert run.returncode in (0, 2), run.stderr
+    written = (run.stdout + run.stderr).decode("ascii")  # every byte ASCII
+    assert seen in written and "internal error" not in written

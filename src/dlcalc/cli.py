@@ -619,6 +619,16 @@ def main() -> None:
     # The working is many small trees and no cycles: the cycle collector would only rescan
     # them (a third of the time of a large network); a short-lived process does without it.
     gc.disable()
+    from dlcalc.render.encoding import ascii_fallback
+
+    ascii_fallback()  # a stream that cannot encode × or σ gets x and sigma, never an error
+    try:
+        _run()
+    finally:
+        gc.enable()
+
+
+def _run() -> None:
     try:
         app()
     except DlcalcError as error:

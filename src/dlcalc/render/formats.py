@@ -62,7 +62,11 @@ def text_cell(digits: int) -> Callable[[Cell], str]:
 
 
 def emit_json(data: dict[str, Any], stream: TextIO | None = None) -> None:
-    (stream or sys.stdout).write(json_text(data))
+    """JSON, with escapes (``\\u03c3``) where the stream cannot encode Unicode."""
+    from dlcalc.render.encoding import encodes_unicode
+
+    out = stream or sys.stdout
+    out.write(json_text(data, ascii_only=not encodes_unicode(out)))
 
 
 _NEGATIVE_ZERO = re.compile(r"-0\.0(?![\d.eE])")
@@ -76,14 +80,14 @@ def _beyond_float(value: Any) -> float:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def json_text(data: dict[str, Any]) -> str:
+def json_text(data: dict[str, Any], ascii_only: bool = False) -> str:
     """JSON with one top-level key a line and one list item (a layer, a step) a line.
 
     Each piece goes through the C encoder (``indent`` would select the slow Python one).
     """
 
     def dump(value: Any) -> str:
-        written = json.dumps(value, ensure_ascii=False, default=_beyond_float)
+        written = json.dumps(value, ensure_ascii=ascii_only, default=_beyond_float)
         return _NEGATIVE_ZERO.sub("0.0", written)
 
     def member(key: str, value: Any) -> str:
