@@ -121,3 +121,20 @@ def test_every_step_of_the_working_is_an_answer_and_its_own_value_is_right(
     data = json.loads(run.out)
     assert data["right"] == data["total"] == len(working)
     assert [m["name"] for m in data["answers"]] == [step["name"] for step in working]
+
+
+def test_every_command_takes_a_library_problem_by_name(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no problems/ folder here: the names come from the library
+    shapes = json.loads(run_cli("shapes", "lenet5-exam", "-f", "json").out)
+    assert shapes["total_params"] == 61706
+    network = json.loads(run_cli("backprop", "classic-2-2-2", "-f", "json").out)
+    assert network["steps"][0]["loss"] == pytest.approx(0.298371109, abs=1e-9)
+    steps = json.loads(run_cli("optimize", "adam-three-steps", "-f", "json").out)["steps"]
+    assert steps[-1]["params"]["w"] == pytest.approx(0.4980755515, abs=1e-10)
+    assert json.loads(run_cli("optimize", "adam", "--grads", "0.2", "--start", "w=1",
+                              "-f", "json").out)["optimizer"] == "adam"  # fmt: skip
+    wrong = run_cli("shapes", "classic-2-2-2")
+    assert wrong.code == 2 and "is a network problem" in wrong.err
+    assert "dlcalc backprop classic-2-2-2" in wrong.err
+    missing = run_cli("shapes", "nosuch.arch")
+    assert missing.code == 2 and "`dlcalc problems` lists" in missing.err

@@ -195,3 +195,9 @@ def test_shapes_does_not_import_sympy_or_numpy() -> None:
     proc = _run_module("-c", code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.endswith("clean")
+
+
+def test_dash_h_is_help() -> None:
+    for args in (["-h"], ["shapes", "-h"], ["problems", "-h"], ["check", "-h"]):
+        run = run_cli(*args)
+        assert run.code == 0 and "Usage:" in run.out and "[OPTIONS]" in run.out, args

@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -134,11 +135,12 @@ def shapes(
     `dense 84`. See the README for the full architecture-file reference.
     """
     from dlcalc.parse.architecture import parse_architecture
+    from dlcalc.parse.library import problem_path
     from dlcalc.parse.source import read_source
     from dlcalc.render.shapes import shapes_json, shapes_report
     from dlcalc.solve.shapes import ShapesOptions, solve_shapes
 
-    spec = parse_architecture(read_source(arch_file))
+    spec = parse_architecture(read_source(problem_path(arch_file, "architecture")))
     chosen = convention.value if convention else spec.convention or "keras"
     options = ShapesOptions(convention=chosen, strict=strict, channels_first=channels_first)
     result = solve_shapes(spec, options)
@@ -361,12 +363,13 @@ def backprop(
 ) -> None:
     """Forward pass, loss, every chain-rule term and the weight updates of a small network."""
     from dlcalc.parse.calculators import backprop_overrides
+    from dlcalc.parse.library import problem_path
     from dlcalc.parse.network import parse_network
     from dlcalc.parse.source import read_source
     from dlcalc.render.backprop import backprop_json, backprop_report
     from dlcalc.solve.backprop import solve_backprop
 
-    spec = parse_network(read_source(net_file))
+    spec = parse_network(read_source(problem_path(net_file, "network")))
     spec, options = backprop_overrides(
         spec, rate, epochs, relu_grad_at_zero, only, digits, change or (), exact
     )
@@ -440,10 +443,12 @@ def optimize(
     or Keras's convention."""
     from pathlib import Path
 
-    from dlcalc.parse.optimizer import optimize_file, optimize_spec
+    from dlcalc.parse.library import is_library_problem, problem_path
+    from dlcalc.parse.optimizer import OPTIMIZER_ALIASES, optimize_file, optimize_spec
     from dlcalc.parse.source import read_source
     from dlcalc.render.optimize import optimize_json, optimize_report
     from dlcalc.solve.optimize import solve_optimize
+    from dlcalc.spec.optimizer import OPTIMIZERS
 
     given = {
         "lr": lr,
@@ -456,8 +461,15 @@ def optimize(
     }
     hyper = {key: value for key, value in given.items() if value is not None}
     switches = {"nesterov": nesterov, "amsgrad": amsgrad, "centered": centered, "plot": plot}
-    if optimizer is not None and (Path(optimizer).suffix or Path(optimizer).exists()):
-        spec = optimize_file(read_source(optimizer), digits)
+    if optimizer is not None and (
+        Path(optimizer).suffix
+        or Path(optimizer).exists()
+        or (
+            optimizer not in (*OPTIMIZERS, *OPTIMIZER_ALIASES)
+            and is_library_problem(optimizer, "optimizer")
+        )
+    ):
+        spec = optimize_file(read_source(problem_path(optimizer, "optimizer")), digits)
     else:
         spec = optimize_spec(
             optimizer,
@@ -562,6 +574,7 @@ def check(
 problems_app = typer.Typer(
     help="The problems library: exam-style problems with their answers recorded.",
     no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(problems_app, name="problems")
 

@@ -65,18 +65,45 @@ def find_problem(name: str) -> LibraryProblem:
     )
 
 
-def problem_path(argument: str) -> str:
+COMMANDS = {"architecture": "shapes", "network": "backprop", "optimizer": "optimize"}
+"""The command that solves each kind of problem (a calculator problem: ``check`` only)."""
+
+
+def problem_path(argument: str, kind: str | None = None) -> str:
     """A problem file's path: ``argument`` itself if it is a file (or -), else the library
-    problem of that name."""
+    problem of that name; ``kind``: the kind the command solves (a library problem of another
+    kind is refused, with the command that solves it)."""
     path = Path(argument)
     if argument == "-" or path.exists() or path.suffix in KINDS:
         return argument
     try:
-        return str(find_problem(argument).path)
+        problem = find_problem(argument)
     except DlcalcError:
         if len(path.parts) > 1 or path.suffix:  # a path, not a name: say the file is missing
             return argument
         raise
+    found = KINDS[problem.path.suffix]
+    if kind is not None and found != kind:
+        command = COMMANDS.get(found, "check")
+        raise DlcalcError(
+            f"the library problem '{argument}' is {'an' if found[0] in 'ao' else 'a'} {found} "
+            "problem",
+            location=Location("<command line>"),
+            text=argument,
+            expected=f"a problem that this command solves ({kind})",
+            suggestion=f"dlcalc {command} {argument}",
+        )
+    return str(problem.path)
+
+
+def is_library_problem(name: str, kind: str) -> bool:
+    """Whether ``name`` names a library problem of that kind (not a file)."""
+    if Path(name).exists():
+        return False
+    try:
+        return KINDS[find_problem(name).path.suffix] == kind
+    except DlcalcError:
+        return False
 
 
 class ShownProblem(NamedTuple):

@@ -27,7 +27,8 @@ def read_source(path: str) -> Source:
         raise DlcalcError(
             f"no such file: {path}",
             location=Location(path),
-            suggestion="check the path; use - to read from standard input",
+            suggestion="check the path; use - to read from standard input; `dlcalc problems` "
+            "lists the library's problems, which every command takes by name",
         )
     if file.is_dir():
         raise DlcalcError(
