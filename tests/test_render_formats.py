@@ -30,6 +30,8 @@ LENET_PARAMS = [156, 0, 2416, 0, 48120, 0, 10164, 850]
 # out_h·out_w·K·f·f·C_in for the convs, in·out for the dense layers
 LENET_MACS = [28 * 28 * 6 * 25, 0, 10 * 10 * 16 * 25 * 6, 0, 120 * 25 * 16, 0, 120 * 84, 84 * 10]
 LENET_TOTAL = 61_706
+LENET_CF = LENET.replace("input 32x32x1", "input 1x32x32")
+"""LeNet-5 with its input in the PyTorch layout, read with --channels-first."""
 
 SAME_STRIDE_4 = """\
 input 32x32x3
@@ -331,7 +333,7 @@ def test_csv_one_row_per_layer(arch_file) -> None:
 
 
 def test_csv_channels_first(arch_file) -> None:
-    out = shapes(arch_file, LENET, "--format", "csv", "--channels-first")
+    out = shapes(arch_file, LENET_CF, "--format", "csv", "--channels-first")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["output_shape"] == "6×28×28"
 
@@ -366,7 +368,7 @@ def test_json_keys_and_types(arch_file) -> None:
 
 
 def test_json_is_channels_last_even_with_channels_first(arch_file) -> None:
-    data = json.loads(shapes(arch_file, LENET, "--format", "json", "--channels-first"))
+    data = json.loads(shapes(arch_file, LENET_CF, "--format", "json", "--channels-first"))
     assert data["input_shape"] == [32, 32, 1]
     assert data["layers"][0]["output_shape"] == [28, 28, 6]
     assert data["layers"][3]["output_shape"] == [5, 5, 16]
@@ -376,7 +378,7 @@ def test_json_is_channels_last_even_with_channels_first(arch_file) -> None:
 
 
 def test_channels_first_plain(arch_file) -> None:
-    out = shapes(arch_file, LENET, "--channels-first")
+    out = shapes(arch_file, LENET_CF, "--channels-first")
     assert row(out, "conv1")[2] == "6×28×28"
     assert row(out, "input")[2] == "1×32×32"
     assert row(out, "conv3")[2] == "120×1×1"

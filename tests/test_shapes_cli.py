@@ -201,3 +201,15 @@ def test_dash_h_is_help() -> None:
     for args in (["-h"], ["shapes", "-h"], ["problems", "-h"], ["check", "-h"]):
         run = run_cli(*args)
         assert run.code == 0 and "Usage:" in run.out and "[OPTIONS]" in run.out, args
+
+
+def test_channels_first_reads_the_input_too(tmp_path) -> None:
+    arch = tmp_path / "cf.arch"
+    arch.write_text("input 3x32x32\nconv 8 3x3\n")
+    first = json.loads(run_cli("shapes", str(arch), "--channels-first", "-f", "json").out)
+    assert first["input_shape"] == [32, 32, 3] and first["layers"][0]["output_shape"] == [30, 30, 8]
+    assert first["total_params"] == (3 * 3 * 3 + 1) * 8 and first["notes"] == []
+    last = json.loads(run_cli("shapes", str(arch), "-f", "json").out)
+    assert last["input_shape"] == [3, 32, 32] and "--channels-first reads it" in last["notes"][0]
+    plain = run_cli("shapes", str(arch), "-f", "plain").out
+    assert "warning: the input 3×32×32 is read channels last" in plain

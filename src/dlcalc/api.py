@@ -130,7 +130,12 @@ def shapes(
 
     spec = parse_architecture(_source(source))
     chosen = convention or spec.convention or "keras"
-    options = ShapesOptions(chosen, strict=strict, channels_first=channels_first)  # type: ignore[arg-type]
+    options = ShapesOptions(
+        chosen,  # type: ignore[arg-type]
+        strict=strict,
+        channels_first=channels_first,
+        read_channels_first=channels_first,
+    )
     result = solve_shapes(spec, options)
     return Result(
         "shapes",

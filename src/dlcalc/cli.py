@@ -142,7 +142,7 @@ def shapes(
 
     spec = parse_architecture(read_source(problem_path(arch_file, "architecture")))
     chosen = convention.value if convention else spec.convention or "keras"
-    options = ShapesOptions(convention=chosen, strict=strict, channels_first=channels_first)
+    options = ShapesOptions(chosen, strict, channels_first, read_channels_first=channels_first)
     result = solve_shapes(spec, options)
     _show(
         output_format,

@@ -87,7 +87,11 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
     layout = "C×H×W (channels first)" if channels_first else "H×W×C (channels last)"
     return Report(
         title=f"Shapes and parameters: {result.source}",
-        meta=[f"convention: {CONVENTION_TEXT[result.convention]}", f"shapes: {layout}"],
+        meta=[
+            f"convention: {CONVENTION_TEXT[result.convention]}",
+            f"shapes: {layout}",
+            *(f"warning: {note}" for note in result.notes),
+        ],
         tables=[layers, cost],
         notes=notes.notes,
         summary=[
@@ -165,6 +169,7 @@ def shapes_json(result: ShapesResult) -> dict[str, Any]:
         "total_activations": result.total_activations,
         "total_activation_bytes": result.total_activation_bytes,
         "working": working_json(result.steps, 6, text),
+        "notes": list(result.notes),
     }
 
 

@@ -30,6 +30,9 @@ class ShapesOptions(NamedTuple):
     strict: bool = False
     channels_first: bool = False
     """Write the axes in the working text channels first (C·H·W), as PyTorch does."""
+    read_channels_first: bool = False
+    """Read the ``input`` line as C×H×W too (``dlcalc shapes --channels-first``; a problem
+    that ``check`` marks keeps its own layout)."""
     mistake: str | None = None
     """A mistake of :data:`dlcalc.solve.shape_mistakes.MISTAKES`, made on purpose: what a
     student's wrong answer is checked against."""
@@ -161,7 +164,8 @@ class ShapesResult(NamedTuple):
 def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -> ShapesResult:
     """Every layer's output shape, parameters (with working), MACs and receptive field."""
     options = options or ShapesOptions()
-    input_shape = spec.input.op.shape  # type: ignore[union-attr]
+    written = spec.input.op.shape  # type: ignore[union-attr]
+    input_shape, notes = _input_layout(written, options.read_channels_first)
     rank = len(input_shape) - 1
     ones = (Fraction(1),) * rank if rank else None
     frames: dict[str, Frame] = {"input": Frame(input_shape, ones, ones)}
@@ -212,7 +216,29 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
             notes=computed.notes,
             line=layer.location.line,
         )
-    return ShapesResult(spec.source, options.convention, input_shape, tuple(results.values()))
+    layers = tuple(results.values())
+    return ShapesResult(spec.source, options.convention, input_shape, layers, notes)
+
+
+def _input_layout(
+    shape: tuple[int, ...], channels_first: bool
+) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The input as the solver holds it (channels last): ``input 3x32x32`` with
+    --channels-first is 3 channels of 32×32. Without it, an input that looks channels-first
+    (1 or 3 first, a larger last axis) is said to be read channels-last."""
+    if len(shape) < 2:
+        return shape, ()
+    if channels_first:
+        return (*shape[1:], shape[0]), ()
+    if shape[0] in (1, 3) and shape[-1] > shape[0]:
+        looks = "×".join(map(str, shape))
+        read = "×".join(map(str, shape[:-1]))
+        return shape, (
+            f"the input {looks} is read channels last ({read} with {shape[-1]} channels); "
+            f"--channels-first reads it as {shape[0]} channel{'s' if shape[0] > 1 else ''} of "
+            f"{'×'.join(map(str, shape[1:]))}",
+        )
+    return shape, ()
 
 
 def _working_step(name: str, symbol: Expr, working: Working, value: StepValue) -> Step:
