@@ -213,3 +213,21 @@ def test_channels_first_reads_the_input_too(tmp_path) -> None:
     assert last["input_shape"] == [3, 32, 32] and "--channels-first reads it" in last["notes"][0]
     plain = run_cli("shapes", str(arch), "-f", "plain").out
     assert "warning: the input 3×32×32 is read channels last" in plain
+
+
+def test_output_to_a_file_is_all_or_nothing(tmp_path) -> None:
+    target = tmp_path / "lenet.json"
+    assert run_cli("shapes", "lenet5-exam", "-o", str(target)).out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["total_params"] == 61706
+    tex = tmp_path / "lenet.tex"
+    run_cli("shapes", "lenet5-exam", "--output", str(tex))
+    assert tex.read_text(encoding="utf-8").startswith("\\section*{Shapes and parameters")
+    forced = tmp_path / "lenet.txt"
+    run_cli("shapes", "lenet5-exam", "-o", str(forced), "-f", "json")
+    assert json.loads(forced.read_text(encoding="utf-8"))["command"] == "shapes"
+    target.write_text("kept", encoding="utf-8")
+    bad = run_cli("shapes", str(tmp_path / "missing.arch"), "-o", str(target))
+    assert bad.code == 2 and target.read_text(encoding="utf-8") == "kept"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    nowhere = run_cli("shapes", "lenet5-exam", "-o", str(tmp_path / "no" / "such" / "x.json"))
+    assert nowhere.code == 74 and "cannot write the output" in nowhere.err

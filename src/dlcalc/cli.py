@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -64,16 +65,50 @@ FORMAT_OPTION = typer.Option(
 )
 
 
+OUTPUT_OPTION = typer.Option(
+    None,
+    "--output",
+    "-o",
+    metavar="FILE",
+    help="Write to FILE (all or nothing) instead of standard output; the format from its "
+    "suffix (.json .tex .md .csv .txt) unless -f is given.",
+)
+SUFFIX_FORMATS = {".json": "json", ".tex": "latex", ".md": "markdown", ".csv": "csv"}
+
+
 def _show(
     output_format: OutputFormat | None,
     as_json: Callable[[], dict[str, Any]],
     as_report: Callable[[], Report],
     standalone: bool = False,
+    output: str | None = None,
 ) -> None:
-    """Print a result as JSON or as a report, in the chosen (or the terminal's) format."""
-    from dlcalc.render.formats import choose_format, emit, emit_json
+    """Print a result as JSON or as a report, in the chosen (or the terminal's) format; with
+    ``output``, into that file, written whole or not at all."""
+    from dlcalc.render.formats import choose_format
 
+    if output is not None:
+        import io
+
+        buffer = io.StringIO()
+        suffix = SUFFIX_FORMATS.get(Path(output).suffix.lower(), "plain")
+        chosen = output_format.value if output_format else suffix
+        _write(buffer, "plain" if chosen == "rich" else chosen, as_json, as_report, standalone)
+        _replace(Path(output), buffer.getvalue())
+        return
     fmt = choose_format(output_format.value if output_format else None, sys.stdout)
+    _write(sys.stdout, fmt, as_json, as_report, standalone)
+
+
+def _write(
+    stream: Any,
+    fmt: str,
+    as_json: Callable[[], dict[str, Any]],
+    as_report: Callable[[], Report],
+    standalone: bool,
+) -> None:
+    from dlcalc.render.formats import emit, emit_json
+
     if standalone and fmt != "latex":
         raise DlcalcError(
             "--standalone makes a LaTeX document, but the format is " + fmt,
@@ -81,9 +116,20 @@ def _show(
             expected="--format latex with --standalone",
         )
     if fmt == "json":
-        emit_json(as_json())
+        emit_json(as_json(), stream)
     else:
-        emit(as_report(), fmt, standalone=standalone)
+        emit(as_report(), fmt, stream, standalone=standalone)  # type: ignore[arg-type]
+
+
+def _replace(path: Path, text: str) -> None:
+    """``path`` holds ``text``, or is left as it was: written beside it, then renamed."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+    ) as file:
+        file.write(text)
+    os.replace(file.name, path)
 
 
 def _version(value: bool) -> None:
@@ -111,6 +157,7 @@ def shapes(
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
     convention: ShapesConvention | None = typer.Option(
         None,
         "--convention",
@@ -149,6 +196,7 @@ def shapes(
         lambda: shapes_json(result),
         lambda: shapes_report(result, channels_first=channels_first),
         standalone=standalone,
+        output=output,
     )
 
 
@@ -204,6 +252,7 @@ def activate(
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
 ) -> None:
     """Value and derivative of an activation function, with formulas and values substituted."""
     from dlcalc.parse.calculator_options import calculator_spec
@@ -233,6 +282,7 @@ def activate(
         lambda: activate_json(result, digits),
         lambda: activate_report(result, digits),
         standalone=standalone,
+        output=output,
     )
 
 
@@ -253,6 +303,7 @@ def softmax(
     digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
 ) -> None:
     """Softmax probabilities with every exponential shown, log-softmax, arg max, and with a
     target the cross-entropy loss and its gradient."""
@@ -270,6 +321,7 @@ def softmax(
         lambda: softmax_json(result, digits),
         lambda: softmax_report(result, digits),
         standalone=standalone,
+        output=output,
     )
 
 
@@ -309,6 +361,7 @@ def loss(
     digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
 ) -> None:
     """A loss with every term written out, the reduction, and (--grad) its gradient."""
     from dlcalc.parse.calculator_options import calculator_spec
@@ -332,6 +385,7 @@ def loss(
         lambda: loss_json(result, spec),
         lambda: loss_report(result, spec),
         standalone=standalone,
+        output=output,
     )
 
 
@@ -360,6 +414,7 @@ def backprop(
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
 ) -> None:
     """Forward pass, loss, every chain-rule term and the weight updates of a small network."""
     from dlcalc.parse.calculators import backprop_overrides
@@ -379,6 +434,7 @@ def backprop(
         lambda: backprop_json(result, digits),
         lambda: backprop_report(result, digits),
         standalone=standalone,
+        output=output,
     )
 
 
@@ -438,10 +494,10 @@ def optimize(
     digits: int = typer.Option(6, "--digits", help="Significant digits shown (1 to 17)."),
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
 ) -> None:
     """Optimizer update steps with every state update written out, in the course's, PyTorch's
     or Keras's convention."""
-    from pathlib import Path
 
     from dlcalc.parse.library import is_library_problem, problem_path
     from dlcalc.parse.optimizer import OPTIMIZER_ALIASES, optimize_file, optimize_spec
@@ -494,6 +550,7 @@ def optimize(
         lambda: optimize_json(result),
         lambda: optimize_report(result),
         standalone=standalone,
+        output=output,
     )
 
 
@@ -529,6 +586,7 @@ def check(
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
 ) -> None:
     """Mark answers to a problem (✓/✗ with the working), and name the mistake behind a wrong one.
 
@@ -556,6 +614,7 @@ def check(
             lambda: names_json(problem),
             lambda: names_report(problem),
             standalone=standalone,
+            output=output,
         )
         return
     answers = chosen_answers(spec.sections, spec.source, answers_file, answer or (), notes)
@@ -566,6 +625,7 @@ def check(
         lambda: check_json(result),
         lambda: check_report(result),
         standalone=standalone,
+        output=output,
     )
     if result.right < len(result.marked):
         raise typer.Exit(1)
@@ -584,6 +644,7 @@ def problems(
     ctx: typer.Context,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
 ) -> None:
     """List the library's problems, each with a one-line description."""
     if ctx.invoked_subcommand is not None:
@@ -597,6 +658,7 @@ def problems(
         lambda: library_json(found),
         lambda: library_report(found),
         standalone=standalone,
+        output=output,
     )
 
 
@@ -609,6 +671,7 @@ def problems_show(
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
 ) -> None:
     """Print a problem: its statement, its file, and the names its answers go by (the remarks,
     which may give answers away, only with --remarks)."""
@@ -624,6 +687,7 @@ def problems_show(
         lambda: problem_json(shown, remarks),
         lambda: problem_report(shown, remarks),
         standalone=standalone,
+        output=output,
     )
 
 
