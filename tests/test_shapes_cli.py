@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -231,3 +232,38 @@ def test_output_to_a_file_is_all_or_nothing(tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     nowhere = run_cli("shapes", "lenet5-exam", "-o", str(tmp_path / "no" / "such" / "x.json"))
     assert nowhere.code == 74 and "cannot write the output" in nowhere.err
+
+
+def test_shell_completion_offers_library_problems() -> None:
+    """The installed console script, as bash's completion function calls it."""
+    import os
+    import sysconfig
+
+    script = Path(sysconfig.get_path("scripts")) / "dlcalc"
+
+    def complete(words: str) -> list[str]:
+        env = {**os.environ, "_DLCALC_COMPLETE": "complete_bash", "COMP_WORDS": words}
+        env["COMP_CWORD"] = str(len(words.split()) - 1)
+        return subprocess.run([script], env=env, capture_output=True, text=True).stdout.split()
+
+    assert complete("dlcalc shapes lenet") == ["lenet5-exam"]  # an architecture, no network
+    assert complete("dlcalc backprop classic") == ["classic-2-2-2"]
+    assert "--install-completion" in run_cli("--help").out
+
+
+def test_every_commands_help_shows_examples_that_run(tmp_path, monkeypatch) -> None:
+    import shlex
+
+    from dlcalc.cli import EXAMPLES
+
+    monkeypatch.chdir(tmp_path)  # examples that write a file write it here
+    for command, examples in EXAMPLES.items():
+        assert "Examples:" in run_cli(command, "--help").out, command
+        lines = [line[2:] for line in examples.splitlines() if line.startswith("$ ")]
+        assert len(lines) >= 2, command
+        for line in lines:
+            run = run_cli(*shlex.split(line)[1:])
+            assert run.code in (0, 1), (line, run.err)  # 1: check found a wrong answer
+            assert run.out or "-o" in line, line
+    assert (tmp_path / "lenet.md").read_text(encoding="utf-8").startswith("## Shapes")
+    assert "\\documentclass" in (tmp_path / "working.tex").read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ app = typer.Typer(
     name="dlcalc",
     help="Calculator and exam-problem solver for deep learning: every answer with its working.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -132,6 +132,74 @@ def _replace(path: Path, text: str) -> None:
     os.replace(file.name, path)
 
 
+def _examples(*commands: str) -> str:
+    """A help epilog: the examples, one a paragraph (Rich keeps them apart)."""
+    return "Examples:\n\n" + "\n\n".join(f"$ {command}" for command in commands)
+
+
+EXAMPLES = {
+    "shapes": _examples(
+        "dlcalc shapes lenet5-exam",
+        "dlcalc shapes alexnet-style-same-padding-exam --convention pytorch -f json",
+        "dlcalc shapes lenet5-exam -o lenet.md",
+    ),
+    "activate": _examples(
+        "dlcalc activate sigmoid 0.5 -1",
+        "dlcalc activate relu 0 --grad-at-zero 1",
+        "dlcalc activate gelu 1 --exact",
+    ),
+    "softmax": _examples(
+        "dlcalc softmax 5 2 -1 3",
+        "dlcalc softmax 5 2 -1 3 --target 0 --jacobian",
+        "dlcalc softmax 1 2 3 --temperature 2",
+    ),
+    "loss": _examples(
+        "dlcalc loss bce --pred 0.9,0.2 --target 1,0 --grad",
+        "dlcalc loss mse --pred 0.5,0.3 --target 1,0 --reduction sum",
+        "dlcalc loss cce --pred 0.7,0.2,0.1 --target 1,0,0 --convention keras",
+    ),
+    "backprop": _examples(
+        "dlcalc backprop classic-2-2-2",
+        "dlcalc backprop classic-2-2-2 --only w5,w1",
+        "dlcalc backprop classic-2-2-2 -f latex --standalone -o working.tex",
+    ),
+    "optimize": _examples(
+        "dlcalc optimize adam --grads 0.2,-0.1,0.4 --start w=0.5",
+        'dlcalc optimize momentum --function "x**2 + 10*y**2" --start x=1,y=1 --steps 10',
+        "dlcalc optimize adam-three-steps",
+    ),
+    "check": _examples(
+        "dlcalc check lenet5-exam --answer conv1.params=156",
+        "dlcalc check classic-2-2-2 --answer w5=0.441084",
+        "dlcalc check classic-2-2-2 --list",
+    ),
+}
+"""Each command's examples, shown under its --help (the tests run each one)."""
+
+
+def _problems_or_files(kind: str | None) -> Callable[[Any, Any, str], list[Any]]:
+    """Shell completion of a problem argument: the library's names of that kind (where none
+    matches, the shell's own completion of file names)."""
+
+    def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        try:
+            from click.shell_completion import CompletionItem  # type: ignore[import-not-found]
+        except ImportError:  # a Typer that carries its own Click
+            from typer._click.shell_completion import CompletionItem
+
+        from dlcalc.parse.library import library
+        from dlcalc.spec.problem import KINDS
+
+        names = [
+            CompletionItem(p.name, help=p.topic)
+            for p in library()
+            if p.name.startswith(incomplete) and (kind is None or KINDS[p.path.suffix] == kind)
+        ]
+        return names  # none: the shell completes file names instead
+
+    return complete
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"dlcalc {__version__}")
@@ -147,12 +215,14 @@ def _root(
     """Calculator and exam-problem solver for deep learning: every answer with its working."""
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["shapes"])
 def shapes(
     arch_file: str = typer.Argument(
         ...,
-        help="Architecture file (text, .json or .toml; - for standard input).",
+        help="Architecture file (text, .json or .toml; - for standard input), or a library "
+        "problem's name.",
         metavar="ARCH_FILE",
+        shell_complete=_problems_or_files("architecture"),
         show_default=False,
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
@@ -200,7 +270,7 @@ def shapes(
     )
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command(context_settings={"ignore_unknown_options": True}, epilog=EXAMPLES["activate"])
 def activate(
     function: str = typer.Argument(
         ...,
@@ -286,7 +356,7 @@ def activate(
     )
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command(context_settings={"ignore_unknown_options": True}, epilog=EXAMPLES["softmax"])
 def softmax(
     scores: list[str] = typer.Argument(
         None, help="The scores (logits) z, e.g. 5 2 -1 3.", metavar="Z..."
@@ -325,7 +395,7 @@ def softmax(
     )
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command(context_settings={"ignore_unknown_options": True}, epilog=EXAMPLES["loss"])
 def loss(
     kind: str = typer.Argument(
         ...,
@@ -389,10 +459,14 @@ def loss(
     )
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["backprop"])
 def backprop(
     net_file: str = typer.Argument(
-        ..., help="Network file (- for standard input).", metavar="NET_FILE", show_default=False
+        ...,
+        help="Network file (- for standard input), or a library problem's name.",
+        metavar="NET_FILE",
+        show_default=False,
+        shell_complete=_problems_or_files("network"),
     ),
     rate: str | None = typer.Option(None, "--rate", help="Override the file's learning rate."),
     epochs: int | None = typer.Option(None, "--epochs", help="Override the file's epochs."),
@@ -444,7 +518,7 @@ class OptimizerConvention(str, Enum):
     keras = "keras"
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["optimize"])
 def optimize(
     optimizer: str | None = typer.Argument(
         None,
@@ -554,13 +628,14 @@ def optimize(
     )
 
 
-@app.command()
+@app.command(epilog=EXAMPLES["check"])
 def check(
     problem_file: str = typer.Argument(
         ...,
         help="A problem file (.arch, .net, .opt or .calc; - for standard input), or the name "
         "of a library problem (dlcalc problems lists them).",
         metavar="FILE",
+        shell_complete=_problems_or_files(None),
         show_default=False,
     ),
     answers_file: str | None = typer.Option(
