@@ -177,25 +177,19 @@ EXAMPLES = {
 """Each command's examples, shown under its --help (the tests run each one)."""
 
 
-def _problems_or_files(kind: str | None) -> Callable[[Any, Any, str], list[Any]]:
-    """Shell completion of a problem argument: the library's names of that kind (where none
-    matches, the shell's own completion of file names)."""
+def _problems_or_files(kind: str | None) -> Callable[[str], list[tuple[str, str]]]:
+    """Shell completion of a problem argument: the library's names of that kind, with their
+    topics (where none matches, the shell's own completion of file names)."""
 
-    def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:
-        try:
-            from click.shell_completion import CompletionItem  # type: ignore[import-not-found]
-        except ImportError:  # a Typer that carries its own Click
-            from typer._click.shell_completion import CompletionItem
-
+    def complete(incomplete: str) -> list[tuple[str, str]]:
         from dlcalc.parse.library import library
         from dlcalc.spec.problem import KINDS
 
-        names = [
-            CompletionItem(p.name, help=p.topic)
+        return [
+            (p.name, p.topic)
             for p in library()
             if p.name.startswith(incomplete) and (kind is None or KINDS[p.path.suffix] == kind)
         ]
-        return names  # none: the shell completes file names instead
 
     return complete
 
@@ -222,7 +216,7 @@ def shapes(
         help="Architecture file (text, .json or .toml; - for standard input), or a library "
         "problem's name.",
         metavar="ARCH_FILE",
-        shell_complete=_problems_or_files("architecture"),
+        autocompletion=_problems_or_files("architecture"),
         show_default=False,
     ),
     output_format: OutputFormat | None = FORMAT_OPTION,
@@ -466,7 +460,7 @@ def backprop(
         help="Network file (- for standard input), or a library problem's name.",
         metavar="NET_FILE",
         show_default=False,
-        shell_complete=_problems_or_files("network"),
+        autocompletion=_problems_or_files("network"),
     ),
     rate: str | None = typer.Option(None, "--rate", help="Override the file's learning rate."),
     epochs: int | None = typer.Option(None, "--epochs", help="Override the file's epochs."),
@@ -635,7 +629,7 @@ def check(
         help="A problem file (.arch, .net, .opt or .calc; - for standard input), or the name "
         "of a library problem (dlcalc problems lists them).",
         metavar="FILE",
-        shell_complete=_problems_or_files(None),
+        autocompletion=_problems_or_files(None),
         show_default=False,
     ),
     answers_file: str | None = typer.Option(

@@ -342,6 +342,8 @@ def _rich(report: Report, stream: TextIO) -> None:
         text.append("\n" + title + "\n", style="bold underline")
         for line in drawing:
             text.append(line + "\n", style="cyan")
+    text.highlight_words(["✓"], "bold green")  # check's marks: right and wrong
+    text.highlight_words(["✗"], "bold red")
     for line in _plain_tail(report):
         note = line.startswith("  [")
         text.append(
