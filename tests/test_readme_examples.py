@@ -1,4 +1,5 @@
-"""Every `$ dlcalc …` example in the README is run, and its output compared with what it shows."""
+"""Every `$ dlcalc …` example in the README and in docs/ is run, and its output compared with
+what it shows."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ import pytest
 
 from conftest import ROOT, run_cli
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-EXAMPLES = re.findall(r"```\n\$ dlcalc (.*)\n((?:(?!```).*\n)*?)```", README)
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+EXAMPLES = [
+    found
+    for document in DOCUMENTS
+    for found in re.findall(
+        r"```\n\$ dlcalc (.*)\n((?:(?!```).*\n)*?)```", document.read_text(encoding="utf-8")
+    )
+]
 
 
 def pattern(shown: str) -> re.Pattern[str]:

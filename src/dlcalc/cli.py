@@ -29,6 +29,8 @@ EXIT_INTERNAL = 70
 app = typer.Typer(
     name="dlcalc",
     help="Calculator and exam-problem solver for deep learning: every answer with its working.",
+    epilog="Where courses and frameworks differ, each command says which convention it used; "
+    "docs/conventions.md in the project lists them all, with the option that selects each.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
