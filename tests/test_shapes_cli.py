@@ -267,3 +267,11 @@ def test_every_commands_help_shows_examples_that_run(tmp_path, monkeypatch) -> N
             assert run.out or "-o" in line, line
     assert (tmp_path / "lenet.md").read_text(encoding="utf-8").startswith("## Shapes")
     assert "\\documentclass" in (tmp_path / "working.tex").read_text(encoding="utf-8")
+
+
+def test_every_help_fits_80_columns_uncut(monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in ("shapes", "activate", "softmax", "loss", "backprop", "optimize", "check"):
+        lines = run_cli(command, "--help").out.splitlines()
+        assert max(len(line) for line in lines) <= 80, command
+        assert not any("…" in line for line in lines), command  # a help text cut short

@@ -537,8 +537,9 @@ def optimize(
     schedule: str | None = typer.Option(
         None,
         "--schedule",
-        help="Learning-rate schedule: time:decay=0.1, step:every=10,gamma=0.5, "
-        "exp:rate=0.96,every=1000[,staircase], cosine:T=100[,min=0].",
+        help="Learning-rate schedule KIND:SETTINGS, e.g. time:decay=0.1 or "
+        "cosine:T=100; step (every, gamma), exp (rate, every, staircase), cosine (T, min).",
+        metavar="SPEC",
     ),
     momentum: str | None = typer.Option(None, "--momentum", "--beta", help="Momentum μ or β."),
     beta1: str | None = typer.Option(None, "--beta1", help="Adam's β1."),
