@@ -138,3 +138,24 @@ def test_every_command_takes_a_library_problem_by_name(tmp_path: Path, monkeypat
     assert "dlcalc backprop classic-2-2-2" in wrong.err
     missing = run_cli("shapes", "nosuch.arch")
     assert missing.code == 2 and "`dlcalc problems` lists" in missing.err
+
+
+WIDE = [p for p in ARCH_FILES + NET_FILES + OPT_FILES if p.suffix in (".arch", ".net", ".opt")]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("path", WIDE, ids=lambda p: p.stem)
+def test_every_library_report_fits_the_terminal(path: Path, width: int, monkeypatch) -> None:
+    """No line wider than the terminal (columns that cannot fit are folded into a second
+    table), and the counts a student came for are never split across lines."""
+    from dlcalc.render.formats import columns_of
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    command = {".arch": "shapes", ".net": "backprop", ".opt": "optimize"}[path.suffix]
+    out = run_cli(command, str(path), "-f", "rich").out
+    assert max(columns_of(line) for line in out.splitlines()) <= width
+    if command == "shapes":
+        data = json.loads(run_cli("shapes", str(path), "-f", "json").out)
+        assert f"{data['total_params']:,}" in out
+        for layer in data["layers"]:
+            assert f"{layer['params']:,}" in out, layer["name"]

@@ -138,7 +138,20 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
     cells = [[c.header for c in columns], *_written_rows(table.rows + table.footer)]
     widths = [max(columns_of(row[i]) for row in cells) for i in range(len(columns))]
     if max_width is not None:
-        _narrow(widths, cells, columns, max_width - 2 * (len(columns) - 1))
+        floors = _floors(cells, columns)
+        groups = _fold(floors, max_width)
+        if len(groups) > 1:  # too wide even narrowed: the columns in parts, the first in each
+            folded: list[tuple[str, Role]] = []
+            for group in groups:
+                part = Table(
+                    [columns[i] for i in group],
+                    [[row[i] for i in group] for row in table.rows],
+                    footer=[[row[i] for i in group] for row in table.footer],
+                )
+                folded += [("", "row")] if folded else []
+                folded += layout_table(part, max_width)
+            return folded
+        _narrow(widths, floors, max_width - 2 * (len(columns) - 1))
 
     def lines_of(row: list[str], role: Role) -> list[tuple[str, Role]]:
         wrapped = [wrap_cell(cell, width) for cell, width in zip(row, widths)]
@@ -228,14 +241,32 @@ def _broken(part: str, width: int) -> list[str]:
     return [*lines, current]
 
 
-def _narrow(widths: list[int], cells: list[list[str]], columns: list[Column], room: int) -> None:
-    floors = [
-        max((len(word) for row in cells for word in row[i].split()), default=1)
+def _floors(cells: list[list[str]], columns: Sequence[Column]) -> list[int]:
+    """How narrow each column can be: its longest word, or its widest number (never broken)."""
+    return [
+        max((columns_of(word) for row in cells for word in row[i].split()), default=1)
         if column.align == "left"
         # a number is never broken; its header may be, at a space
-        else max([len(row[i]) for row in cells[1:]] + [len(w) for w in cells[0][i].split()])
+        else max([columns_of(row[i]) for row in cells[1:]] + [len(w) for w in cells[0][i].split()])
         for i, column in enumerate(columns)
     ]
+
+
+def _fold(floors: list[int], width: int) -> list[list[int]]:
+    """The columns in groups that fit ``width`` at their narrowest, the first column (what a
+    row is) at the head of each group; one group where the whole table fits."""
+    groups: list[list[int]] = [[0]]
+    used = floors[0]
+    for i in range(1, len(floors)):
+        if used + 2 + floors[i] > width and len(groups[-1]) > 1:
+            groups.append([0])
+            used = floors[0]
+        groups[-1].append(i)
+        used += 2 + floors[i]
+    return groups
+
+
+def _narrow(widths: list[int], floors: list[int], room: int) -> None:
     while sum(widths) > room:
         slack = [w - f for w, f in zip(widths, floors)]
         widest = max(range(len(widths)), key=lambda i: (slack[i] > 0, widths[i]))
@@ -327,14 +358,14 @@ def _rich(report: Report, stream: TextIO) -> None:
 
     console = Console(file=stream, no_color="NO_COLOR" in os.environ, highlight=False)
     text = Text()
-    text.append(report.title + "\n", style="bold")
     width = console.width
+    text.append(_fill(report.title, width) + "\n", style="bold")
     for meta in _written(report.meta):
         text.append(_fill(meta, width) + "\n", style="dim")
     for table in report.tables:
         text.append("\n")
         if table.title:
-            text.append(table.title + "\n", style="bold underline")
+            text.append(_fill(table.title, width) + "\n", style="bold underline")
         for line, role in layout_table(table, console.width):
             text.append(line.replace("-", "─") if role == "rule" else line, style=_STYLES[role])
             text.append("\n")
