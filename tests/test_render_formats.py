@@ -89,9 +89,9 @@ def test_default_format_when_not_a_terminal_is_plain(arch_file) -> None:
     assert row(out, "dense1")[4:6] == ["120·84 + 84 = 10,164", "10,164"]
     # total in the table footer and in the summary
     assert row(out, "total") == ["total", "61,706"]
-    assert re.search(r"^Total parameters\s+61,706$", out, re.MULTILINE)
+    assert re.search(r"^Total parameters\s+61,706 \(61.71 K; 241.0 KiB at float32\)$", out, re.M)
     assert re.search(r"^Non-trainable\s+0$", out, re.MULTILINE)
-    assert re.search(r"^MACs\s+416,520 multiply-accumulates$", out, re.MULTILINE)
+    assert re.search(r"^MACs\s+416,520 \(416.5 K\) multiply-accumulates$", out, re.MULTILINE)
     assert sum(LENET_MACS) == 416_520
 
 
@@ -205,7 +205,7 @@ def test_markdown_tables(arch_file) -> None:
     # the cost table has its own header and separator
     assert "| Layer | MACs | Activations | Memory | Receptive field | Jump |" in lines
     assert "|---|---:|---:|---:|---|---|" in lines
-    assert "- **Total parameters**: 61,706" in lines
+    assert "- **Total parameters**: 61,706 (61.71 K; 241.0 KiB at float32)" in lines
 
 
 def test_markdown_escapes_pipes_and_stars_inside_cells() -> None:
@@ -399,7 +399,7 @@ def test_convention_keras_by_default(arch_file) -> None:
     dense = 14 * 14 * 8 * 10 + 10
     assert data["total_params"] == conv + 32 + dense
     assert data["non_trainable_params"] == 16
-    assert re.search(r"^Non-trainable\s+16$", out, re.MULTILINE)
+    assert re.search(r"^Non-trainable\s+16 \(64 B at float32\)$", out, re.MULTILINE)
 
 
 def test_convention_pytorch(arch_file) -> None:

@@ -95,11 +95,11 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
         tables=[layers, cost],
         notes=notes.notes,
         summary=[
-            ("Total parameters", number(result.total_params)),
-            ("Trainable", number(result.trainable_params)),
-            ("Non-trainable", number(result.non_trainable_params)),
-            ("MACs", f"{number(result.total_macs)} multiply-accumulates"),
-            ("FLOPs", f"{number(result.total_flops)} (FLOPs = 2·MACs)"),
+            ("Total parameters", _count(result.total_params, weights=True)),
+            ("Trainable", _count(result.trainable_params, weights=True)),
+            ("Non-trainable", _count(result.non_trainable_params, weights=True)),
+            ("MACs", f"{_count(result.total_macs)} multiply-accumulates"),
+            ("FLOPs", f"{_count(result.total_flops)} (FLOPs = 2·MACs)"),
             (
                 "Activations",
                 f"{number(result.total_activations)} values, input included "
@@ -139,6 +139,20 @@ def _field(values: tuple[Fraction, ...] | None, whole: str = "whole input") -> s
     if values is None:
         return whole
     return "×".join(decimal(v) for v in values)
+
+
+def _count(count: int, weights: bool = False) -> str:
+    """``61,100,840 (61.1 M; 233.1 MiB at float32)``: exact, in human units beside it as
+    Keras's and torchinfo's summaries write it, and a count of weights with their memory."""
+    shown = number(count)
+    if count < 1000:
+        return shown if not weights or not count else f"{shown} ({_bytes(4 * count)} at float32)"
+    for size, unit in ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "K")):
+        if count >= size:
+            human = f"{count / size:.4g} {unit}"
+            break
+    memory = f"; {_bytes(4 * count)} at float32" if weights else ""
+    return f"{shown} ({human}{memory})"
 
 
 def _bytes(count: int) -> str:
