@@ -72,10 +72,8 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
     rows = []
     for i, s in enumerate(scaled):
         power = rule.exponential_rule(i, tempered, shifted)
-
-        def tiny_exp(score: float) -> Value:
-            return exp_value(score - numbers.shift)
-
+        # an exponential below the smallest float64 as a Decimal, not a silent 0
+        exponential = numbers.exponentials[i] or exp_value(s - numbers.shift)
         p = numbers.probabilities[i]
         # below the smallest float64: e^(ln p), exactly enough, rather than a silent 0
         shown: Value = exp_value(numbers.log_probabilities[i]) if p == 0 else p
@@ -89,7 +87,7 @@ def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
                 i,
                 spec.z[i].value,
                 s,
-                step(f"exp{i}", power, power, values, numbers.exponentials[i] or tiny_exp(s)),
+                step(f"exp{i}", power, power, values, exponential),
                 step(
                     f"p{i}",
                     rule.p(i),
