@@ -324,6 +324,7 @@ def activate(
     from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.activations import activate_json, activate_report
     from dlcalc.solve.activations import solve_activate
+    from dlcalc.solve.precision import solved
 
     given = {
         "--alpha": alpha,
@@ -342,7 +343,7 @@ def activate(
         span=span,
         path=file,
     )
-    result = solve_activate(spec)
+    result = solved(solve_activate, spec, digits)
     _show(
         output_format,
         lambda: activate_json(result, digits),
@@ -375,13 +376,14 @@ def softmax(
     target the cross-entropy loss and its gradient."""
     from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.softmax import softmax_json, softmax_report
+    from dlcalc.solve.precision import solved
     from dlcalc.solve.softmax import solve_softmax
 
     given = {"--temperature": temperature, "--target": target}
     spec = calculator_spec(
         "softmax", scores or [], given, digits=digits, exact=exact, jacobian=jacobian
     )
-    result = solve_softmax(spec)
+    result = solved(solve_softmax, spec, digits)
     _show(
         output_format,
         lambda: softmax_json(result, digits),
@@ -433,6 +435,7 @@ def loss(
     from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.losses import loss_json, loss_report
     from dlcalc.solve.losses import solve_loss
+    from dlcalc.solve.precision import solved
 
     given = {
         "--pred": pred,
@@ -445,7 +448,7 @@ def loss(
         "--grad": grad,
     }
     spec = calculator_spec("loss", [kind], given, digits=digits, exact=exact)
-    result = solve_loss(spec)
+    result = solved(solve_loss, spec, digits)
     _show(
         output_format,
         lambda: loss_json(result, spec),
@@ -493,12 +496,15 @@ def backprop(
     from dlcalc.parse.source import read_source
     from dlcalc.render.backprop import backprop_json, backprop_report
     from dlcalc.solve.backprop import solve_backprop
+    from dlcalc.solve.precision import solved
 
     spec = parse_network(read_source(problem_path(net_file, "network")))
     spec, options = backprop_overrides(
         spec, rate, epochs, relu_grad_at_zero, only, digits, change or (), exact
     )
-    result = solve_backprop(spec, options)
+    result = solved(
+        lambda given: solve_backprop(*given), (spec, options), options.digits, decimals=True
+    )
     _show(
         output_format,
         lambda: backprop_json(result, digits),
@@ -575,6 +581,7 @@ def optimize(
     from dlcalc.parse.source import read_source
     from dlcalc.render.optimize import optimize_json, optimize_report
     from dlcalc.solve.optimize import solve_optimize
+    from dlcalc.solve.precision import solved
     from dlcalc.spec.optimizer import OPTIMIZERS
 
     given = {
@@ -615,7 +622,7 @@ def optimize(
             compare,
             digits,
         )
-    result = solve_optimize(spec)
+    result = solved(solve_optimize, spec, spec.digits)
     _show(
         output_format,
         lambda: optimize_json(result),

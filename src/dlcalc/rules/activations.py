@@ -15,6 +15,7 @@ from typing import Any
 
 from dlcalc.solve.numbers import exp_text
 from dlcalc.spec.calculators import ActivationParams
+from dlcalc.steps import arith
 from dlcalc.steps.evaluate import normal_cdf, normal_pdf, sigmoid, softplus
 from dlcalc.steps.expr import HALF, Call, Cases, Expr, Num, Rel, Sym, call, exp, sqrt, tanh
 
@@ -113,21 +114,34 @@ def _alpha(p: P, default: float) -> float:
     return default if p.alpha is None else p.alpha
 
 
+def _slope(p: P, default: float) -> float:
+    """α as a number of the arithmetic."""
+    return arith.real(_alpha(p, default))
+
+
 # --- the value and derivative of each, in float64 ---------------------------------------
 
 
 def _sech2(x: float) -> float:
     """1 − tanh²(x), without the cancellation of 1 − t² where tanh(x) is close to ±1."""
     if abs(x) < 1:
-        t = math.tanh(x)
+        t = arith.tanh(x)
         return 1 - t * t
-    e = math.exp(-2 * abs(x))
+    e = arith.exp(-2 * abs(x))
     return 4 * e / (1 + e) ** 2
+
+
+def _gelu_constants() -> tuple[float, float]:
+    """√(2/π) and 0.044715, to the arithmetic's precision."""
+    if arith.is_precise:
+        return arith.sqrt(2 / arith.pi), arith.real(Fraction("0.044715"))
+    return GELU_C, GELU_K
 
 
 def _gelu_tanh_u(x: float) -> float:
     # beyond 1e100, x³ overflows; tanh(u) is ±1 long before
-    return GELU_C * (x + GELU_K * x**3) if abs(x) < 1e100 else math.copysign(math.inf, x)
+    c, k = _gelu_constants()
+    return c * (x + k * x**3) if abs(x) < 1e100 else math.copysign(math.inf, x)
 
 
 def _gelu(x: float, p: P) -> float:
@@ -144,7 +158,8 @@ def _gelu_derivative(x: float, p: P) -> float:
     up, down = sigmoid(2 * u), sigmoid(-2 * u)
     if up * down == 0:
         return up
-    slope = GELU_C * (1 + 3 * GELU_K * x * x)
+    c, k = _gelu_constants()
+    slope = c * (1 + 3 * k * x * x)
     return up + 2 * x * up * down * slope
 
 
@@ -261,7 +276,7 @@ ACTIVATIONS: dict[str, Activation] = {
     ),
     "tanh": smooth(
         "tanh",
-        lambda x, p: math.tanh(x),
+        lambda x, p: arith.tanh(x),
         lambda x, p: _sech2(x),
         (exp(X) - exp(-X)) / (exp(X) + exp(-X)),
         1 - tanh(X) ** 2,
@@ -276,9 +291,9 @@ ACTIVATIONS: dict[str, Activation] = {
     ),
     "leaky_relu": Activation(
         "LeakyReLU",
-        lambda x, p: x if x > 0 else _alpha(p, 0.01) * x,
+        lambda x, p: x if x > 0 else _slope(p, 0.01) * x,
         lambda x, p: (
-            1.0 if x > 0 else _alpha(p, 0.01) if x < 0 or p.grad_at_zero is None else p.grad_at_zero
+            1.0 if x > 0 else _slope(p, 0.01) if x < 0 or p.grad_at_zero is None else p.grad_at_zero
         ),
         fixed(
             Cases(((X, Rel(">", X, ZERO)), (ALPHA * X, None))),
@@ -290,8 +305,8 @@ ACTIVATIONS: dict[str, Activation] = {
     ),
     "elu": Activation(
         "ELU",
-        lambda x, p: x if x > 0 else _alpha(p, 1.0) * math.expm1(x),
-        lambda x, p: 1.0 if x > 0 else _alpha(p, 1.0) * math.exp(x),
+        lambda x, p: x if x > 0 else _slope(p, 1.0) * arith.expm1(x),
+        lambda x, p: 1.0 if x > 0 else _slope(p, 1.0) * arith.exp(x),
         fixed(
             Cases(((X, Rel(">", X, ZERO)), (ALPHA * (exp(X) - 1), None))),
             Cases(((ONE, Rel(">", X, ZERO)), (ALPHA * exp(X), None))),
@@ -306,8 +321,8 @@ ACTIVATIONS: dict[str, Activation] = {
     ),
     "selu": Activation(
         "SELU",
-        lambda x, p: SELU_SCALE * (x if x > 0 else SELU_ALPHA * math.expm1(x)),
-        lambda x, p: SELU_SCALE * (1.0 if x > 0 else SELU_ALPHA * math.exp(x)),
+        lambda x, p: SELU_SCALE * (x if x > 0 else SELU_ALPHA * arith.expm1(x)),
+        lambda x, p: SELU_SCALE * (1.0 if x > 0 else SELU_ALPHA * arith.exp(x)),
         fixed(
             Cases(((LAMBDA * X, Rel(">", X, ZERO)), (LAMBDA * ALPHA * (exp(X) - 1), None))),
             Cases(((LAMBDA, Rel(">", X, ZERO)), (LAMBDA * ALPHA * exp(X), None))),
@@ -384,8 +399,8 @@ ACTIVATIONS: dict[str, Activation] = {
     "linear": smooth("linear", lambda x, p: x, lambda x, p: 1.0, X, ONE),
     "mish": smooth(
         "mish",
-        lambda x, p: x * math.tanh(softplus(x)),
-        lambda x, p: math.tanh(softplus(x)) + x * _sech2(softplus(x)) * sigmoid(x),
+        lambda x, p: x * arith.tanh(softplus(x)),
+        lambda x, p: arith.tanh(softplus(x)) + x * _sech2(softplus(x)) * sigmoid(x),
         X * tanh(call("softplus", X)),
         tanh(SP) + X * (1 - tanh(SP) ** 2) * sigma(X),
         where={"ς": call("softplus", X)},

@@ -7,19 +7,20 @@ their formulas as trees, in general and for the branch that applies to a (p, y) 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
+from dlcalc.steps import arith
 from dlcalc.steps.evaluate import sigmoid
 from dlcalc.steps.expr import HALF, Cases, Expr, Num, Rel, Sym, call, exp, ln
 
 P, Y, Z, DELTA = Sym("p"), Sym("y"), Sym("z"), Sym("δ")
 ZERO = Num(0)
 KERAS_EPSILON = Fraction(1, 10**7)
-LN2 = math.log(2)
+LN2 = arith.log(2)
 
 
 @dataclass(frozen=True)
@@ -57,28 +58,45 @@ class Output(float):
 
     complement: float
 
-    def __new__(cls, value: float, complement: float) -> Output:
-        made = float.__new__(cls, value)
-        made.complement = complement
-        return made
+
+def output(value: float, complement: float) -> float:
+    """``value`` carrying its complement 1 − value (an :class:`Output`, or its mpmath twin)."""
+    kind = Output if isinstance(value, float) else _precise_output()
+    made = kind(value)
+    made.complement = complement
+    return made
+
+
+@cache
+def _precise_output() -> type:
+    import mpmath
+
+    return type("PreciseOutput", (mpmath.mpf,), {"__doc__": Output.__doc__})
+
+
+def _complement(p: float) -> float | None:
+    return getattr(p, "complement", None)
 
 
 def _residual(p: float, t: float) -> float:
     """p − t; near 1 as (1 − t) − (1 − p), so that σ(30) − 1 is −σ(−30), not a rounding."""
-    if isinstance(p, Output) and p > 0.5:
-        return (1 - t) - p.complement
+    complement = _complement(p)
+    if complement is not None and p > 0.5:
+        return (1 - t) - complement
     return p - t
 
 
 def _one_minus(p: float) -> float:
-    return p.complement if isinstance(p, Output) else 1 - p
+    complement = _complement(p)
+    return 1 - p if complement is None else complement
 
 
 def _ln(p: float) -> float:
     """ln p; near 1 as ln(1 − (1 − p)), not ln of a p rounded to 1."""
-    if isinstance(p, Output) and p > 0.5:
-        return math.log1p(-p.complement)
-    return math.log(p)
+    complement = _complement(p)
+    if complement is not None and p > 0.5:
+        return arith.log1p(-complement)
+    return arith.log(p)
 
 
 def _xlogy(x: float, y: float) -> float:
@@ -88,7 +106,7 @@ def _xlogy(x: float, y: float) -> float:
 
 def _xlog1py(x: float, y: float) -> float:
     """x·ln(1 + y), exact for tiny y (ln(1 − 10⁻¹²) is not 0)."""
-    return 0.0 if x == 0 else x * math.log1p(y)
+    return 0.0 if x == 0 else x * arith.log1p(y)
 
 
 def _sign(e: float) -> float:
@@ -129,10 +147,10 @@ def _huber(p: float, t: float, d: float) -> Piece:
 def _log_cosh(p: float, t: float, d: float) -> Piece:
     e = _residual(p, t)
     if abs(e) < 20:  # cosh e = 1 + 2·sinh²(e/2): ln cosh e without rounding cosh e to 1
-        value = math.log1p(2 * math.sinh(e / 2) ** 2)
+        value = arith.log1p(2 * arith.sinh(e / 2) ** 2)
     else:  # where cosh overflows: |e| + ln(1 + e^(−2|e|)) − ln 2
-        value = abs(e) + math.log1p(math.exp(-2 * abs(e))) - LN2
-    return Piece(value, math.tanh(e), ln(call("cosh", P - Y)), call("tanh", P - Y))
+        value = abs(e) + arith.log1p(arith.exp(-2 * abs(e))) - LN2
+    return Piece(value, arith.tanh(e), ln(call("cosh", P - Y)), call("tanh", P - Y))
 
 
 BCE = -(Y * ln(P) + (1 - Y) * ln(1 - P))
@@ -149,7 +167,7 @@ def _bce(p: float, t: float, d: float) -> Piece:
 
 
 def _bce_logits(z: float, t: float, d: float) -> Piece:
-    value = max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
+    value = max(z, 0.0) - z * t + arith.log1p(arith.exp(-abs(z)))
     formula = call("max", Z, ZERO) - Z * Y + ln(1 + exp(-call("abs", Z)))
     # σ(z) − t as (1 − t)·σ(z) − t·σ(−z): σ(30) − 1 = −σ(−30) exactly, without cancelling
     gradient = (1 - t) * sigmoid(z) - t * sigmoid(-z)
@@ -166,7 +184,7 @@ def _kl(p: float, t: float, d: float) -> Piece:
     if t == 0:
         return Piece(0.0, 0.0, ZERO, ZERO, Rel("=", Y, ZERO))
     # ln(y/p) = ln(1 + (y − p)/p), y − p exact where they are close (y/p would round near 1)
-    ratio = math.log1p((t - p) / p) if p / 2 <= t <= 2 * p else math.log(t / p)
+    ratio = arith.log1p((t - p) / p) if p / 2 <= t <= 2 * p else arith.log(t / p)
     return Piece(t * ratio, -t / p, Y * ln(Y / P), -Y / P)
 
 

@@ -8,10 +8,10 @@ where p itself rounds to 1 or underflows to 0.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from dlcalc.steps import arith
 from dlcalc.steps.expr import Call, Expr, Num, Sym, call, exp
 
 OVERFLOW = 700.0
@@ -35,12 +35,12 @@ class Softmax(NamedTuple):
 def softmax(scores: Sequence[float]) -> Softmax:
     largest = max(scores)
     shift = largest if abs(largest) > OVERFLOW else 0.0
-    exponentials = tuple(math.exp(s - shift) for s in scores)
-    total = math.fsum(exponentials)
+    exponentials = tuple(arith.exp(s - shift) for s in scores)
+    total = arith.fsum(exponentials)
     # log-softmax: ln Σ_j e^(z_j − m) = ln(1 + Σ_{j≠top} e^(z_j − m)), without rounding the 1
     top = scores.index(largest)
-    rest = math.fsum(math.exp(s - largest) for i, s in enumerate(scores) if i != top)
-    log_rest = math.log1p(rest)
+    rest = arith.fsum(arith.exp(s - largest) for i, s in enumerate(scores) if i != top)
+    log_rest = arith.log1p(rest)
     return Softmax(
         shift,
         exponentials,
@@ -52,7 +52,7 @@ def softmax(scores: Sequence[float]) -> Softmax:
 
 def complement(p: float, log_p: float) -> float:
     """1 − p, without cancelling where p is near 1: −(e^(ln p) − 1), from the log-softmax."""
-    return -math.expm1(log_p) if p > 0.5 else 1 - p
+    return -arith.expm1(log_p) if p > 0.5 else 1 - p
 
 
 def cross_entropy_gradient(p: float, log_p: float, y: float, weight: float = 1.0) -> float:

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from dlcalc.rules.activations import ACTIVATIONS, Activation, Piece
 from dlcalc.solve.numbers import finite, input_number
 from dlcalc.spec.calculators import ActivateSpec, ActivationParams, Number
+from dlcalc.steps import arith
 from dlcalc.steps.evaluate import evaluate
 from dlcalc.steps.expr import Call, Expr, Num
 from dlcalc.steps.step import Step, step
@@ -90,7 +91,7 @@ def activation_steps(
     """The steps of ``function``'s value and derivative at ``x`` (named ``function(name)`` and
     ``function'(name)``): the branch that applies, with x and the constants put in."""
     activation = activation or ACTIVATIONS[function]
-    at = float(x.value)
+    at = arith.real(x.value)
     piece = activation.piece(at, params)
     if values is None:
         values = (activation.value(at, params), activation.derivative(at, params))

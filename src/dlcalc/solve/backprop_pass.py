@@ -12,7 +12,6 @@ the :class:`Rules` (:mod:`dlcalc.solve.network_mistakes`); the rules here are th
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -21,12 +20,13 @@ from typing import NamedTuple
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.rules import softmax as softmax_rule
 from dlcalc.rules.activations import ACTIVATIONS, Activation
-from dlcalc.rules.losses import Output
+from dlcalc.rules.losses import output
 from dlcalc.solve.activations import activation_steps
 from dlcalc.solve.losses import LossResult, solve_loss
 from dlcalc.solve.numbers import finite, num
 from dlcalc.spec.calculators import ActivationParams, LossSpec, Number
 from dlcalc.spec.network import BackpropOptions, Edge, Layer, NetworkSpec, Sample
+from dlcalc.steps import arith
 from dlcalc.steps.evaluate import evaluate, sigmoid
 from dlcalc.steps.expr import Add, Call, Diff, Expr, Mul, Num, Sum, Sym, exp, tidy, transform
 from dlcalc.steps.step import Step, step
@@ -216,7 +216,7 @@ class Pass:
         terms += [parameter(b) for b in biases]
         values: dict[str, Expr] = {out(e.source).key: Num(self.outs[e.source]) for e in edges}
         values.update({parameter(p).key: Num(self.values[p]) for p in self._names(edges, biases)})
-        total = math.fsum(
+        total = arith.fsum(
             [self.values[e.parameter] * self.outs[e.source] for e in edges]
             + [self.values[b] for b in biases]
         )
@@ -297,7 +297,7 @@ class Pass:
         loss = solve_loss(
             LossSpec(
                 spec.loss,
-                (tuple(Number(num(o), o, Fraction(o)) for o in outputs),),
+                (tuple(Number(num(o), o, Fraction(float(o))) for o in outputs),),
                 (sample.targets,),
                 LOSS_REDUCTION[spec.loss],
                 gradient=True,
@@ -393,7 +393,7 @@ class Pass:
         """out, with 1 − out beside it where the activation gives it (for the loss)."""
         complement = self.complements.get(neuron)
         value = self.outs[neuron]
-        return value if complement is None else Output(value, complement)
+        return value if complement is None else output(value, complement)
 
     def _logits(self) -> list[float] | None:
         """The output layer's net inputs where the loss is taken from them: a sigmoid with
@@ -436,7 +436,7 @@ class Pass:
         name, symbol = self.name(f"delta_{neuron}"), delta(neuron)
         g = loss.gradient[0]
         # the same sum as out_k·Σ_{j≠k} out_j·(g_k − g_j) (Σ out = 1): no 1 − out_k to cancel
-        value = p[k] * math.fsum(p[j] * (g[k] - g[j]) for j in range(len(p)) if j != k)
+        value = p[k] * arith.fsum(p[j] * (g[k] - g[j]) for j in range(len(p)) if j != k)
         pieces = [Mul((Num(g[j]), Num(p[j]), Num(int(j == k)) - Num(p[k]))) for j in range(len(p))]
         indicator = Sym(f"1[k = {neuron}]")
         each = Mul((Diff(E, out("k")), out("k"), indicator - out(neuron)))

@@ -11,7 +11,6 @@ probabilities are clipped to [1e−7, 1 − 1e−7] (kl: both distributions to [
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Any, NamedTuple, TypeVar
 
@@ -29,6 +28,7 @@ from dlcalc.rules.losses import (
 )
 from dlcalc.solve.numbers import finite, input_number, num
 from dlcalc.spec.calculators import LossSpec, Number
+from dlcalc.steps import arith
 from dlcalc.steps.expr import Add, Diff, Div, Expr, Mul, Neg, Num, Sum, Sym, ln
 from dlcalc.steps.step import Step, step
 
@@ -66,11 +66,11 @@ class LossResult(NamedTuple):
 
     @property
     def value(self) -> float:
-        return float(self.loss.value)  # type: ignore[arg-type]
+        return arith.real(self.loss.value)  # type: ignore[arg-type]
 
     @property
     def gradient(self) -> tuple[tuple[float, ...], ...]:
-        return tuple(tuple(float(g.value) for g in row) for row in self.gradients)  # type: ignore[arg-type]
+        return tuple(tuple(arith.real(g.value) for g in row) for row in self.gradients)  # type: ignore[arg-type]
 
     @property
     def steps(self) -> list[Step]:
@@ -108,10 +108,10 @@ def solve_loss(spec: LossSpec) -> LossResult:
         for row, closed_row in zip(rows, exact.terms)
     )
     examples, loss, scale = _reduce(grouping, spec, terms, exact)
-    finite(f"the {spec.kind} loss", float(loss.value))  # type: ignore[arg-type]
+    finite(f"the {spec.kind} loss", arith.real(loss.value))  # type: ignore[arg-type]
     gradients = tuple(tuple(_loss_gradient(term, scale) for term in row) for row in terms)
     if spec.gradient:
-        flat = (float(g.value) for row in gradients for g in row)  # type: ignore[arg-type]
+        flat = (arith.real(g.value) for row in gradients for g in row)  # type: ignore[arg-type]
         finite(f"∂L/∂p of the {spec.kind} loss", *flat)
     formula, gradient_formula = rule.formula, rule.gradient
     if spec.from_logits and spec.kind in ("cce", "sparse_cce"):
@@ -267,7 +267,7 @@ def _loss_gradient(term: Term, scale: Fraction) -> Step:
     name = gradient.name.replace("dl/", "dL/", 1)
     assert isinstance(gradient.symbol, Diff)
     symbol = Diff(L, gradient.symbol.x)
-    slope = float(gradient.value)  # type: ignore[arg-type]
+    slope = arith.real(gradient.value)  # type: ignore[arg-type]
     if scale == 1:
         return step(name, symbol, gradient.symbol, {}, slope, stages=[Num(slope)])
     formula = Mul((gradient.symbol, Num(scale)))
@@ -292,14 +292,14 @@ def _reduce(
     examples, outputs = len(terms), len(terms[0])
     mean = spec.reduction == "mean"
     if grouping == "element":
-        values = [float(t.value.value) for row in terms for t in row]  # type: ignore[arg-type]
+        values = [arith.real(t.value.value) for row in terms for t in row]  # type: ignore[arg-type]
         count = len(values)
         loss = _average("L", L, Sym("ℓ", "i"), values, count if mean else 1, exact.loss)
         return (), loss, Fraction(1, count) if mean else Fraction(1)
     inner = outputs if grouping == "example_mean" else 1
     per_example = []
     for i, row in enumerate(terms, start=1):
-        values = [float(t.value.value) for t in row]  # type: ignore[arg-type]
+        values = [arith.real(t.value.value) for t in row]  # type: ignore[arg-type]
         if examples == 1:
             loss = _average("L", L, Sym("ℓ", "j"), values, inner, exact.loss)
             return (), loss, Fraction(1, inner)
@@ -308,7 +308,7 @@ def _reduce(
                 f"L_{i}", Sym("L", str(i)), Sym("ℓ", f"{i},j"), values, inner, exact.examples[i - 1]
             )
         )
-    totals = [float(s.value) for s in per_example]  # type: ignore[arg-type]
+    totals = [arith.real(s.value) for s in per_example]  # type: ignore[arg-type]
     count = examples if mean else 1
     loss = _average("L", L, Sym("L", "i"), totals, count, exact.loss)
     return tuple(per_example), loss, Fraction(1, inner * count)
@@ -319,7 +319,7 @@ def _average(
 ) -> Step:
     """Σ parts (divided by ``count`` when it is more than 1), with the numbers written out."""
     index = part.sub[-1]
-    total = math.fsum(values)
+    total = arith.fsum(values)
     shown = _sum([Num(v) for v in values])
     if count == 1:
         only = Sym(part.name, part.sub.replace(index, "1"))
@@ -347,7 +347,7 @@ def _clip(p: Real, spec: LossSpec) -> Real:
     if not _clips(spec):
         return p
     eps = KERAS_EPSILON if isinstance(p, Fraction) else float(KERAS_EPSILON)
-    high = 1 if spec.kind == "kl" else 1 - eps
+    high = 1 if spec.kind == "kl" else 1 - eps  # Keras's bounds: float64 numbers, 1 − ε rounded
     return min(max(p, eps), high)  # type: ignore[return-value]
 
 

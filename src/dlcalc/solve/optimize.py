@@ -13,6 +13,7 @@ from dlcalc.solve.marking import Worked
 from dlcalc.solve.optimizers import OptimizerStep, run_steps, settings
 from dlcalc.solve.updates import CORRECT, Rules, Settings
 from dlcalc.spec.optimizer import CONVENTIONS, USES, OptimizeSpec
+from dlcalc.steps import arith
 from dlcalc.steps.expr import Add, Call, Diff, Div, Expr, Num, Sum, Sym
 from dlcalc.steps.step import Step, step
 
@@ -225,21 +226,22 @@ def _from_function(
         ) from None
     diffs = [sympy.diff(expression, symbols[name]) for name in names]
     order = [symbols[name] for name in names]
-    gradient = sympy.lambdify(order, diffs, "math")
-    value = sympy.lambdify(order, expression, "math")
+    module = "mpmath" if arith.is_precise else "math"
+    gradient = sympy.lambdify(order, diffs, module)
+    value = sympy.lambdify(order, expression, module)
 
     def gradients(t: int, theta: dict[str, float]) -> list[float]:
         try:
-            result = [float(g) for g in gradient(*theta.values())]
+            result = [arith.real(g) for g in gradient(*theta.values())]
         except (ValueError, ZeroDivisionError, OverflowError, TypeError) as error:
             raise _undefined(t, theta, str(error)) from None
-        if not all(math.isfinite(g) for g in result):
+        if not all(arith.isfinite(g) for g in result):
             raise _undefined(t, theta, "it is not finite there")
         return result
 
     def function(theta: dict[str, float]) -> float:
         try:
-            return float(value(*theta.values()))
+            return arith.real(value(*theta.values()))
         except (ValueError, ZeroDivisionError, OverflowError, TypeError):
             return math.nan
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -19,6 +18,7 @@ from dlcalc.solve.updates import (
     step_size,
 )
 from dlcalc.spec.schedule import ScheduleSpec
+from dlcalc.steps import arith
 from dlcalc.steps.step import Step
 
 DEFAULTS: dict[str, dict[str, dict[str, float]]] = {
@@ -135,7 +135,7 @@ def run_steps(
                     location=Location("<command line>"),
                     expected="ε > 0, so that a zero gradient does not divide by zero",
                 ) from None
-            if not all(math.isfinite(x) and abs(x) <= 1e300 for x in ledger.known.values()):
+            if not all(arith.isfinite(x) and abs(x) <= 1e300 for x in ledger.known.values()):
                 raise DlcalcError(
                     f"the optimizer diverges: {name} or its state passes 1e300 at step {t}",
                     location=Location("<command line>"),
@@ -156,7 +156,7 @@ def _scheduled(schedule: ScheduleSpec, lr: float, t: int) -> Step:
         rate = scheduled_lr(schedule, lr, t)
     except OverflowError:
         rate = None
-    if rate is None or not math.isfinite(rate.value):  # type: ignore[arg-type]
+    if rate is None or not arith.isfinite(rate.value):  # type: ignore[arg-type]
         raise DlcalcError(
             f"the schedule's learning rate overflows at step {t}",
             location=Location("<command line>", path="--schedule"),

@@ -5,12 +5,12 @@ leave a float64, and ln p comes from log-softmax)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any, NamedTuple
 
 from dlcalc.rules import softmax as rule
 from dlcalc.solve.numbers import finite, input_number, num, plus
 from dlcalc.spec.calculators import SoftmaxSpec
+from dlcalc.steps import arith
 from dlcalc.steps.evaluate import exp_value
 from dlcalc.steps.expr import Add, Diff, Expr, Mul, Neg, Num, Sym, Value, ln
 from dlcalc.steps.step import Step, step
@@ -152,7 +152,7 @@ def _cross_entropy(numbers: rule.Softmax, target: list[float], exact: Expr | Non
     """L = −Σ y·ln p, with ln p from log-softmax (so that p ≈ 0 gives a large loss, not ln 0)."""
     terms = [(i, y) for i, y in enumerate(target) if y]
     log_p = numbers.log_probabilities
-    loss = -math.fsum(y * log_p[i] for i, y in terms)
+    loss = -arith.fsum(y * log_p[i] for i, y in terms)
     finite("the cross-entropy", loss)
     if len(terms) == 1 and terms[0][1] == 1:
         k = terms[0][0]

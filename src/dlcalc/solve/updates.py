@@ -10,10 +10,11 @@ the values known so far. A student's mistake is a variant of the :class:`Rules` 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import NamedTuple
 
+from dlcalc.steps import arith
 from dlcalc.steps.evaluate import evaluate, evaluate_calls
 from dlcalc.steps.expr import HALF, Add, Expr, Num, Sym, call, sqrt, tidy, transform
 from dlcalc.steps.step import Step, step
@@ -44,6 +45,10 @@ HYPER = {
     "lr_decay": "decay",
 }
 """The symbol of each hyper-parameter."""
+
+
+NADAM_BASE = Num(Fraction(24, 25), "0.96")
+"""NAdam's momentum schedule base (exact: its powers are computed at 40 digits too)."""
 
 
 class Rules(NamedTuple):
@@ -257,8 +262,8 @@ def _adamax(s: Settings, w: Ledger) -> None:
 
 def _nadam(s: Settings, w: Ledger) -> None:
     _decay(s, w)
-    w.let("mu_t", μ_t, β1 * (1 - HALF * Num(0.96) ** (t * ψ)))
-    w.let("mu_next", μ_next, β1 * (1 - HALF * Num(0.96) ** ((t + 1) * ψ)))
+    w.let("mu_t", μ_t, β1 * (1 - HALF * NADAM_BASE ** (t * ψ)))
+    w.let("mu_next", μ_next, β1 * (1 - HALF * NADAM_BASE ** ((t + 1) * ψ)))
     w.let("mu_product", Π, Π * μ_t)
     _moments(s, w)
     w.let("m_hat", m̂, μ_next * m / (1 - Π * μ_next) + (1 - μ_t) * g / (1 - Π))
@@ -270,7 +275,7 @@ def step_size(w: Ledger, old: float) -> Step:
     """Δθ = θ⁺ − θ (``step_P_T``): the change the whole update makes, the sum of what each
     θ ← θ + … added (not the difference of the two rounded θ's)."""
     values = {"θ⁺": Num(w.known["θ"]), "θ": Num(old)}
-    change = math.fsum(w.increments)
+    change = arith.fsum(w.increments)
     return step(f"step_{w.parameter}_{w.t}", Δθ, θ_new - θ, values, change)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Context, Decimal
 from fractions import Fraction
 
+from dlcalc.steps import arith
 from dlcalc.steps.expr import Add, Call, Diff, Div, Expr, Mul, Neg, Num, Pow, Sym, Value, remade
 
 HUGE = Context(prec=40, Emax=10**9, Emin=-(10**9))
@@ -18,35 +19,43 @@ HUGE = Context(prec=40, Emax=10**9, Emin=-(10**9))
 def sigmoid(x: float) -> float:
     """1/(1 + e^−x), without overflow for large |x|."""
     if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
+        return 1.0 / (1.0 + arith.exp(-x))
+    e = arith.exp(x)
     return e / (1.0 + e)
 
 
 def softplus(x: float) -> float:
     """ln(1 + e^x) = max(x, 0) + ln(1 + e^−|x|)."""
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    return max(x, 0.0) + arith.log1p(arith.exp(-abs(x)))
 
 
 def normal_cdf(x: float) -> float:
-    return 0.5 * math.erfc(-x / math.sqrt(2))
+    return 0.5 * arith.erfc(-x / arith.sqrt(2))
 
 
 def normal_pdf(x: float) -> float:
-    return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+    return arith.exp(-x * x / 2) / arith.sqrt(2 * arith.pi)
 
+
+ARITHMETIC = {
+    "exp": "exp",
+    "ln": "log",
+    "log10": "log10",
+    "log2": "log2",
+    "sqrt": "sqrt",
+    "tanh": "tanh",
+    "erf": "erf",
+    "cosh": "cosh",
+    "sin": "sin",
+    "cos": "cos",
+}
+"""The functions of a tree computed by :mod:`dlcalc.steps.arith` (float64, or mpmath)."""
 
 FUNCTIONS: dict[str, Callable[..., float]] = {
-    "exp": math.exp,
-    "ln": math.log,
-    "log10": math.log10,
-    "log2": math.log2,
-    "sqrt": math.sqrt,
+    **{name: lambda *a, own=own: getattr(arith, own)(*a) for name, own in ARITHMETIC.items()},
     "abs": abs,
     "max": max,
     "min": min,
-    "tanh": math.tanh,
-    "erf": math.erf,
     "floor": math.floor,
     "ceil": math.ceil,
     "σ": sigmoid,
@@ -55,32 +64,29 @@ FUNCTIONS: dict[str, Callable[..., float]] = {
     "softplus": softplus,
     "clip": lambda x, low, high: min(max(x, low), high),
     "sign": lambda x: float((x > 0) - (x < 0)),
-    "cosh": math.cosh,
-    "sin": math.sin,
-    "cos": math.cos,
 }
 
 
 def exp_value(x: float) -> Value:
     """e^x: a float where it fits, else a Decimal (e^800, e^−800)."""
-    if -708 < x < 709:
-        return math.exp(x)
+    if -708 < x < 709 or arith.is_precise:
+        return arith.exp(x)
     return Decimal(x).exp(HUGE)  # raises Overflow past 10^(10^9)
 
 
 def evaluate(node: Expr) -> float:
     """The value of a tree of numbers (a symbol left in it is an error)."""
     if isinstance(node, Num):
-        return float(node.value)
+        return arith.real(node.value)
     if isinstance(node, Add):
         power = _one_minus_power(node)
         if power is not None:  # 1 − b^x as −(e^(x·ln b) − 1): 1 − 0.999999^5 keeps its digits
             base, exponent = evaluate(power.base), evaluate(power.exp)
             if base > 0:
-                return -math.expm1(exponent * math.log(base))
-        return math.fsum(evaluate(t) for t in node.terms)
+                return -arith.expm1(exponent * arith.log(base))
+        return arith.fsum(evaluate(t) for t in node.terms)
     if isinstance(node, Mul):
-        return math.prod(evaluate(f) for f in node.factors)
+        return arith.prod(evaluate(f) for f in node.factors)
     if isinstance(node, Neg):
         return -evaluate(node.arg)
     if isinstance(node, Div):
@@ -88,17 +94,17 @@ def evaluate(node: Expr) -> float:
     if isinstance(node, Pow):
         base, exponent = evaluate(node.base), evaluate(node.exp)
         try:
-            return float(base**exponent)
+            return arith.real(base**exponent)
         except OverflowError:
             odd = exponent.is_integer() and int(exponent) % 2 == 1
             return -math.inf if base < 0 and odd else math.inf
     if isinstance(node, Call) and node.name == "ln" and _one_plus(node.args[0]):
         rest = node.args[0].terms[1:]  # type: ignore[attr-defined]
-        return math.log1p(math.fsum(evaluate(t) for t in rest))  # ln(1 − 10⁻¹²) ≠ 0
+        return arith.log1p(arith.fsum(evaluate(t) for t in rest))  # ln(1 − 10⁻¹²) ≠ 0
     if isinstance(node, Call):
-        return float(FUNCTIONS[node.name](*(evaluate(a) for a in node.args)))
+        return arith.real(FUNCTIONS[node.name](*(evaluate(a) for a in node.args)))
     if isinstance(node, Sym) and node.name == "π":
-        return math.pi
+        return arith.pi
     raise ValueError(f"cannot evaluate {node!r}")
 
 

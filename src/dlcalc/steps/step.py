@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
+from dlcalc.steps import arith
 from dlcalc.steps.evaluate import evaluate_calls
 from dlcalc.steps.expr import Expr, Value, tidy
 
@@ -44,7 +45,7 @@ class Step(NamedTuple):
     def number(self) -> float:
         """The value of a step that computes a number, as a float."""
         assert not isinstance(self.value, tuple)
-        return float(self.value)
+        return arith.real(self.value)
 
 
 def step(
