@@ -316,13 +316,14 @@ def check(problem: str | Path, answers: Mapping[str, float | int | str] | None =
     from dlcalc.parse.problem import read_problem
     from dlcalc.render.check import check_json, check_report
     from dlcalc.solve.check import check as mark
+    from dlcalc.solve.check import digits_written
     from dlcalc.solve.problems import solve_problem
 
     text = str(problem)
     named = "\n" not in text and not Path(text).is_file()
     spec = read_problem(read_source(problem_path(text)) if named else _source(problem))
-    solved = solve_problem(spec)
     options = [f"{name}={value}" for name, value in (answers or {}).items()]
     chosen = chosen_answers(spec.sections, spec.source, None, options, False)
-    result = mark(solved, tuple((a, read_value(a)) for a in chosen))
+    given = tuple((a, read_value(a)) for a in chosen)
+    result = mark(solve_problem(spec, digits=digits_written(given)), given)
     return Result("check", result, lambda: check_report(result), lambda: check_json(result))

@@ -78,6 +78,14 @@ OUTPUT_OPTION = typer.Option(
 SUFFIX_FORMATS = {".json": "json", ".tex": "latex", ".md": "markdown", ".csv": "csv"}
 
 
+DIGITS_OPTION = typer.Option(
+    6,
+    "--digits",
+    metavar="N",
+    help="Significant digits shown, 1 to 17 (past 12 the values are computed at 40 digits).",
+)
+
+
 def _show(
     output_format: OutputFormat | None,
     as_json: Callable[[], dict[str, Any]],
@@ -312,7 +320,7 @@ def activate(
         help="The step's value at 0: 1 (x ≥ 0, the default), 0 (x > 0) or 0.5.",
     ),
     exact: bool = typer.Option(False, "--exact", help="Also give the closed forms (SymPy)."),
-    digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
+    digits: int = DIGITS_OPTION,
     plot: bool = typer.Option(
         False, "--plot", help="Draw the function and its derivative over the values' span."
     ),
@@ -367,7 +375,7 @@ def softmax(
     ),
     jacobian: bool = typer.Option(False, "--jacobian", help="Also the Jacobian ∂p_i/∂z_j."),
     exact: bool = typer.Option(False, "--exact", help="Also the closed forms (SymPy)."),
-    digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
+    digits: int = DIGITS_OPTION,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
     output: str | None = OUTPUT_OPTION,
@@ -426,7 +434,7 @@ def loss(
     ),
     grad: bool = typer.Option(False, "--grad", help="Also ∂L/∂p for every prediction."),
     exact: bool = typer.Option(False, "--exact", help="Also the closed forms (SymPy)."),
-    digits: int = typer.Option(6, "--digits", help="Significant digits shown."),
+    digits: int = DIGITS_OPTION,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
     output: str | None = OUTPUT_OPTION,
@@ -475,7 +483,7 @@ def backprop(
     only: str | None = typer.Option(
         None, "--only", help="Write the chain rule of these parameters only, e.g. w5,w1."
     ),
-    digits: int = typer.Option(6, "--digits", help="Significant digits shown (1 to 17)."),
+    digits: int = DIGITS_OPTION,
     change: list[str] = typer.Option(
         None,
         "--set",
@@ -568,7 +576,7 @@ def optimize(
     plot: bool = typer.Option(
         False, "--plot", help="Draw the path (on f's level curves for two parameters)."
     ),
-    digits: int = typer.Option(6, "--digits", help="Significant digits shown (1 to 17)."),
+    digits: int = DIGITS_OPTION,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
     output: str | None = OUTPUT_OPTION,
@@ -677,6 +685,7 @@ def check(
     from dlcalc.parse.source import read_source
     from dlcalc.render.check import check_json, check_report, names_json, names_report
     from dlcalc.solve.check import check as mark
+    from dlcalc.solve.check import digits_written
     from dlcalc.solve.problems import solve_problem
 
     if rel_tol is not None and not (0 <= rel_tol < 1):
@@ -686,8 +695,8 @@ def check(
             expected="a relative tolerance from 0 to 1, such as 1e-3",
         )
     spec = read_problem(read_source(problem_path(problem_file)))
-    problem = solve_problem(spec, channels_first)
     if list_names:
+        problem = solve_problem(spec, channels_first)
         _show(
             output_format,
             lambda: names_json(problem),
@@ -698,6 +707,7 @@ def check(
         return
     answers = chosen_answers(spec.sections, spec.source, answers_file, answer or (), notes)
     given = tuple((a, read_value(a)) for a in answers)
+    problem = solve_problem(spec, channels_first, digits_written(given))
     result = mark(problem, given, rel_tol, channels_first)
     _show(
         output_format,

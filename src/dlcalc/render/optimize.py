@@ -58,6 +58,7 @@ def optimize_report(result: OptimizeResult) -> Report:
         tables=tables,
         summary=summary,
         figures=_figures(result) if spec.plot else [],
+        digits=spec.digits,
     )
 
 

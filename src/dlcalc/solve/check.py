@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from decimal import Decimal
 from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solve.marking import Exact, Worked, agrees, near, significant_digits
+from dlcalc.solve.marking import FLOAT_SLACK, Exact, Worked, agrees, near, significant_digits
 from dlcalc.spec.answers import Answer, Given
 from dlcalc.steps.step import Step
 
@@ -28,6 +29,9 @@ class Problem(NamedTuple):
     """The answers with one mistake made; raises DlcalcError if it cannot be computed."""
     convention: str = ""
     """The convention the answers use, in words (said in the output)."""
+    slack: Decimal = FLOAT_SLACK
+    """How far the answers may be from the exact values (relative): float64's promise, or
+    40-digit arithmetic's for answers written to more than 12 digits."""
 
 
 class Diagnosis(NamedTuple):
@@ -100,7 +104,7 @@ def check(
         if channels_first and given.shape is not None and len(given.shape) > 1:
             given = given._replace(shape=(*given.shape[1:], given.shape[0]))
         _check_type(answer, given, worked.value)
-        correct = agrees(given, worked.value, rel_tol)
+        correct = agrees(given, worked.value, rel_tol, problem.slack)
         diagnoses: tuple[Diagnosis, ...] = ()
         if not correct:
             diagnoses = _diagnose(problem, answer.name, given, worked, variant, rel_tol)
@@ -117,6 +121,11 @@ def check(
     return CheckResult(
         problem.source, problem.kind, tuple(marked), rule, problem.convention, channels_first
     )
+
+
+def digits_written(answers: tuple[tuple[Answer, Given], ...]) -> int:
+    """The most significant digits any of the answers is written with (0 for none)."""
+    return max((significant_digits(given) for _, given in answers), default=0)
 
 
 def _diagnose(

@@ -22,6 +22,10 @@ FLOAT_SLACK = Decimal("1e-12")
 within 1e−12 of the exact one, tested against an mpmath oracle). It matters only for answers
 written to more than 12 digits, or at a rounding tie (0.49900000005)."""
 
+PRECISE_SLACK = Decimal("1e-15")
+"""The slack for a value computed at 40 digits and rounded to float64 (within 1.1e−16 of the
+exact one): ``check`` computes so when an answer is written to more than 12 digits."""
+
 
 class Worked(NamedTuple):
     """A correct value and how it is obtained: the solver's own step (printed by each format),
@@ -31,8 +35,11 @@ class Worked(NamedTuple):
     working: str | Step
 
 
-def agrees(given: Given, exact: Exact, rel_tol: float | None = None) -> bool:
-    """Whether ``given`` is ``exact`` at the precision written (or within ``rel_tol``)."""
+def agrees(
+    given: Given, exact: Exact, rel_tol: float | None = None, slack: Decimal = FLOAT_SLACK
+) -> bool:
+    """Whether ``given`` is ``exact`` at the precision written (or within ``rel_tol``), ``exact``
+    being within ``slack`` (relative) of the true value."""
     if isinstance(exact, tuple):
         return given.shape == exact or (len(exact) == 1 and given.whole == exact[0])
     if given.special is not None:  # nan, inf and "overflow" all say the computation overflowed
@@ -44,7 +51,7 @@ def agrees(given: Given, exact: Exact, rel_tol: float | None = None) -> bool:
     if rel_tol is not None:
         with localcontext(PRECISE):
             return abs(given.number - Decimal(exact)) <= Decimal(rel_tol) * abs(Decimal(exact))
-    return _at_precision(given.number, exact)
+    return _at_precision(given.number, exact, slack)
 
 
 CLOSE = 0.01
@@ -71,14 +78,14 @@ PRECISE = Context(prec=2000, Emax=MAX_EMAX, Emin=MIN_EMIN)
 """Enough digits to compare any float64 with any answer written to any precision."""
 
 
-def _at_precision(given: Decimal, exact: float | Decimal) -> bool:
+def _at_precision(given: Decimal, exact: float | Decimal, slack: Decimal) -> bool:
     with localcontext(PRECISE):
         try:
             value = exact if isinstance(exact, Decimal) else Decimal(repr(exact))
             quantum = _quantum(given, value)
             if value.quantize(quantum, rounding=ROUND_DOWN) == given:
                 return True
-            return abs(value - given) <= quantum / 2 + abs(value) * FLOAT_SLACK
+            return abs(value - given) <= quantum / 2 + abs(value) * slack
         except ArithmeticError:  # an exponent beyond any float64: not this value
             return False
 

@@ -7,25 +7,32 @@ the optimizers' in :mod:`dlcalc.solve.optimizer_mistakes`, the calculators' in
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.check import Answers, Problem
+from dlcalc.solve.marking import PRECISE_SLACK
+from dlcalc.solve.precision import solved
 from dlcalc.spec.architecture import Convention
 from dlcalc.spec.problem import ProblemSpec
+from dlcalc.steps import arith
 
 
-def solve_problem(problem: ProblemSpec, channels_first: bool = False) -> Problem:
+def solve_problem(problem: ProblemSpec, channels_first: bool = False, digits: int = 6) -> Problem:
     """The problem solved, with its mistakes ready to be tried on a wrong answer
-    (``channels_first``: shapes in the working as C×H×W)."""
-    solvers: dict[str, Callable[[Any, str], Problem]] = {
-        "architecture": partial(_architecture, channels_first=channels_first),
+    (``channels_first``: shapes in the working as C×H×W; ``digits``: the most significant
+    digits of an answer to mark, past float64's promise the answers are computed at 40)."""
+    if problem.kind == "architecture":
+        return _architecture(problem.spec, problem.source, channels_first)
+    solvers: dict[str, Callable[[Any, str, int], Problem]] = {
         "network": _network,
         "optimizer": _optimizer,
         "calculator": _calculator,
     }
-    return solvers[problem.kind](problem.spec, problem.source)
+    solved_problem = solvers[problem.kind](problem.spec, problem.source, digits)
+    if digits > arith.FLOAT_DIGITS:
+        return solved_problem._replace(slack=PRECISE_SLACK)
+    return solved_problem
 
 
 def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
@@ -56,7 +63,7 @@ def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
     )
 
 
-def _network(spec: Any, source: str) -> Problem:
+def _network(spec: Any, source: str, digits: int) -> Problem:
     from dlcalc.solve.backprop import solve_backprop
     from dlcalc.solve.backprop_answers import answer_values
     from dlcalc.solve.network_mistakes import mistakes
@@ -67,20 +74,20 @@ def _network(spec: Any, source: str) -> Problem:
     def variant(mistake: str) -> Answers:
         return answer_values(solve_backprop(*found[mistake].make(spec, BackpropOptions())))
 
-    answers = answer_values(solve_backprop(spec))
+    answers = solved(lambda s: answer_values(solve_backprop(s)), spec, digits, decimals=True)
     rule = "p ← p − η·∂E/∂p; ReLU′(0) = 0"
     described = {name: m.description for name, m in found.items()}
     return Problem(source, "network", answers, described, variant, rule)
 
 
-def _optimizer(spec: Any, source: str) -> Problem:
+def _optimizer(spec: Any, source: str, digits: int) -> Problem:
     from dlcalc.solve.optimize import answer_values, solve_optimize
     from dlcalc.solve.optimizer_mistakes import mistakes, with_mistake
 
     def variant(mistake: str) -> Answers:
         return answer_values(solve_optimize(*with_mistake(spec, mistake)))
 
-    answers = answer_values(solve_optimize(spec))
+    answers = solved(lambda s: answer_values(solve_optimize(s)), spec, digits)
     return Problem(
         source, "optimizer", answers, mistakes(spec), variant, f"{spec.convention} formulas"
     )
@@ -89,12 +96,12 @@ def _optimizer(spec: Any, source: str) -> Problem:
 # --- the calculators --------------------------------------------------------------------
 
 
-def _calculator(spec: Any, source: str) -> Problem:
+def _calculator(spec: Any, source: str, digits: int) -> Problem:
     from dlcalc.solve.calculator_mistakes import MISTAKES, solve
 
     command, calc = spec
     try:
-        correct = solve(command, calc)
+        correct = solved(lambda c: solve(command, c), calc, digits)
     except DlcalcError as error:  # the solver's message names the problem file
         if error.location is None or error.location.source == "<command line>":
             error.location = Location(source)

@@ -102,7 +102,9 @@ def evaluate(node: Expr) -> float:
         rest = node.args[0].terms[1:]  # type: ignore[attr-defined]
         return arith.log1p(arith.fsum(evaluate(t) for t in rest))  # ln(1 − 10⁻¹²) ≠ 0
     if isinstance(node, Call):
-        return arith.real(FUNCTIONS[node.name](*(evaluate(a) for a in node.args)))
+        own = ARITHMETIC.get(node.name)
+        function = getattr(arith, own) if own else FUNCTIONS[node.name]
+        return arith.real(function(*(evaluate(a) for a in node.args)))
     if isinstance(node, Sym) and node.name == "π":
         return arith.pi
     raise ValueError(f"cannot evaluate {node!r}")
