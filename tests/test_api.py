@@ -96,3 +96,14 @@ def test_the_readme_example_runs(monkeypatch) -> None:
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.failures == 0 and runner.tries >= 4
+
+
+def test_library_names_and_digits_past_twelve_as_on_the_command_line() -> None:
+    """``dlcalc.backprop("classic-2-2-2", digits=15)`` is the command line's
+    ``dlcalc backprop classic-2-2-2 --digits 15``: the library problem, computed at 40 digits."""
+    net = dlcalc.backprop("classic-2-2-2", digits=15)
+    cli = json.loads(run_cli("backprop", "classic-2-2-2", "--digits", "15", "-f", "json").out)
+    assert net.to_dict() == cli
+    assert dlcalc.shapes("lenet5-exam").total_params == 61706
+    fifteen = dlcalc.check("classic-2-2-2", {"w5": "0.358916479717900"})
+    assert not fifteen.marked[0].correct  # wrong in its 14th digit, caught at 40 digits

@@ -91,11 +91,16 @@ class Result:
 FILE_SUFFIXES = (".arch", ".json", ".toml", ".net", ".opt", ".calc", ".txt")
 
 
-def _source(source: str | Path) -> Source:
-    """A path, or the text of a file: a one-line string that names a file, or looks like a
-    path (a known suffix), is read as one (and a missing file is said to be missing)."""
+def _source(source: str | Path, kind: str | None = None) -> Source:
+    """A path, the text of a file, or a library problem's name (of ``kind``): a one-line string
+    that names a file, or looks like a path (a known suffix), is read as one (and a missing file
+    is said to be missing)."""
+    from dlcalc.parse.library import is_library_problem, problem_path
+
     text = str(source)
     one_line = "\n" not in text
+    if kind is not None and one_line and is_library_problem(text, kind):
+        return read_source(problem_path(text, kind))
     if isinstance(source, Path) or (
         one_line and (Path(text).is_file() or text.endswith(FILE_SUFFIXES))
     ):
@@ -128,7 +133,7 @@ def shapes(
     from dlcalc.render.shapes import shapes_json, shapes_report
     from dlcalc.solve.shapes import ShapesOptions, solve_shapes
 
-    spec = parse_architecture(_source(source))
+    spec = parse_architecture(_source(source, "architecture"))
     chosen = convention or spec.convention or "keras"
     options = ShapesOptions(
         chosen,  # type: ignore[arg-type]
@@ -161,6 +166,7 @@ def activate(
     from dlcalc.parse.calculators import parse_activate
     from dlcalc.render.activations import activate_json, activate_report
     from dlcalc.solve.activations import solve_activate
+    from dlcalc.solve.precision import solved
     from dlcalc.spec.calculators import ActivationParams
 
     params = ActivationParams(
@@ -171,7 +177,7 @@ def activate(
         step_at_zero=step_at_zero,
     )
     spec = parse_activate(function, _texts(xs), None, None, params, exact, digits)
-    result = solve_activate(spec)
+    result = solved(solve_activate, spec, digits)
     return Result(
         "activate",
         result,
@@ -193,11 +199,12 @@ def softmax(
     (``dlcalc softmax``); ``target`` is a class (from 0) or a probability vector."""
     from dlcalc.parse.calculators import parse_softmax
     from dlcalc.render.softmax import softmax_json, softmax_report
+    from dlcalc.solve.precision import solved
     from dlcalc.solve.softmax import solve_softmax
 
     wanted = None if target is None else str(target) if isinstance(target, int) else _joined(target)
     spec = parse_softmax(_texts(z), repr(temperature), wanted, jacobian, digits, exact)
-    result = solve_softmax(spec)
+    result = solved(solve_softmax, spec, digits)
     return Result(
         "softmax",
         result,
@@ -225,11 +232,12 @@ def loss(
     from dlcalc.parse.calculators import parse_loss
     from dlcalc.render.losses import loss_json, loss_report
     from dlcalc.solve.losses import solve_loss
+    from dlcalc.solve.precision import solved
     from dlcalc.spec.calculators import LossOptions
 
     options = LossOptions(delta, from_logits, log2, convention == "keras", grad, digits, exact)
     spec = parse_loss(kind, _joined(pred), _joined(target), reduction, options)
-    result = solve_loss(spec)
+    result = solved(solve_loss, spec, digits)
     return Result(
         "loss", result, lambda: loss_report(result, spec), lambda: loss_json(result, spec)
     )
@@ -250,8 +258,9 @@ def backprop(
     from dlcalc.parse.network import parse_network
     from dlcalc.render.backprop import backprop_json, backprop_report
     from dlcalc.solve.backprop import solve_backprop
+    from dlcalc.solve.precision import solved
 
-    spec = parse_network(_source(source))
+    spec = parse_network(_source(source, "network"))
     spec, options = backprop_overrides(
         spec,
         None if rate is None else repr(rate),
@@ -262,7 +271,7 @@ def backprop(
         (),
         exact,
     )
-    result = solve_backprop(spec, options)
+    result = solved(lambda given: solve_backprop(*given), (spec, options), digits, decimals=True)
     return Result(
         "backprop",
         result,
@@ -289,6 +298,7 @@ def optimize(
     from dlcalc.parse.optimizer import optimize_spec
     from dlcalc.render.optimize import optimize_json, optimize_report
     from dlcalc.solve.optimize import solve_optimize
+    from dlcalc.solve.precision import solved
 
     spec = optimize_spec(
         optimizer,
@@ -301,7 +311,7 @@ def optimize(
         False,
         digits,
     )
-    result = solve_optimize(spec)
+    result = solved(solve_optimize, spec, spec.digits)
     return Result(
         "optimize", result, lambda: optimize_report(result), lambda: optimize_json(result)
     )
