@@ -128,18 +128,28 @@ def _plain(report: Report) -> str:
 Role = Literal["header", "rule", "row", "footer"]
 
 
-def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, Role]]:
-    """The table as aligned text lines, each with its role (for styling).
+BOXED = (" │ ", "─┼─", "─")
+"""Rich's look (its MINIMAL box): columns between lines, the header ruled off with crosses."""
+SPACED = ("  ", "  ", "-")
+"""Plain text: columns two spaces apart, the header ruled off with dashes."""
+
+
+def layout_table(
+    table: Table, max_width: int | None = None, box: tuple[str, str, str] = SPACED
+) -> list[tuple[str, Role]]:
+    """The table as aligned text lines, each with its role (for styling), its columns apart
+    as ``box`` says (between cells, between rules, the rule's character).
 
     With ``max_width``, the widest left-aligned columns are narrowed and their cells wrapped
     at spaces until the table fits (never below their longest word).
     """
+    between, crossing, line = box
     columns = table.columns
     cells = [[c.header for c in columns], *_written_rows(table.rows + table.footer)]
     widths = [max(columns_of(row[i]) for row in cells) for i in range(len(columns))]
     if max_width is not None:
         floors = _floors(cells, columns)
-        groups = _fold(floors, max_width)
+        groups = _fold(floors, max_width, len(between))
         if len(groups) > 1:  # too wide even narrowed: the columns in parts, the first in each
             folded: list[tuple[str, Role]] = []
             for group in groups:
@@ -149,23 +159,23 @@ def layout_table(table: Table, max_width: int | None = None) -> list[tuple[str, 
                     footer=[[row[i] for i in group] for row in table.footer],
                 )
                 folded += [("", "row")] if folded else []
-                folded += layout_table(part, max_width)
+                folded += layout_table(part, max_width, box)
             return folded
-        _narrow(widths, floors, max_width - 2 * (len(columns) - 1))
+        _narrow(widths, floors, max_width - len(between) * (len(columns) - 1))
 
     def lines_of(row: list[str], role: Role) -> list[tuple[str, Role]]:
         wrapped = [wrap_cell(cell, width) for cell, width in zip(row, widths)]
         out = []
         for index in range(max(len(parts) for parts in wrapped)):
             parts = [p[index] if index < len(p) else "" for p in wrapped]
-            text = "  ".join(
+            text = between.join(
                 _pad(part, width, column.align == "right")
                 for part, width, column in zip(parts, widths, columns)
             )
             out.append((text.rstrip(), role))
         return out
 
-    rule: tuple[str, Role] = ("  ".join("-" * w for w in widths), "rule")
+    rule: tuple[str, Role] = (crossing.join(line * w for w in widths), "rule")
     result = [*lines_of(cells[0], "header"), rule]
     for row in _written_rows(table.rows):
         result += lines_of(row, "row")
@@ -207,10 +217,25 @@ def wrap_cell(text: str, width: int) -> list[str]:
             continue
         if current:
             lines.append(current)
-        broken = _broken(part, width)
+        broken = _hanging(part, width) if index else _broken(part, width)
         lines += broken[:-1]
         current = broken[-1]
     return [*lines, current] if current else lines or [""]
+
+
+HANG = "  "
+"""The indent of a stage's continued lines (``= 0.4·0.59327 +`` / ``  0.45·0.596884``)."""
+
+
+def _hanging(part: str, width: int) -> list[str]:
+    """A stage (``= …``) broken to ``width``, its continued lines indented where its words
+    still fit."""
+    first, *rest = _broken(part, width)
+    words = max(columns_of(word) for word in part.split(" "))
+    if not rest or words > width - len(HANG) or not part.startswith(first):
+        return [first, *rest]
+    rest = _broken(part[len(first) :].lstrip(), width - len(HANG))
+    return [first, *(HANG + line for line in rest)]
 
 
 def _broken(part: str, width: int) -> list[str]:
@@ -252,17 +277,17 @@ def _floors(cells: list[list[str]], columns: Sequence[Column]) -> list[int]:
     ]
 
 
-def _fold(floors: list[int], width: int) -> list[list[int]]:
-    """The columns in groups that fit ``width`` at their narrowest, the first column (what a
-    row is) at the head of each group; one group where the whole table fits."""
+def _fold(floors: list[int], width: int, gap: int) -> list[list[int]]:
+    """The columns in groups that fit ``width`` at their narrowest (``gap`` apart), the first
+    column (what a row is) at the head of each group; one group where the whole table fits."""
     groups: list[list[int]] = [[0]]
     used = floors[0]
     for i in range(1, len(floors)):
-        if used + 2 + floors[i] > width and len(groups[-1]) > 1:
+        if used + gap + floors[i] > width and len(groups[-1]) > 1:
             groups.append([0])
             used = floors[0]
         groups[-1].append(i)
-        used += 2 + floors[i]
+        used += gap + floors[i]
     return groups
 
 
@@ -344,7 +369,7 @@ def _fill(line: str, width: int, indent: str = "") -> str:
     return textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False)
 
 
-_STYLES: dict[str, str] = {"header": "bold", "rule": "dim", "row": "", "footer": "bold"}
+_STYLES: dict[str, str] = {"header": "bold cyan", "rule": "dim", "row": "", "footer": "bold"}
 
 
 def _rich(report: Report, stream: TextIO) -> None:
@@ -366,13 +391,14 @@ def _rich(report: Report, stream: TextIO) -> None:
         text.append("\n")
         if table.title:
             text.append(_fill(table.title, width) + "\n", style="bold underline")
-        for line, role in layout_table(table, console.width):
-            text.append(line.replace("-", "─") if role == "rule" else line, style=_STYLES[role])
+        for line, role in layout_table(table, console.width, BOXED):
+            text.append(line, style=_STYLES[role])
             text.append("\n")
     for title, drawing in report.figures:
         text.append("\n" + title + "\n", style="bold underline")
         for line in drawing:
             text.append(line + "\n", style="cyan")
+    text.highlight_words(["│"], "dim")
     text.highlight_words(["✓"], "bold green")  # check's marks: right and wrong
     text.highlight_words(["✗"], "bold red")
     for line in _plain_tail(report):
