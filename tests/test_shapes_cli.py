@@ -275,3 +275,37 @@ def test_every_help_fits_80_columns_uncut(monkeypatch) -> None:
         lines = run_cli(command, "--help").out.splitlines()
         assert max(len(line) for line in lines) <= 80, command
         assert not any("…" in line for line in lines), command  # a help text cut short
+
+
+def test_depth_collapses_blocks_into_rows_with_their_totals() -> None:
+    """--depth 1 groups ResNet-50's layers by the first part of their names (conv2_1.* is one
+    row); the blocks add up to the totals, and a depth past every name is one row a layer."""
+    data = json.loads(run_cli("shapes", "resnet50-keras", "--depth", "1", "-f", "json").out)
+    blocks = data["blocks"]
+    names = [b["name"] for b in blocks]
+    assert names[:8] == ["zeropad1", "conv1", "batchnorm1", "relu1", "zeropad2", "maxpool1"] + [
+        "conv2_1",
+        "conv2",
+    ]
+    conv2_1 = blocks[names.index("conv2_1")]
+    layers = {layer["name"]: layer for layer in data["layers"]}
+    assert conv2_1["layers"][0] == "conv2_1.conv1" and len(conv2_1["layers"]) == 12
+    assert conv2_1["params"] == sum(layers[n]["params"] for n in conv2_1["layers"])
+    assert conv2_1["output_shape"] == layers[conv2_1["layers"][-1]]["output_shape"]
+    assert sum(b["params"] for b in blocks) == data["total_params"] == 25_636_712
+    assert sum(b["macs"] for b in blocks) == data["total_macs"]
+    deep = json.loads(run_cli("shapes", "resnet50-keras", "--depth", "9", "-f", "json").out)
+    assert [b["layers"] for b in deep["blocks"]] == [[layer["name"]] for layer in data["layers"]]
+    plain = run_cli("shapes", "resnet50-keras", "--depth", "1", "-f", "plain").out
+    assert "conv2_1         12 layers      56×56×256       76,928    231,211,008" in plain
+    assert "conv2_1.conv1" not in plain
+    assert run_cli("shapes", "resnet50-keras", "--depth", "0").code == 2
+
+
+def test_a_graph_shows_what_each_layer_is_connected_to() -> None:
+    resnet = run_cli("shapes", "resnet50-keras", "-f", "plain").out.splitlines()
+    assert "Connected to" in resnet[5]
+    add = next(line for line in resnet if line.startswith("conv2_1.add1 "))
+    assert "conv2_1.shortcut, conv2_1.main" in add
+    lenet = run_cli("shapes", "lenet5-exam", "-f", "plain").out
+    assert "Connected to" not in lenet  # one layer after another: nothing to say

@@ -249,6 +249,15 @@ def shapes(
         help="Treat a division that is not whole, such as (224 − 11)/4, as an error "
         "instead of flooring it.",
     ),
+    depth: int | None = typer.Option(
+        None,
+        "--depth",
+        min=1,
+        metavar="N",
+        help="One row per block: layers whose names share their first N dot-separated "
+        "parts (conv2_1.*) with their totals, as torchinfo's depth.",
+        show_default=False,
+    ),
 ) -> None:
     """Output shape, parameters (with working), MACs and receptive field of every layer.
 
@@ -267,8 +276,8 @@ def shapes(
     result = solve_shapes(spec, options)
     _show(
         output_format,
-        lambda: shapes_json(result),
-        lambda: shapes_report(result, channels_first=channels_first),
+        lambda: shapes_json(result, depth),
+        lambda: shapes_report(result, channels_first=channels_first, depth=depth),
         standalone=standalone,
         output=output,
     )

@@ -10,7 +10,7 @@ from dlcalc import __version__
 from dlcalc.render.cells import cell_writer
 from dlcalc.render.report import Cell, Column, NoteIndex, Report, Table
 from dlcalc.render.working import arithmetic_cell, working_json
-from dlcalc.solve.shapes import LayerResult, ShapesResult
+from dlcalc.solve.shapes import Block, LayerResult, ShapesResult, blocks
 from dlcalc.solve.working import decimal, number, shape_text
 from dlcalc.steps.text import TextPrinter
 
@@ -22,12 +22,62 @@ CONVENTION_TEXT = {
 }
 
 
-def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
+def shapes_report(
+    result: ShapesResult, channels_first: bool = False, depth: int | None = None
+) -> Report:
+    """The layers with their working and their cost; with ``depth``, the layers grouped by
+    the first ``depth`` parts of their names, one row a block with its totals."""
     notes = NoteIndex()
+    tables = (
+        [_blocks_table(result, depth, channels_first)]
+        if depth is not None
+        else [_layers_table(result, notes, channels_first), _cost_table(result)]
+    )
+    layout = "C×H×W (channels first)" if channels_first else "H×W×C (channels last)"
+    return Report(
+        title=f"Shapes and parameters: {result.source}",
+        meta=[
+            f"convention: {CONVENTION_TEXT[result.convention]}",
+            f"shapes: {layout}",
+            *(f"warning: {note}" for note in result.notes),
+        ],
+        tables=tables,
+        notes=notes.notes,
+        summary=[
+            ("Total parameters", _count(result.total_params, weights=True)),
+            ("Trainable", _count(result.trainable_params, weights=True)),
+            ("Non-trainable", _count(result.non_trainable_params, weights=True)),
+            ("MACs", f"{_count(result.total_macs)} multiply-accumulates"),
+            ("FLOPs", f"{_count(result.total_flops)} (FLOPs = 2·MACs)"),
+            (
+                "Activations",
+                f"{number(result.total_activations)} values, input included "
+                f"({_bytes(result.total_activation_bytes)} at float32)",
+            ),
+        ],
+        records=lambda: _records(result, channels_first),
+    )
+
+
+def _is_graph(result: ShapesResult) -> bool:
+    """Whether some layer takes another input than the layer before it (branches, merges)."""
+    previous = "input"
+    for layer in result.layers:
+        if layer.inputs != (previous,):
+            return True
+        previous = layer.name
+    return False
+
+
+def _layers_table(result: ShapesResult, notes: NoteIndex, channels_first: bool) -> Table:
+    """Each layer with its working; a graph's layers with what they are connected to."""
+    graph = _is_graph(result)
+    connected = [Column("Connected to")] if graph else []
     layers = Table(
         [
             Column("Layer"),
             Column("Kind"),
+            *connected,
             Column("Output"),
             Column("Output size (working)"),
             Column("Parameters (working)"),
@@ -36,14 +86,15 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
         ],
         title="Layers",
     )
-    layers.rows.append(
-        ["input", "input", shape_text(result.input_shape, channels_first), "given", "", "0", ""]
-    )
+    given = shape_text(result.input_shape, channels_first)
+    first = ["input", "input", *([""] if graph else []), given]
+    layers.rows.append([*first, "given", "", "0", ""])
     for layer in result.layers:
         layers.rows.append(
             [
                 layer.name,
                 layer.kind,
+                *([", ".join(layer.inputs)] if graph else []),
                 shape_text(layer.output_shape, channels_first),
                 arithmetic_cell(layer.output),
                 arithmetic_cell(layer.parameters),
@@ -51,7 +102,34 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
                 notes.refs(layer.notes),
             ]
         )
-    layers.footer.append(["total", "", "", "", "", number(result.total_params), ""])
+    empty = [""] * (len(layers.columns) - 3)
+    layers.footer.append(["total", *empty, number(result.total_params), ""])
+    return layers
+
+
+def _blocks_table(result: ShapesResult, depth: int, channels_first: bool) -> Table:
+    table = Table(
+        [
+            Column("Layer"),
+            Column("Kind"),
+            Column("Output"),
+            Column("Params", "right"),
+            Column("MACs", "right"),
+        ],
+        title=f"Layers (depth {depth}: a block's layers in one row, with their totals)",
+    )
+    table.rows.append(["input", "input", shape_text(result.input_shape, channels_first), "0", "0"])
+    for block in blocks(result, depth):
+        output = shape_text(block.output_shape, channels_first)
+        table.rows.append(
+            [block.name, block.kind, output, number(block.params), number(block.macs)]
+        )
+    total = [number(result.total_params), number(result.total_macs)]
+    table.footer.append(["total", "", "", *total])
+    return table
+
+
+def _cost_table(result: ShapesResult) -> Table:
     cost = Table(
         [
             Column("Layer"),
@@ -84,30 +162,7 @@ def shapes_report(result: ShapesResult, channels_first: bool = False) -> Report:
             "",
         ]
     )
-    layout = "C×H×W (channels first)" if channels_first else "H×W×C (channels last)"
-    return Report(
-        title=f"Shapes and parameters: {result.source}",
-        meta=[
-            f"convention: {CONVENTION_TEXT[result.convention]}",
-            f"shapes: {layout}",
-            *(f"warning: {note}" for note in result.notes),
-        ],
-        tables=[layers, cost],
-        notes=notes.notes,
-        summary=[
-            ("Total parameters", _count(result.total_params, weights=True)),
-            ("Trainable", _count(result.trainable_params, weights=True)),
-            ("Non-trainable", _count(result.non_trainable_params, weights=True)),
-            ("MACs", f"{_count(result.total_macs)} multiply-accumulates"),
-            ("FLOPs", f"{_count(result.total_flops)} (FLOPs = 2·MACs)"),
-            (
-                "Activations",
-                f"{number(result.total_activations)} values, input included "
-                f"({_bytes(result.total_activation_bytes)} at float32)",
-            ),
-        ],
-        records=lambda: _records(result, channels_first),
-    )
+    return cost
 
 
 def _records(result: ShapesResult, channels_first: bool) -> Table:
@@ -164,11 +219,12 @@ def _bytes(count: int) -> str:
     raise AssertionError("unreachable")
 
 
-def shapes_json(result: ShapesResult) -> dict[str, Any]:
-    """The stable JSON form (see the README): numbers as numbers, shapes channels-last."""
+def shapes_json(result: ShapesResult, depth: int | None = None) -> dict[str, Any]:
+    """The stable JSON form (see the README): numbers as numbers, shapes channels-last; with
+    ``depth``, the blocks too."""
     text = TextPrinter()  # one printer: each tree written once, in the layers and the working
     write = cell_writer(text)
-    return {
+    data = {
         "dlcalc": __version__,
         "command": "shapes",
         "source": result.source,
@@ -184,6 +240,22 @@ def shapes_json(result: ShapesResult) -> dict[str, Any]:
         "total_activation_bytes": result.total_activation_bytes,
         "working": working_json(result.steps, 6, text),
         "notes": list(result.notes),
+    }
+    if depth is not None:
+        data["blocks"] = [_block_json(block) for block in blocks(result, depth)]
+    return data
+
+
+def _block_json(block: Block) -> dict[str, Any]:
+    return {
+        "name": block.name,
+        "layers": [layer.name for layer in block.layers],
+        "output_shape": list(block.output_shape),
+        "params": block.params,
+        "trainable_params": block.trainable_params,
+        "non_trainable_params": block.non_trainable_params,
+        "macs": block.macs,
+        "activations": block.activations,
     }
 
 

@@ -161,6 +161,55 @@ class ShapesResult(NamedTuple):
         return FLOAT32_BYTES * self.total_activations
 
 
+class Block(NamedTuple):
+    """Consecutive layers whose names share their first ``depth`` parts (``conv2_1.conv1`` …
+    ``conv2_1.relu3`` at depth 1), as one row with their totals (torchinfo's ``depth``)."""
+
+    name: str
+    layers: tuple[LayerResult, ...]
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.layers[-1].output_shape
+
+    @property
+    def kind(self) -> str:
+        return self.layers[0].kind if len(self.layers) == 1 else f"{len(self.layers)} layers"
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(layer.trainable_params for layer in self.layers)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return sum(layer.non_trainable_params for layer in self.layers)
+
+    @property
+    def params(self) -> int:
+        return self.trainable_params + self.non_trainable_params
+
+    @property
+    def macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @property
+    def activations(self) -> int:
+        return sum(layer.activations for layer in self.layers)
+
+
+def blocks(result: ShapesResult, depth: int) -> list[Block]:
+    """The layers grouped by the first ``depth`` parts of their names (split at dots), each
+    group the consecutive layers that share them."""
+    found: list[Block] = []
+    for layer in result.layers:
+        name = ".".join(layer.name.split(".")[:depth])
+        if found and found[-1].name == name:
+            found[-1] = Block(name, (*found[-1].layers, layer))
+        else:
+            found.append(Block(name, (layer,)))
+    return found
+
+
 def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -> ShapesResult:
     """Every layer's output shape, parameters (with working), MACs and receptive field."""
     options = options or ShapesOptions()
