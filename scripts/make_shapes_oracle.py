@@ -4,11 +4,16 @@
 This script does NOT import dlcalc.  It generates random architectures from a seeded
 random description (a list of dicts), writes each one both as dlcalc text (see the
 README's architecture-file reference) and as a real framework model (PyTorch, or
-Keras 3 on the torch backend), runs a dummy forward pass (batch 1) and records, per text line, the
-channels-last output shape and the trainable / non-trainable parameter counts measured
-by the framework.  It also builds a few standard models (AlexNet, VGG-16/19, ResNet-18/50
-in plain torch.nn with torchvision's layouts; ResNet50 and MobileNet from
-keras.applications) and checks their published parameter counts.
+Keras 3 on the torch backend), runs a dummy forward pass (batch 1) and records, per text
+line, the channels-last output shape, the trainable / non-trainable parameter counts and
+the layer's weight tensors (``weights``: name, shape, trainable, in the framework's order)
+measured by the framework.  The weights are PyTorch's ``named_parameters()`` of the module
+that implements the line (names relative to it; buffers such as BatchNorm's running
+statistics are not parameters), or Keras's ``layer.weights`` named by the last component
+of ``variable.path`` (``forward_`` / ``backward_`` prefixed inside Bidirectional).  It also
+builds a few standard models (AlexNet, VGG-16/19, ResNet-18/50 in plain torch.nn with
+torchvision's layouts; ResNet50 and MobileNet from keras.applications) and checks their
+published parameter counts.
 
 Every shape and count written to the JSON comes from the framework.  As a sanity check
 the generator also computes the formulas of the README's reference; disagreements are
@@ -1513,10 +1518,14 @@ def build_torch_line(case, i):
             mods = [main]
             post = []
             if k == "separable":
-                post.append(nn.Conv2d(c * node["M"], node["K"], 1, bias=node["bias"]))
+                # PyTorch has no separable conv: the layer is one module holding the two convs
+                # (the usual `depthwise` / `pointwise` attributes), named as its parameters.
+                pointwise = nn.Conv2d(c * node["M"], node["K"], 1, bias=node["bias"])
+                post.append(pointwise)
+                mods = [nn.ModuleDict({"depthwise": main, "pointwise": pointwise})]
             if node.get("act"):
                 post.append(torch_act(node["act"], "img"))
-            mods += post
+                mods.append(post[-1])
 
         def fn(x, main=main, pre=pre, post=post, seq=(k == "conv1d")):
             if seq:
@@ -1654,6 +1663,20 @@ def torch_to_cl(t, layout):
     return s
 
 
+def torch_weights(line, seen):
+    """The parameters of the module that implements a text line, as its own
+    ``named_parameters()`` lists them (names relative to that module, buffers left out);
+    those already counted on an earlier line (share=) are not this line's."""
+    owners = [m for m in line.mods if any(True for _ in m.parameters())]
+    assert len(owners) <= 1, owners
+    return [
+        {"name": name, "shape": [int(v) for v in p.shape], "trainable": bool(p.requires_grad)}
+        for m in owners
+        for name, p in m.named_parameters(recurse=True)
+        if id(p) not in seen
+    ]
+
+
 def run_torch(case):
     torch.manual_seed(0)
     case.torch_lines = {}
@@ -1683,6 +1706,7 @@ def run_torch(case):
     seen = set()
     result = []
     for i in range(1, len(case.nodes)):
+        weights = torch_weights(case.torch_lines[i], seen)
         tr = ntr = 0
         for p in case.torch_lines[i].parameters():
             if id(p) in seen:
@@ -1692,11 +1716,13 @@ def run_torch(case):
                 tr += p.numel()
             else:
                 ntr += p.numel()
+        assert sum(prod(w["shape"]) for w in weights) == tr + ntr, (i, weights)
         result.append(
             {
                 "output_shape": [int(v) for v in shapes[i]],
                 "trainable_params": tr,
                 "non_trainable_params": ntr,
+                "weights": weights,
             }
         )
     total = sum(p.numel() for p in net.parameters())
@@ -1835,6 +1861,35 @@ def build_keras_line(case, i, tensors, klayers):
     return y, made
 
 
+def keras_weights(layers, seen):
+    """The variables of the Keras layers of a text line in ``layer.weights`` order: the short
+    name (last component of ``variable.path``; ``forward_`` / ``backward_`` prefixed inside a
+    Bidirectional wrapper), shape and ``variable.trainable``; those already counted on an
+    earlier line (a reused layer) are not this line's."""
+    found = []
+    for layer in layers:
+        prefixes = {}
+        if isinstance(layer, KL.Bidirectional):
+            for prefix, half in (
+                ("forward_", layer.forward_layer),
+                ("backward_", layer.backward_layer),
+            ):
+                prefixes.update({id(w): prefix for w in half.weights})
+        for w in layer.weights:
+            if id(w) in seen:
+                continue
+            if isinstance(layer, KL.Bidirectional):
+                assert id(w) in prefixes, w.path
+            found.append(
+                {
+                    "name": prefixes.get(id(w), "") + w.path.split("/")[-1],
+                    "shape": [int(v) for v in w.shape],
+                    "trainable": bool(w.trainable),
+                }
+            )
+    return found
+
+
 def run_keras(case):
     keras.backend.clear_session()
     keras.utils.set_random_seed(0)
@@ -1857,6 +1912,7 @@ def run_keras(case):
     seen = set()
     result = []
     for i, out in zip(range(1, len(case.nodes)), outs):
+        weights = keras_weights(klayers[i], seen)
         tr = ntr = 0
         for layer in klayers[i]:
             for w in layer.trainable_weights:
@@ -1867,11 +1923,13 @@ def run_keras(case):
                 if id(w) not in seen:
                     seen.add(id(w))
                     ntr += int(np.prod(w.shape))
+        assert sum(prod(w["shape"]) for w in weights) == tr + ntr, (i, weights)
         result.append(
             {
                 "output_shape": [int(v) for v in tuple(out.shape)[1:]],
                 "trainable_params": tr,
                 "non_trainable_params": ntr,
+                "weights": weights,
             }
         )
     total = model.count_params()

@@ -1,7 +1,9 @@
-"""dlcalc against an independent oracle: shapes and parameter counts from PyTorch and Keras.
+"""dlcalc against an independent oracle: shapes, parameter counts and weight tensors from PyTorch
+and Keras.
 
 The data is made by ``scripts/make_shapes_oracle.py`` (which builds each architecture in the
-framework, runs it and counts its parameters) and committed, so these tests need neither.
+framework, runs it, counts its parameters and lists its weight tensors) and committed, so these
+tests need neither.
 """
 
 from __future__ import annotations
@@ -81,6 +83,22 @@ def test_random_architecture_matches_the_framework(index: int) -> None:
     assert result.total_params == case["total_params"]
     assert result.trainable_params == case["trainable_params"]
     assert result.non_trainable_params == case["non_trainable_params"]
+
+
+@pytest.mark.parametrize("index", range(len(oracle()["cases"])), ids=lambda i: f"case{i:03d}")
+def test_random_architecture_has_the_frameworks_weight_tensors(index: int) -> None:
+    """Every layer's weights are the framework's own, in its order: PyTorch's
+    ``named_parameters()`` of the layer's module, Keras's ``layer.weights`` by short name."""
+    case = oracle()["cases"][index]
+    result = solve_text(case["arch"], case["convention"])
+    assert len(result.layers) == len(case["layers"])
+    wrong = []
+    for layer, expected in zip(result.layers, case["layers"]):
+        ours = [(w.name, list(w.shape), w.trainable) for w in layer.weights]
+        theirs = [(w["name"], w["shape"], w["trainable"]) for w in expected["weights"]]
+        if ours != theirs:
+            wrong.append(f"{layer.name} ({layer.kind}): dlcalc {ours} != framework {theirs}")
+    assert not wrong, f"{case['id']} ({case['convention']}):\n" + "\n".join(wrong)
 
 
 def _normalised(kind: str, shape: list[int]) -> tuple[str, list[int]]:

@@ -108,10 +108,10 @@ def test_plain_params_column_is_right_aligned(arch_file) -> None:
 def test_plain_cost_table_and_receptive_field(arch_file) -> None:
     out = shapes(arch_file, LENET)
     cost_rows = [line for line in out.splitlines() if line.startswith("conv1 ")]
-    assert len(cost_rows) == 2  # one in each table
-    cost = re.split(r"\s{2,}", cost_rows[1].strip())
+    assert len(cost_rows) == 3  # one in each table: layers, weights, cost
+    cost = re.split(r"\s{2,}", cost_rows[2].strip())
     assert cost == ["conv1", "117,600", "4,704", "18.4 KiB", "5×5", "1×1"]
-    conv3 = re.split(r"\s{2,}", [ln for ln in out.splitlines() if ln.startswith("conv3 ")][1])
+    conv3 = re.split(r"\s{2,}", [ln for ln in out.splitlines() if ln.startswith("conv3 ")][2])
     assert conv3[-2:] == ["32×32", "4×4"]
 
 
@@ -143,7 +143,7 @@ def test_rich_wraps_the_working_to_the_terminal_width(arch_file, plain_environme
     out = shapes(arch_file, LENET, "--format", "rich")
     lines = out.splitlines()
     rules = [line for line in lines if line.startswith("─")]
-    assert len(rules) == 4  # under the header and above the total, in each table
+    assert len(rules) == 5  # under each header, and above the totals of layers and cost
     assert all(len(line) <= 90 for line in rules)
     table = lines[lines.index("Layers") : lines.index("Cost and receptive field")]
     assert all(len(line) <= 90 for line in table)
@@ -255,8 +255,8 @@ def test_latex_text_escapes_every_special_character() -> None:
 
 def test_latex_tables(arch_file) -> None:
     out = shapes(arch_file, SAME_STRIDE_4, "--format", "latex")
-    assert out.count("\\begin{longtable}") == 2
-    assert out.count("\\end{longtable}") == 2
+    assert out.count("\\begin{longtable}") == 3
+    assert out.count("\\end{longtable}") == 3
     # the layers table is too wide for a line: its columns get widths, the long ones wrap
     wrapped = ">{\\raggedright\\arraybackslash}p{"
     assert f"\\begin{{longtable}}{{@{{}}{wrapped}" in out
@@ -289,9 +289,10 @@ def test_latex_tables(arch_file) -> None:
         r"\\begin\{longtable\}\{@\{\}(.*?)@\{\}\}\n(.*?)\\end\{longtable\}", out, re.S
     )
     columns = [spec.count("p{") or len(spec) for spec, _ in tables]
-    assert columns == [7, 6]
+    assert columns == [7, 2, 6]
     assert [body.count(" \\\\") for _, body in tables] == [
         1 + 1 + 5 + 1,  # header (repeated on each page), input, five layers, total
+        1 + 3,  # header, the three layers with weights
         1 + 5 + 1,  # header, five layers, total
     ]
     for count, (_, body) in zip(columns, tables):

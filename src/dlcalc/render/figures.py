@@ -1,8 +1,6 @@
-"""Plots as pictures (``--plot FILE.svg`` or ``FILE.png``), drawn with matplotlib.
-
-matplotlib is optional (``pip install 'dlcalc[plot]'``) and imported only when a figure is drawn,
-always headless (the Agg canvas, never pyplot). The same input gives the same bytes.
-"""
+"""Plots as pictures (``--plot FILE.svg`` or ``.png``) drawn with matplotlib, which is optional
+(``pip install 'dlcalc[plot]'``), imported only to draw, and always headless (the Agg canvas, never
+pyplot). The same input gives the same bytes."""
 
 from __future__ import annotations
 
@@ -15,28 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.solve.numbers import num
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+Function = Callable[[float, float], float]
 FORMATS = {".svg": "svg", ".png": "png"}
-SIZE = (6.4, 4.4)
-"""Inches; a PNG is drawn at ``DPI`` dots an inch (960 × 660 pixels)."""
-DPI = 150
-MARKERS_UP_TO = 60
-"""A line gets a marker at every point when it has at most this many."""
-GRID = 80
-"""Level curves: the function is evaluated on GRID × GRID points."""
-_STYLE: dict[str, Any] = {
-    "svg.hashsalt": "dlcalc",
-    "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.titlesize": 12,
-    "legend.fontsize": 9,
-    "legend.framealpha": 0.9,
-    "axes.grid": True,
-    "grid.alpha": 0.35,
-}
+SIZE, DPI = (6.4, 4.4), 150  # inches; a PNG has 960 × 660 pixels
+MARKERS_UP_TO = 60  # points of a line drawn with a marker each
+GRID = 80  # level curves: the function is evaluated on GRID × GRID points
+_STYLE: Any = {"svg.hashsalt": "dlcalc", "text.parse_math": False}  # fixed ids; "$" is no formula
+_SUPERSCRIPTS = str.maketrans("0123456789−-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻")
 _WHERE = Location("<command line>", path="--plot")
 
 
@@ -52,13 +40,10 @@ def activation_figure(
     def draw(ax: Axes) -> None:
         ax.axhline(0.0, color="0.55", linewidth=0.8, zorder=1)
         ax.axvline(0.0, color="0.55", linewidth=0.8, zorder=1)
-        xs = [_finite(x) for x, _, _ in curve]
         for column, color, label in ((1, "C0", f"{name}(x)"), (2, "C1", f"{name}′(x)")):
-            ax.plot(xs, [_finite(t[column]) for t in curve], color=color, label=label, zorder=2)
-            marks = [_finite(t[column]) for t in points]
-            ax.plot([_finite(t[0]) for t in points], marks, "o", color=color, zorder=3)
-        ax.set_title(name)
-        ax.set_xlabel("x")
+            ax.plot(_column(curve, 0), _column(curve, column), color=color, label=label, zorder=2)
+            ax.plot(_column(points, 0), _column(points, column), "o", color=color, zorder=3)
+        ax.set(title=name, xlabel="x")
         ax.legend(loc="best")
 
     _render(path, draw, name)
@@ -68,39 +53,32 @@ def path_figure(
     path: Path,
     names: tuple[str, str],
     paths: dict[str, Sequence[tuple[float, float]]],
-    function: Callable[[float, float], float] | None = None,
+    function: Function | None = None,
 ) -> None:
     """Optimizer paths in the plane of two parameters (``names``), each from its start (a square)
     on; with ``function``, on its level curves over a box around every path."""
 
     points = [p for track in paths.values() for p in track]
+    title = f"path in ({names[0]}, {names[1]})"
 
     def draw(ax: Axes) -> None:
         from matplotlib.lines import Line2D
 
-        (x0, x1), (y0, y1) = _box([p[0] for p in points]), _box([p[1] for p in points])
+        box = (*_box(_column(points, 0)), *_box(_column(points, 1)))
         if function is not None:
-            _contour(ax, function, (x0, x1), (y0, y1))
-        handles: list[Any] = []
+            _contour(ax, function, box, f"f({names[0]}, {names[1]})")
         for index, (label, track) in enumerate(paths.items()):
-            if not track:
-                continue
             color = f"C{index % 10}"
-            xs, ys = [_finite(p[0]) for p in track], [_finite(p[1]) for p in track]
+            xs, ys = _column(track, 0), _column(track, 1)
             size = 4.0 if len(track) <= MARKERS_UP_TO else 2.0
-            (line,) = ax.plot(xs, ys, "o-", color=color, markersize=size, label=label, zorder=3)
+            ax.plot(xs, ys, "o-", color=color, markersize=size, label=label, zorder=3)
             ax.plot(xs[:1], ys[:1], "s", color=color, markersize=9, mec="black", zorder=4)
-            handles.append(line)
+        ax.set(xlim=box[:2], ylim=box[2:], xlabel=names[0], ylabel=names[1], title=title)
+        lines, labels = ax.get_legend_handles_labels()
         start = Line2D([], [], linestyle="", marker="s", color="0.6", mec="black", markersize=8)
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_xlabel(names[0])
-        ax.set_ylabel(names[1])
-        ax.set_title(f"path in ({names[0]}, {names[1]})")
-        if handles:
-            ax.legend([*handles, start], [*(h.get_label() for h in handles), "start"], loc="best")
+        ax.legend([*lines, start], [*labels, "start"], loc="best")
 
-    _render(path, draw, f"path in ({names[0]}, {names[1]})")
+    _render(path, draw, title)
 
 
 def series_figure(
@@ -117,23 +95,27 @@ def series_figure(
 
         for label, points in series.items():
             marker = "o" if len(points) <= MARKERS_UP_TO else ""
-            xs, ys = [_finite(x) for x, _ in points], [_finite(y) for _, y in points]
+            xs, ys = _column(points, 0), _column(points, 1)
             ax.plot(xs, ys, marker=marker, markersize=3.5, label=label)
         steps = [x for points in series.values() for x, _ in points]
         if steps and all(math.isfinite(x) and x == int(x) for x in steps):
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(title)
-        ax.set_xlabel(x_label)
-        ax.set_ylabel(y_label)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+        ax.set(title=title, xlabel=x_label, ylabel=y_label)
         if len(series) > 1:
             ax.legend(loc="best")
 
     _render(path, draw, title)
 
 
-def _finite(value: float) -> float:
-    """``value``, or NaN (a gap in the line) when it is infinite."""
-    return value if math.isfinite(value) else math.nan
+def _column(rows: Sequence[tuple[float, ...]], index: int) -> list[float]:
+    """The ``index``th of each row, NaN (a gap in the line) where it is infinite."""
+    return [row[index] if math.isfinite(row[index]) else math.nan for row in rows]
+
+
+def _number(value: float) -> str:
+    """A level for the colour bar: ``0.253``, ``−6.32``, ``3.97·10³``."""
+    text, _, power = num(value, 3).partition("^")
+    return text + power.translate(_SUPERSCRIPTS)
 
 
 def _box(values: Sequence[float]) -> tuple[float, float]:
@@ -144,28 +126,24 @@ def _box(values: Sequence[float]) -> tuple[float, float]:
     return low - 0.1 * span, high + 0.1 * span
 
 
-def _contour(
-    ax: Axes,
-    function: Callable[[float, float], float],
-    xs: tuple[float, float],
-    ys: tuple[float, float],
-) -> None:
-    """The level curves of ``function`` over the box ``xs`` × ``ys``, behind the paths."""
+def _contour(ax: Axes, function: Function, box: tuple[float, ...], label: str) -> None:
+    """The level curves of ``function`` over ``box`` (x from, to, y from, to), behind the paths."""
     import numpy as np
+    from matplotlib.colors import BoundaryNorm
+    from matplotlib.ticker import FuncFormatter
 
-    gx = [xs[0] + (xs[1] - xs[0]) * i / (GRID - 1) for i in range(GRID)]
-    gy = [ys[0] + (ys[1] - ys[0]) * j / (GRID - 1) for j in range(GRID)]
+    x0, x1, y0, y1 = box
+    gx = [x0 + (x1 - x0) * i / (GRID - 1) for i in range(GRID)]
+    gy = [y0 + (y1 - y0) * j / (GRID - 1) for j in range(GRID)]
     z = np.full((GRID, GRID), np.nan)
     for j, y in enumerate(gy):
         for i, x in enumerate(gx):
             with contextlib.suppress(ArithmeticError, ValueError, TypeError):
                 z[j, i] = float(function(x, y))
-    z[~np.isfinite(z)] = np.nan
     seen = z[np.isfinite(z)]
     if seen.size < 4 or seen.min() == seen.max():
         return
-    low, high = float(seen.min()), float(seen.max())
-    middle = float(np.median(seen))
+    low, middle, high = (float(v) for v in np.quantile(seen, [0, 0.5, 1]))
     if high - low > 50 * (middle - low):  # a wide range: log-spaced above the minimum
         levels = low + np.geomspace((high - low) * 1e-4, high - low, 14)[:-1]
     else:
@@ -173,9 +151,12 @@ def _contour(
     levels = np.unique(levels)
     if levels.size < 2:
         return
+    norm = BoundaryNorm(levels, 256)  # colours by rank, also for log-spaced levels
     masked = np.ma.masked_invalid(z)
-    lines = ax.contour(gx, gy, masked, levels=levels, cmap="viridis", linewidths=0.8, zorder=1)
-    ax.clabel(lines, lines.levels[::2], fontsize=7, fmt="%.3g")
+    lines = ax.contour(gx, gy, masked, levels=levels, cmap="viridis", norm=norm, linewidths=0.9)
+    tick = FuncFormatter(lambda value, _: _number(value))
+    bar = ax.figure.colorbar(lines, ax=ax, label=label, pad=0.02, aspect=30, format=tick)
+    bar.ax.tick_params(labelsize=8)
 
 
 def _render(path: Path, draw: Callable[[Axes], None], title: str) -> None:
@@ -202,7 +183,9 @@ def _render(path: Path, draw: Callable[[Axes], None], title: str) -> None:
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=SIZE, dpi=DPI, layout="tight")
         FigureCanvasAgg(figure)
-        draw(figure.add_subplot())
+        axes = figure.add_subplot()
+        axes.grid(alpha=0.35)
+        draw(axes)
         meta = {"Date": None, "Title": title} if form == "svg" else {"Software": None}
         _write(path, lambda out: figure.savefig(out, format=form, dpi=DPI, metadata=meta))
 

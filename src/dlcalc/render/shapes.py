@@ -11,6 +11,7 @@ from dlcalc.render.cells import cell_writer
 from dlcalc.render.report import Cell, Column, NoteIndex, Report, Table
 from dlcalc.render.working import arithmetic_cell, working_json
 from dlcalc.solve.shapes import Block, LayerResult, ShapesResult, blocks
+from dlcalc.solve.weights import Weight
 from dlcalc.solve.working import decimal, number, shape_text
 from dlcalc.steps.text import TextPrinter
 
@@ -31,7 +32,11 @@ def shapes_report(
     tables = (
         [_blocks_table(result, depth, channels_first)]
         if depth is not None
-        else [_layers_table(result, notes, channels_first), _cost_table(result)]
+        else [
+            _layers_table(result, notes, channels_first),
+            _weights_table(result),
+            _cost_table(result),
+        ]
     )
     layout = "C×H×W (channels first)" if channels_first else "H×W×C (channels last)"
     return Report(
@@ -107,6 +112,25 @@ def _layers_table(result: ShapesResult, notes: NoteIndex, channels_first: bool) 
     return layers
 
 
+def _weights_table(result: ShapesResult) -> Table:
+    """Each layer's weight tensors as its convention's framework shapes them."""
+    table = Table(
+        [Column("Layer"), Column("Weights (name and shape)")],
+        title=f"Weights ({'PyTorch' if result.convention == 'pytorch' else 'Keras'}'s names "
+        "and shapes)",
+    )
+    for layer in result.layers:
+        if layer.weights:
+            table.rows.append([layer.name, "; ".join(map(weight_text, layer.weights))])
+    return table
+
+
+def weight_text(weight: Weight) -> str:
+    """``kernel (5, 5, 1, 6)``, ``bias (6,)``, ``moving_mean (64,), non-trainable``."""
+    shape = f"({weight.shape[0]},)" if len(weight.shape) == 1 else str(weight.shape)
+    return f"{weight.name} {shape}" + ("" if weight.trainable else ", non-trainable")
+
+
 def _blocks_table(result: ShapesResult, depth: int, channels_first: bool) -> Table:
     table = Table(
         [
@@ -171,15 +195,10 @@ def _records(result: ShapesResult, channels_first: bool) -> Table:
     layers = [_layer_json(layer, write) for layer in result.layers]
     headers = list(layers[0]) if layers else []
     table = Table([Column(h) for h in headers])
-    for data in layers:
-        table.rows.append(
-            [
-                shape_text(data[key], channels_first)
-                if key == "output_shape"
-                else _csv_cell(data[key])
-                for key in headers
-            ]
-        )
+    for layer, data in zip(result.layers, layers):
+        data["output_shape"] = shape_text(layer.output_shape, channels_first)
+        data["weights"] = "; ".join(map(weight_text, layer.weights))
+        table.rows.append([_csv_cell(data[key]) for key in headers])
     return table
 
 
@@ -278,6 +297,10 @@ def _layer_json(layer: LayerResult, write: Callable[[Cell], str]) -> dict[str, A
         "params_working": write(arithmetic_cell(layer.parameters)),
         "notes": list(layer.notes),
         "line": layer.line,
+        "weights": [
+            {"name": w.name, "shape": list(w.shape), "trainable": w.trainable}
+            for w in layer.weights
+        ],
     }
 
 

@@ -17,6 +17,7 @@ from dlcalc.solve.layer_rules import (
 )
 from dlcalc.solve.layer_working import Working
 from dlcalc.solve.marking import Worked
+from dlcalc.solve.weights import Weight, layer_weights
 from dlcalc.spec.architecture import ArchitectureSpec, Convention, LayerSpec
 from dlcalc.steps.expr import Add, Call, Expr, Mul, Num, Sum, Sym, count
 from dlcalc.steps.step import Step, StepValue, shown_parts, step
@@ -58,6 +59,8 @@ class LayerResult(NamedTuple):
     """The distance in input pixels between neighbouring outputs (the effective stride)."""
     notes: tuple[str, ...] = ()
     line: int | None = None
+    weights: tuple[Weight, ...] = ()
+    """The weight tensors, as the convention's framework names and shapes them."""
 
     @property
     def params(self) -> int:
@@ -264,6 +267,9 @@ def solve_shapes(spec: ArchitectureSpec, options: ShapesOptions | None = None) -
             jump=computed.jump,
             notes=computed.notes,
             line=layer.location.line,
+            weights=()
+            if layer.share is not None or options.mistake is not None
+            else layer_weights(layer, tuple(f.shape for f in inputs), options.convention),
         )
     layers = tuple(results.values())
     return ShapesResult(spec.source, options.convention, input_shape, layers, notes)
