@@ -45,6 +45,7 @@ class OutputFormat(str, Enum):
     latex = "latex"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 class ShapesConvention(str, Enum):
@@ -61,8 +62,9 @@ FORMAT_OPTION = typer.Option(
     None,
     "--format",
     "-f",
-    help="Output format \\[default: rich on a terminal, plain when piped]. "
-    "json is a stable interface for scripts.",
+    metavar="FORMAT",
+    help="rich, plain, markdown, latex, csv, json or html \\[default: rich on a terminal, "
+    "plain when piped]. json is a stable interface for scripts.",
     show_default=False,
 )
 
@@ -73,9 +75,52 @@ OUTPUT_OPTION = typer.Option(
     "-o",
     metavar="FILE",
     help="Write to FILE (all or nothing) instead of standard output; the format from its "
-    "suffix (.json .tex .md .csv .txt) unless -f is given.",
+    "suffix (.json .tex .md .csv .html .txt) unless -f is given.",
 )
-SUFFIX_FORMATS = {".json": "json", ".tex": "latex", ".md": "markdown", ".csv": "csv"}
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".tex": "latex",
+    ".md": "markdown",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+PLOT_FILE_OPTION = typer.Option(None, "--plot-file", metavar="FILE", hidden=True)
+"""``--plot FILE.svg``, as :func:`_plot_files` rewrites it (``--plot`` alone is a flag)."""
+PICTURES = (".svg", ".png")
+
+
+def _plot_files(args: list[str]) -> list[str]:
+    """``--plot FILE.svg`` (or ``.png``, or ``--plot=FILE``) as ``--plot-file FILE``: the flag
+    ``--plot`` draws in the terminal, with a picture's name it writes the picture."""
+    found: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg.startswith("--plot=") and arg != "--plot=":
+            found += ["--plot-file", arg.split("=", 1)[1]]
+        elif arg == "--plot" and (ahead := next(rest, None)) is not None:
+            found += ["--plot-file", ahead] if _names_a_file(ahead) else [arg, ahead]
+        else:
+            found.append(arg)
+    return found
+
+
+def _names_a_file(arg: str) -> bool:
+    """A picture's name (``path.svg``), or a word that is neither an option nor a number (a
+    file of another kind, which the plot refuses with a message)."""
+    if arg.lower().endswith(PICTURES):
+        return True
+    if arg.startswith("-") or not arg:
+        return False
+    from fractions import Fraction
+
+    try:
+        Fraction(arg)
+    except ValueError:
+        return True
+    return False
 
 
 DIGITS_OPTION = typer.Option(
@@ -139,6 +184,9 @@ def _replace(path: Path, text: str) -> None:
         "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
     ) as file:
         file.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(file.name, 0o666 & ~umask)  # as any file the user writes, not the temporary 0600
     os.replace(file.name, path)
 
 
@@ -331,8 +379,12 @@ def activate(
     exact: bool = typer.Option(False, "--exact", help="Also give the closed forms (SymPy)."),
     digits: int = DIGITS_OPTION,
     plot: bool = typer.Option(
-        False, "--plot", help="Draw the function and its derivative over the values' span."
+        False,
+        "--plot",
+        help="Draw the function and its derivative over the values' span; --plot FILE.svg or "
+        ".png draws them in a picture (matplotlib: pip install 'dlcalc[plot]').",
     ),
+    plot_file: str | None = PLOT_FILE_OPTION,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
     output: str | None = OUTPUT_OPTION,
@@ -356,15 +408,20 @@ def activate(
         given,
         digits=digits,
         exact=exact,
-        plot=plot,
+        plot=plot or plot_file is not None,
         span=span,
         path=file,
     )
     result = solved(solve_activate, spec, digits)
+    if plot_file is not None:
+        from dlcalc.render.pictures import activate_picture
+
+        activate_picture(result, Path(plot_file))
+    shown = result if plot else result._replace(curve=())
     _show(
         output_format,
-        lambda: activate_json(result, digits),
-        lambda: activate_report(result, digits),
+        lambda: activate_json(shown, digits),
+        lambda: activate_report(shown, digits),
         standalone=standalone,
         output=output,
     )
@@ -583,8 +640,12 @@ def optimize(
         help="Several optimizers on the same input: sgd,momentum,adam.",
     ),
     plot: bool = typer.Option(
-        False, "--plot", help="Draw the path (on f's level curves for two parameters)."
+        False,
+        "--plot",
+        help="Draw the path (on f's level curves for two parameters); --plot FILE.svg or .png "
+        "draws it, or a schedule's η_t, in a picture (pip install 'dlcalc[plot]').",
     ),
+    plot_file: str | None = PLOT_FILE_OPTION,
     digits: int = DIGITS_OPTION,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
@@ -640,6 +701,10 @@ def optimize(
             digits,
         )
     result = solved(solve_optimize, spec, spec.digits)
+    if plot_file is not None:
+        from dlcalc.render.pictures import optimize_picture
+
+        optimize_picture(result, Path(plot_file))
     _show(
         output_format,
         lambda: optimize_json(result),
@@ -805,7 +870,7 @@ def main() -> None:
 
 def _run() -> None:
     try:
-        app()
+        app(args=_plot_files(sys.argv[1:]))
     except DlcalcError as error:
         sys.stderr.write(error.describe() + "\n")
         sys.exit(EXIT_INPUT)

@@ -8,7 +8,7 @@ import contextlib
 import math
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +52,7 @@ def activation_figure(
 def path_figure(
     path: Path,
     names: tuple[str, str],
-    paths: dict[str, Sequence[tuple[float, float]]],
+    paths: Mapping[str, Sequence[tuple[float, float]]],
     function: Function | None = None,
 ) -> None:
     """Optimizer paths in the plane of two parameters (``names``), each from its start (a square)
@@ -85,7 +85,7 @@ def series_figure(
     path: Path,
     title: str,
     x_label: str,
-    series: dict[str, Sequence[tuple[float, float]]],
+    series: Mapping[str, Sequence[tuple[float, float]]],
     y_label: str = "",
 ) -> None:
     """One line for each of ``series`` (x, y) over steps: a parameter, f or the rate per step."""

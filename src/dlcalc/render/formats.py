@@ -1,4 +1,4 @@
-"""Printing a :class:`Report` as Rich tables, plain text, Markdown, LaTeX or CSV."""
+"""Printing a :class:`Report` as Rich tables, plain text, Markdown, LaTeX, CSV or HTML."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dlcalc.render.latex import document, latex_report
 from dlcalc.render.report import Cell, Column, Report, Table, resolve
 from dlcalc.steps.text import TextPrinter
 
-Format = Literal["rich", "plain", "markdown", "latex", "csv", "json"]
+Format = Literal["rich", "plain", "markdown", "latex", "csv", "json", "html"]
 
 
 def choose_format(requested: str | None, stream: TextIO) -> Format:
@@ -45,6 +45,10 @@ def render(report: Report, fmt: Format) -> str:
     """``report`` as text in a format other than Rich."""
     if fmt == "latex":
         return latex_report(report)
+    if fmt == "html":
+        from dlcalc.render.html import html_page
+
+        return html_page(report)
     return _PRINTERS[fmt](resolve(report, text_cell(report.digits)))
 
 

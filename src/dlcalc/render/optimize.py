@@ -47,7 +47,7 @@ def optimize_report(result: OptimizeResult) -> Report:
         tables.append(_compare_table(result, f))
     summary = []
     for run in result.runs:
-        suffix = f" ({_label(result, run)})" if several else ""
+        suffix = f" ({run_label(result, run)})" if several else ""
         summary += [(p.parameter + suffix, f(p.new)) for p in run.steps[-1].parameters]
         if run.values:
             summary.append(("f" + suffix, f(run.values[-1].value)))  # type: ignore[arg-type]
@@ -69,7 +69,9 @@ def _figures(result: OptimizeResult) -> list[tuple[str, list[str]]]:
     if len(result.runs) > 1 and run.values:
         ts = list(range(1, len(run.steps) + 1))
         curves = [(ts, _f_values(r), str(i)) for i, r in enumerate(result.runs, start=1)]
-        legend = ", ".join(f"{i} {_label(result, r)}" for i, r in enumerate(result.runs, start=1))
+        legend = ", ".join(
+            f"{i} {run_label(result, r)}" for i, r in enumerate(result.runs, start=1)
+        )
         return [(f"f per step ({legend}: each at its last step)", curves_plot(curves))]
     start = {name: value.value for name, value in result.spec.start}
     paths = {name: [value] for name, value in start.items()}
@@ -133,14 +135,14 @@ def _quantity(step: Step) -> list[Cell]:
     return [Math((step.symbol,)), rule_cell(step), value_cell(step)]
 
 
-def _label(result: OptimizeResult, run: Run) -> str:
+def run_label(result: OptimizeResult, run: Run) -> str:
     """What tells the runs apart: the optimizer, or the convention."""
     return run.settings.optimizer if result.spec.optimizers else run.settings.convention
 
 
 def _compare_table(result: OptimizeResult, f: Fmt) -> Table:
     columns = [Column("t", "right"), Column("parameter")]
-    columns += [Column(_label(result, run), "right") for run in result.runs]
+    columns += [Column(run_label(result, run), "right") for run in result.runs]
     title = "The optimizers" if result.spec.optimizers else "The three conventions"
     table = Table(columns, title=f"{title} side by side")
     first = result.runs[0]
@@ -156,7 +158,7 @@ def _compare_table(result: OptimizeResult, f: Fmt) -> Table:
 
 def optimize_json(result: OptimizeResult) -> dict[str, Any]:
     text = TextPrinter(result.spec.digits)
-    runs = {_label(result, run): _run_json(run, text) for run in result.runs}
+    runs = {run_label(result, run): _run_json(run, text) for run in result.runs}
     first = result.runs[0]
     data: dict[str, Any] = {
         "dlcalc": __version__,
@@ -165,8 +167,8 @@ def optimize_json(result: OptimizeResult) -> dict[str, Any]:
         "convention": first.settings.convention,
         "hyper": first.settings.hyper,
         "start": {name: value.value for name, value in result.spec.start},
-        "steps": runs[_label(result, first)]["steps"],
-        "working": runs[_label(result, first)]["working"],
+        "steps": runs[run_label(result, first)]["steps"],
+        "working": runs[run_label(result, first)]["working"],
     }
     if result.derivatives:
         data["gradient"] = {text.print(d): text.print(rule) for d, rule in result.derivatives}

@@ -49,6 +49,8 @@ class OptimizeResult(NamedTuple):
     derivatives: tuple[tuple[Expr, Expr], ...]
     """∂f/∂p and its formula, when a function is given."""
     contour: Contour | None = None
+    objective: Callable[[dict[str, float]], float] | None = None
+    """f itself, when it is given (for a picture of its level curves)."""
 
     @property
     def working(self) -> list[Step]:
@@ -101,7 +103,7 @@ def solve_optimize(spec: OptimizeSpec, rules: Rules = CORRECT) -> OptimizeResult
     contour = None
     if spec.plot and function is not None and len(start) == 2:
         contour = _contour(function, start, runs[0])
-    return OptimizeResult(spec, tuple(runs), derivatives, contour)
+    return OptimizeResult(spec, tuple(runs), derivatives, contour, function)
 
 
 def _with_batch_means(
