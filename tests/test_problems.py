@@ -95,6 +95,10 @@ def _command(path: Path) -> list[str]:
     return ["shapes", str(path)]
 
 
+def _stem(path: Path) -> str:
+    return path.stem
+
+
 def _written(value: object) -> str:
     if isinstance(value, list):
         return "x".join(str(v) for v in value)
@@ -140,22 +144,28 @@ def test_every_command_takes_a_library_problem_by_name(tmp_path: Path, monkeypat
     assert missing.code == 2 and "`dlcalc problems` lists" in missing.err
 
 
-WIDE = [p for p in ARCH_FILES + NET_FILES + OPT_FILES if p.suffix in (".arch", ".net", ".opt")]
+CALC_FILES = sorted(PROBLEMS.rglob("*.calc"))
 
 
 @pytest.mark.parametrize("width", [80, 120])
-@pytest.mark.parametrize("path", WIDE, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*ARCH_FILES, *NET_FILES, *OPT_FILES, *CALC_FILES], ids=_stem)
 def test_every_library_report_fits_the_terminal(path: Path, width: int, monkeypatch) -> None:
     """No line wider than the terminal (columns that cannot fit are folded into a second
-    table), and the counts a student came for are never split across lines."""
+    table), and the numbers a student came for are never split across lines: every count, and
+    every value of the working as the report writes it."""
     from dlcalc.render.formats import columns_of
+    from dlcalc.steps.printer import format_number
 
     monkeypatch.setenv("COLUMNS", str(width))
-    command = {".arch": "shapes", ".net": "backprop", ".opt": "optimize"}[path.suffix]
-    out = run_cli(command, str(path), "-f", "rich").out
+    command = _command(path)
+    out = run_cli(*command, "-f", "rich").out
     assert max(columns_of(line) for line in out.splitlines()) <= width
-    if command == "shapes":
-        data = json.loads(run_cli("shapes", str(path), "-f", "json").out)
+    data = json.loads(run_cli(*command, "-f", "json").out)
+    if command[0] == "shapes":
         assert f"{data['total_params']:,}" in out
         for layer in data["layers"]:
             assert f"{layer['params']:,}" in out, layer["name"]
+        return
+    values = [s["value"] for s in data["working"] if isinstance(s["value"], float)]
+    words = set(out.replace("(", " ").replace(")", " ").split())
+    assert values and {format_number(v, 6) for v in values} <= words

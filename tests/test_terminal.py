@@ -1,0 +1,63 @@
+"""dlcalc in a real pseudo-terminal of 80 and 120 columns: Rich is chosen (a terminal, not a
+pipe), it takes the terminal's own width (no COLUMNS), colours the marks, and no line is wider
+than the terminal."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import struct
+import sys
+import termios
+
+import pytest
+
+from conftest import ROOT
+from dlcalc.render.formats import columns_of
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def in_terminal(width: int, *args: str) -> str:
+    """What ``dlcalc ARGS`` writes to a pseudo-terminal ``width`` columns wide."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the terminal's size is its own, COLUMNS is not set
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
+        env["TERM"] = "xterm-256color"
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "dlcalc", *args], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the child has exited: the terminal is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["backprop", "classic-2-2-2"],
+        ["shapes", "resnet50-keras"],
+        ["check", "classic-2-2-2", "--answer", "w5=0.441084", "--answer", "delta_o1=0.1385"],
+        ["softmax", "5", "2", "-1", "3", "--target", "0"],
+    ],
+    ids=lambda a: a[0] if isinstance(a, list) else a,
+)
+def test_a_real_terminal_gets_rich_at_its_own_width(args: list[str], width: int) -> None:
+    out = in_terminal(width, *args)
+    assert ANSI.search(out)  # styled: a terminal, not a pipe
+    lines = ANSI.sub("", out).splitlines()
+    assert max(columns_of(line) for line in lines) <= width
+    assert any(" │ " in line for line in lines) and any("─┼─" in line for line in lines)
+    if args[0] == "check":
+        assert re.search(r"\x1b\[[0-9;]*32m✓", out) and re.search(r"\x1b\[[0-9;]*31m✗", out)
