@@ -33,6 +33,7 @@ PAGES = {
     "backprop": ["backprop", "classic-2-2-2"],
     "shapes": ["shapes", "resnet50-keras"],
     "activate": ["activate", "gelu", "-2", "0", "0.5", "--exact"],
+    "picture": ["optimize", "adam", "--function", "x^2 + 10*y^2", "--start", "x=1,y=1", "--plot"],
     "softmax": ["softmax", "--jacobian", "--target", "0", "--", "5", "2", "-1", "3", "1", "0"],
     "check": ["check", "classic-2-2-2", "--answer", "w5=0.441084", "--answer", "delta_o1=0.1385"],
 }

@@ -77,3 +77,20 @@ def test_a_picture_of_another_kind_is_refused_and_nothing_is_printed(tmp_path: P
     assert run.code == 2 and run.out == ""
     assert "must end in .svg or .png" in run.err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_html_page_shows_the_plots_as_inline_svg(monkeypatch) -> None:
+    page = run_cli("activate", "sigmoid", "-2", "0", "1.5", "--plot", "-f", "html").out
+    figure = page[page.index("<figure>") : page.index("</figure>")]
+    assert "<svg" in figure and "σ′(x)" in figure and "<pre>" not in page
+    ET.fromstring(figure[figure.index("<svg") :])  # the picture is well-formed
+    from dlcalc.render import html
+
+    monkeypatch.setattr(html.importlib.util, "find_spec", lambda name: None)  # no matplotlib
+    from dlcalc.parse.calculator_options import calculator_spec
+    from dlcalc.render.activations import activate_report
+    from dlcalc.solve.activations import solve_activate
+
+    spec = calculator_spec("activate", ["sigmoid", "0.5"], {}, plot=True)
+    text = html.html_page(activate_report(solve_activate(spec), 6))
+    assert "<svg" not in text and "<pre>" in text and _has_braille(text)

@@ -178,16 +178,9 @@ def _write(
 
 def _replace(path: Path, text: str) -> None:
     """``path`` holds ``text``, or is left as it was: written beside it, then renamed."""
-    import tempfile
+    from dlcalc.atomic import write_atomically
 
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-    ) as file:
-        file.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(file.name, 0o666 & ~umask)  # as any file the user writes, not the temporary 0600
-    os.replace(file.name, path)
+    write_atomically(path, lambda out: out.write(text.encode("utf-8")))
 
 
 def _examples(*commands: str) -> str:

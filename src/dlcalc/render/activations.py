@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from dlcalc import __version__
@@ -65,6 +67,9 @@ def activate_report(result: ActivateResult, digits: int = 6) -> Report:
         tables=[table],
         notes=notes.notes,
         figures=_plots(result),
+        pictures=[(f"{result.symbol}(x) and {result.symbol}′(x)", _picture(result))]
+        if result.curve
+        else [],
         records=lambda: _records(result),
         digits=digits,
     )
@@ -88,6 +93,15 @@ def _records(result: ActivateResult) -> Table:
             ]
         )
     return table
+
+
+def _picture(result: ActivateResult) -> Callable[[Path], None]:
+    def draw(path: Path) -> None:
+        from dlcalc.render.pictures import activate_picture
+
+        activate_picture(result, path)
+
+    return draw
 
 
 def _plots(result: ActivateResult) -> list[tuple[str, list[str]]]:

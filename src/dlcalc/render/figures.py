@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dlcalc.atomic import write_atomically
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.solve.numbers import num
 
@@ -191,22 +190,12 @@ def _render(path: Path, draw: Callable[[Axes], None], title: str) -> None:
 
 
 def _write(path: Path, save: Callable[[Any], None]) -> None:
-    """``save`` into a temporary file beside ``path``, then moved onto it: whole or not at all."""
-    temporary = None
+    """``save`` into ``path``, whole or not at all."""
     try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            save(out)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+        write_atomically(path, save)
     except OSError as error:
         raise DlcalcError(
             f"cannot write the plot to {str(path)!r}: {error.strerror or error}",
             location=_WHERE,
             suggestion="check that the directory exists and can be written to",
         ) from error
-    finally:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)

@@ -8,8 +8,11 @@ that a long one wraps before its ``=`` signs; a table wider than the page scroll
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from dlcalc.render.cells import cell_writer
 from dlcalc.render.math_mathml import TAG, MathMLPrinter, math_element
@@ -64,6 +67,7 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--muted); }
 span.right { color: var(--right); font-weight: 700; }
 span.wrong { color: var(--wrong); font-weight: 700; }
 figure { margin: 1.5rem 0; }
+figure svg { max-width: 100%; height: auto; background: #fff; border-radius: 4px; }
 figcaption { font-weight: 600; margin-bottom: 0.4rem; }
 pre {
   margin: 0; padding: 0.75rem; overflow-x: auto; line-height: 1.2;
@@ -81,6 +85,29 @@ dl.summary dd { margin: 0; }
 """The page's look: system fonts, bordered and striped tables, a dark scheme."""
 
 
+def _pictures(report: Report) -> list[tuple[str, str]]:
+    """The report's pictures as inline SVG, where matplotlib is installed (else none, and the
+    text drawings are shown)."""
+    if not report.pictures or importlib.util.find_spec("matplotlib") is None:
+        return []
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        for index, (title, draw) in enumerate(report.pictures):
+            path = Path(folder) / f"{index}.svg"
+            draw(path)
+            found.append((title, _inline(path.read_text(encoding="utf-8"))))
+    return found
+
+
+def _inline(svg: str) -> str:
+    """An SVG file as an element of the page: without its XML prolog, its metadata and the
+    namespace declarations that HTML's parser supplies itself (SVG 2's ``href`` for
+    ``xlink:href``)."""
+    svg = svg[svg.index("<svg") :].replace("xlink:href=", "href=")
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    return re.sub(r' xmlns(:\w+)?="[^"]*"', "", svg)
+
+
 def html_page(report: Report) -> str:
     """The report as a standalone HTML document."""
     write = cell_writer(MathMLPrinter(report.digits), text, formula, since=SINCE)
@@ -89,13 +116,16 @@ def html_page(report: Report) -> str:
     body += [f'<p class="meta">{line}</p>' for line in _cells(written.meta)]
     for table in written.tables:
         body += _table(table, len(report.notes))
-    for title, drawing in report.figures:
+    pictures = _pictures(report)
+    for title, drawing in report.figures if not pictures else ():
         body += [
             "<figure>",
             f"<figcaption>{text(title)}</figcaption>",
             f"<pre>{html.escape(chr(10).join(drawing), quote=False)}</pre>",
             "</figure>",
         ]
+    for title, svg in pictures:
+        body += ["<figure>", f"<figcaption>{text(title)}</figcaption>", svg, "</figure>"]
     body += _notes(report.notes)
     if written.summary:
         body.append('<dl class="summary">')

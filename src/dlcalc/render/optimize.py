@@ -3,6 +3,8 @@ and as JSON."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from dlcalc import __version__
@@ -58,8 +60,18 @@ def optimize_report(result: OptimizeResult) -> Report:
         tables=tables,
         summary=summary,
         figures=_figures(result) if spec.plot else [],
+        pictures=[(f"{names}: the steps", _picture(result))] if spec.plot else [],
         digits=spec.digits,
     )
+
+
+def _picture(result: OptimizeResult) -> Callable[[Path], None]:
+    def draw(path: Path) -> None:
+        from dlcalc.render.pictures import optimize_picture
+
+        optimize_picture(result, path)
+
+    return draw
 
 
 def _figures(result: OptimizeResult) -> list[tuple[str, list[str]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ class Report:
     CSV is printed."""
     figures: list[tuple[str, list[str]]] = field(default_factory=list)
     """Text drawings (plots) with their titles, printed after the tables."""
+    pictures: list[tuple[str, Callable[[Path], None]]] = field(default_factory=list)
+    """The same plots as pictures: each a caption and what draws it into a file (``.svg``);
+    the HTML page shows them in place of the text drawings where matplotlib is installed."""
     latex: list[Math] = field(default_factory=list)
     """A derivation, one equation per line, that LaTeX prints instead of the tables."""
     digits: int = 6
