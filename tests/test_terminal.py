@@ -61,3 +61,6 @@ def test_a_real_terminal_gets_rich_at_its_own_width(args: list[str], width: int)
     assert any(" │ " in line for line in lines) and any("─┼─" in line for line in lines)
     if args[0] == "check":
         assert re.search(r"\x1b\[[0-9;]*32m✓", out) and re.search(r"\x1b\[[0-9;]*31m✗", out)
+        # and the values given: the wrong one red, the right one green
+        assert re.search(r"\x1b\[31m0\.441084\x1b", out), out
+        assert re.search(r"\x1b\[32m0\.1385\x1b", out), out

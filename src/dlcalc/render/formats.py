@@ -373,6 +373,11 @@ def _fill(line: str, width: int, indent: str = "") -> str:
     return textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False)
 
 
+MARKED_GIVEN = re.compile(
+    r"^(?:✓ │ [^│\n]*│ +(?P<green>[^ │\n]+)|✗ │ [^│\n]*│ +(?P<red>[^ │\n]+))", re.MULTILINE
+)
+"""The value a student gave, in the row ``check`` marked ✓ or ✗ (its third column)."""
+
 _STYLES: dict[str, str] = {"header": "bold cyan", "rule": "dim", "row": "", "footer": "bold"}
 
 
@@ -405,6 +410,7 @@ def _rich(report: Report, stream: TextIO) -> None:
     text.highlight_words(["│"], "dim")
     text.highlight_words(["✓"], "bold green")  # check's marks: right and wrong
     text.highlight_words(["✗"], "bold red")
+    text.highlight_regex(MARKED_GIVEN, style_prefix="")  # and the answer given beside each
     for line in _plain_tail(report):
         note = line.startswith("  [")
         text.append(
