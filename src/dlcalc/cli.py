@@ -9,7 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,10 +150,27 @@ def _show(
         suffix = SUFFIX_FORMATS.get(Path(output).suffix.lower(), "plain")
         chosen = output_format.value if output_format else suffix
         _write(buffer, "plain" if chosen == "rich" else chosen, as_json, as_report, standalone)
-        _replace(Path(output), buffer.getvalue())
+        with _writing():
+            _replace(Path(output), buffer.getvalue())
         return
     fmt = choose_format(output_format.value if output_format else None, sys.stdout)
-    _write(sys.stdout, fmt, as_json, as_report, standalone)
+    with _writing():
+        _write(sys.stdout, fmt, as_json, as_report, standalone)
+
+
+class OutputFailed(Exception):
+    """The output could not be written (a full disk, a closed terminal): exit status 74."""
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """An OSError while writing the output is the output's failure, not the input's."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputFailed(error.strerror or str(error)) from error
 
 
 def _write(
@@ -871,9 +889,12 @@ def _run() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    except OSError as error:
-        sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
+    except OutputFailed as error:
+        sys.stderr.write(f"error: cannot write the output: {error}\n")
         sys.exit(EXIT_OUTPUT)
+    except OSError as error:  # reading an input: its name too long, a folder not searchable, …
+        sys.stderr.write(f"error: {error.strerror or error}\n")
+        sys.exit(EXIT_INPUT)
     except Exception as error:  # never a traceback, unless asked for
         if os.environ.get("DLCALC_DEBUG"):
             raise

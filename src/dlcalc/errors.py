@@ -51,7 +51,7 @@ class DlcalcError(Exception):
     def describe(self) -> str:
         """The full message: location, what is wrong, the line with a marker, expectation, hint."""
         head = f"{self.location}: {self.message}" if self.location else self.message
-        lines = [f"error: {head}"]
+        lines = [f"error: {_short(head, 4 * CONTEXT_WIDTH)}"]
         if self.context is not None:
             column = self.location.column if self.location else None
             context, column = _crop(self.context, column)
@@ -62,7 +62,7 @@ class DlcalcError(Exception):
                 width = min(max(len(self.text), 1), len(context) - column + 1)
                 lines.append("  " + indent + "^" * max(width, 1))
         elif self.text:
-            lines.append(f"  offending text: {self.text!r}")
+            lines.append(f"  offending text: {_short(self.text, CONTEXT_WIDTH)!r}")
         if self.expected:
             lines.append(f"expected: {self.expected}")
         if self.suggestion:
@@ -71,6 +71,11 @@ class DlcalcError(Exception):
 
 
 CONTEXT_WIDTH = 100
+
+
+def _short(text: str, width: int) -> str:
+    """A text cut to ``width`` characters (a 3 MB word is not echoed whole)."""
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def _crop(context: str, column: int | None) -> tuple[str, int | None]:

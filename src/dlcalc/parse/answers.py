@@ -18,7 +18,7 @@ ANSWERS_HEADINGS = ("expected", "answers", "notes")
 
 SPECIAL = {"nan": math.nan, "inf": math.inf, "+inf": math.inf, "-inf": -math.inf}
 """What a calculator shows on overflow; accepted as answers (``overflow`` is inf)."""
-SHAPE = r"\([1-9]\d*(,[1-9]\d*)*,?\)|[1-9]\d*([x×][1-9]\d*)+"
+SHAPE = r"\([1-9][0-9]{0,8}(,[1-9][0-9]{0,8})*,?\)|[1-9][0-9]{0,8}([x×][1-9][0-9]{0,8})+"
 """28x28x6, 28×28×6 or (28, 28, 6) (spaces removed); no axis of size 0."""
 
 

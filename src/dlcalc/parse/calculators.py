@@ -12,6 +12,7 @@ from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.lines import Token, did_you_mean
 from dlcalc.parse.numbers import number, number_range, numbers_file
 from dlcalc.parse.source import read_source
+from dlcalc.parse.values import WHOLE
 from dlcalc.spec.calculators import (
     ACTIVATION_ALIASES,
     ACTIVATION_NAMES,
@@ -128,7 +129,7 @@ def _target(text: str, classes: int) -> tuple[Number, ...]:
     """A class index (0-based, as PyTorch) as a one-hot vector, or a probability vector."""
     token = argument(text, "--target")
     if "," not in text:
-        if not text.strip().isdigit():
+        if not WHOLE.fullmatch(text.strip()):
             raise token.error(
                 f"the target must be a class index or a vector, not '{text}'",
                 expected=f"a class from 0 to {classes - 1}, or {classes} probabilities: 0,1,0",
@@ -267,7 +268,7 @@ def _matrix(text: str, name: str) -> tuple[tuple[Number, ...], ...]:
 def _labels(text: str, examples: int, classes: int) -> tuple[tuple[Number, ...], ...]:
     token = argument(text, "--target")
     parts = [part.strip() for part in text.replace(";", ",").split(",")]
-    if len(parts) != examples or not all(part.isdigit() for part in parts):
+    if len(parts) != examples or not all(WHOLE.fullmatch(part) for part in parts):
         raise token.error(
             f"sparse_cce takes one class index per example ({examples} here), not '{text}'",
             expected="class indices counted from 0, separated by ; or ,",

@@ -65,7 +65,7 @@ def _value(node: ast.expr, values: dict[str, Token], token: Token) -> int:
                 else "no names: this block has none",
             )
         text = values[node.id].text
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?[0-9]{1,18}", text):
             raise token.error(
                 f"'{node.id}' is {text}, not a whole number, so it cannot be used in arithmetic"
             )

@@ -31,6 +31,14 @@ class LibraryProblem(NamedTuple):
         return first if len(first) <= DESCRIPTION else first[: DESCRIPTION - 1].rstrip() + "…"
 
 
+def exists(path: Path) -> bool:
+    """Whether ``path`` names something (False for a name the system refuses: too long)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def library_dir() -> Path:
     """The installed library (inside the package), else the source checkout's ``problems/``."""
     package = Path(__file__).resolve().parents[1]
@@ -74,7 +82,7 @@ def problem_path(argument: str, kind: str | None = None) -> str:
     problem of that name; ``kind``: the kind the command solves (a library problem of another
     kind is refused, with the command that solves it)."""
     path = Path(argument)
-    if argument == "-" or path.exists() or path.suffix in KINDS:
+    if argument == "-" or exists(path) or path.suffix in KINDS:
         return argument
     try:
         problem = find_problem(argument)
@@ -98,7 +106,7 @@ def problem_path(argument: str, kind: str | None = None) -> str:
 
 def is_library_problem(name: str, kind: str) -> bool:
     """Whether ``name`` names a library problem of that kind (not a file)."""
-    if Path(name).exists():
+    if exists(Path(name)):
         return False
     try:
         return KINDS[find_problem(name).path.suffix] == kind

@@ -10,7 +10,7 @@ from dlcalc.parse.answers import ANSWERS_HEADINGS
 from dlcalc.parse.lines import Line, Token, did_you_mean, split_lines
 from dlcalc.parse.numbers import number
 from dlcalc.parse.source import Source
-from dlcalc.parse.values import parse_int
+from dlcalc.parse.values import WHOLE, parse_int
 from dlcalc.spec.calculators import Number
 from dlcalc.spec.network import (
     NETWORK_ACTIVATIONS,
@@ -193,7 +193,7 @@ class _NetworkBuilder:
                     expected="leaky_relu:SLOPE, such as leaky_relu:0.1, or an activation alone",
                 )
             slope = number(activation_word.replaced(slope_text), "the leaky slope").value
-        if len(neuron_words) == 1 and neuron_words[0].text.isdigit() and named:
+        if len(neuron_words) == 1 and WHOLE.fullmatch(neuron_words[0].text) and named:
             count = parse_int(neuron_words[0], "the number of neurons")
             if count > MAX_NEURONS:
                 raise neuron_words[0].error(

@@ -10,7 +10,9 @@ from dlcalc.parse.lines import Token
 from dlcalc.parse.source import Source
 from dlcalc.spec.calculators import Number
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/[+-]?\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/[+-]?\d+)?$", re.ASCII)
+MAX_DIGITS = 100
+"""The longest number read (in characters): float64 holds 17 significant digits."""
 MAX_COUNT = 100_000
 """The most numbers one command takes (a range or a file)."""
 
@@ -18,6 +20,11 @@ MAX_COUNT = 100_000
 def number(token: Token, what: str = "a value") -> Number:
     """A finite number written as a decimal (``-0.5``, ``1e-8``) or a fraction (``1/3``)."""
     text = token.text.replace("−", "-")
+    if len(text) > MAX_DIGITS:
+        raise token.error(
+            f"{what} is a number of {len(text):,} characters, more than {MAX_DIGITS}",
+            expected="a number such as 0.5, -3, 1e-8 or 1/3",
+        )
     if not _NUMBER.match(text):
         raise token.error(
             f"{what} must be a number, not '{token.text}'",

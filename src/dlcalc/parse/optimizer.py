@@ -11,6 +11,7 @@ from dlcalc.parse.calculators import argument, choice
 from dlcalc.parse.lines import Token, did_you_mean, split_lines
 from dlcalc.parse.numbers import number
 from dlcalc.parse.source import Source
+from dlcalc.parse.values import WHOLE
 from dlcalc.spec.calculators import Number
 from dlcalc.spec.optimizer import CONVENTIONS, OPTIMIZERS, USES, OptimizeSpec
 from dlcalc.spec.schedule import SCHEDULES, ScheduleSpec
@@ -139,7 +140,7 @@ def _switch(token: Token) -> bool:
 
 
 def _whole(token: Token, what: str) -> int:
-    if not token.text.isdigit():
+    if not WHOLE.fullmatch(token.text):
         raise token.error(f"{what} is a whole number, not '{token.text}'", expected="such as 3")
     return int(token.text)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 
@@ -17,11 +17,25 @@ class Source(NamedTuple):
     suffix: str
 
 
+MAX_BYTES = 4 * 1024 * 1024
+"""The most an input may hold (4 MiB): a problem file is a few kilobytes, and more is a mistake
+(``/dev/zero``, a log file) that would otherwise be read until memory runs out."""
+
+
 def read_source(path: str) -> Source:
-    """Read ``path`` (``-`` for standard input) as UTF-8 text."""
+    """Read ``path`` (``-`` for standard input) as UTF-8 text: a regular file (or standard
+    input) of at most :data:`MAX_BYTES`."""
     if path == "-":
-        data = sys.stdin.buffer.read()
-        return Source("<stdin>", _decode(data, "<stdin>"), "")
+        return Source("<stdin>", _decode(_limited(sys.stdin.buffer, "<stdin>"), "<stdin>"), "")
+    try:
+        return _read_file(path)
+    except OSError as exc:  # a name too long, a folder that may not be searched, …
+        raise DlcalcError(
+            f"cannot read {path[:200]}: {exc.strerror or exc}", location=Location(path[:200])
+        ) from exc
+
+
+def _read_file(path: str) -> Source:
     file = Path(path)
     if not file.exists():
         raise DlcalcError(
@@ -36,11 +50,27 @@ def read_source(path: str) -> Source:
             location=Location(path),
             suggestion="name a problem file inside it",
         )
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise DlcalcError(f"cannot read {path}: {exc.strerror}", location=Location(path)) from exc
+    if not file.is_file():
+        raise DlcalcError(
+            f"{path} is not a regular file (a device or a pipe)",
+            location=Location(path),
+            expected="a problem file",
+            suggestion="to read from a pipe, give - and redirect it to standard input",
+        )
+    with file.open("rb") as stream:
+        data = _limited(stream, path)
     return Source(path, _decode(data, path), file.suffix.lower())
+
+
+def _limited(stream: BinaryIO, name: str) -> bytes:
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise DlcalcError(
+            f"the input is larger than {MAX_BYTES // (1024 * 1024)} MiB",
+            location=Location(name),
+            expected="a problem file of at most 4 MiB",
+        )
+    return data
 
 
 def _decode(data: bytes, name: str) -> str:

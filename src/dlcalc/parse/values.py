@@ -8,7 +8,9 @@ import re
 from dlcalc.parse.lines import Token
 from dlcalc.spec.architecture import Padding, Size
 
-_SIZE = re.compile(r"^\d+([x×]\d+)*$")
+_SIZE = re.compile(r"^\d+([x×]\d+)*$", re.ASCII)
+WHOLE = re.compile(r"[0-9]{1,9}")
+"""A whole number as every reader takes it: ASCII digits (not ², not ١), at most 10^9."""
 MAX_VALUE = 10**9
 """The largest size, count or number of units a file may give (larger is surely a typo)."""
 _TRUE = {"true", "yes", "on", "1"}
@@ -18,7 +20,7 @@ _FALSE = {"false", "no", "off", "0"}
 def parse_int(token: Token, what: str, minimum: int = 1) -> int:
     """A whole number of at least ``minimum``."""
     text = token.text.replace(",", "").replace("_", "")
-    if not re.fullmatch(r"[+-]?\d+", text):
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
         raise token.error(
             f"{what} must be a whole number, not '{token.text}'",
             expected=f"a whole number ≥ {minimum}",
