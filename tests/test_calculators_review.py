@@ -105,7 +105,10 @@ def test_tanh_derivative_is_accurate_far_out() -> None:
         (["loss", "mse", "--pred", "1", "--target", "0", "--log2"], "--log2 does not apply to mse"),
         (["softmax", "1e10", "1", "-t", "1e-300"], "beyond a float64"),
         (["softmax", "1", "2", "--target", ""], "the target must be a class index or a vector"),
-        (["softmax", "1e308", "-1e308", "--target", "1"], "the cross-entropy overflows"),
+        (
+            ["softmax", "1e308", "-1e308", "--target", "1"],
+            "a log-probability (the scores' spread) overflows",
+        ),
     ],
 )
 def test_clear_errors(args: list[str], message: str) -> None:

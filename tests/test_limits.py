@@ -44,3 +44,36 @@ def test_a_name_the_system_refuses_is_an_input_error_not_an_output_one() -> None
 def test_numbers_are_read_by_one_reader_of_ascii_digits(args: tuple[str, ...]) -> None:
     message = refused(*args)
     assert "expected:" in message
+
+
+def test_json_is_always_valid_rfc_8259_and_overflow_is_an_error() -> None:
+    """f = ln x after a step to x < 0 is undefined: null in the JSON (never NaN); scores that
+    differ by more than float64 holds are refused, never a log-probability of −Infinity."""
+    import json
+
+    run = run_cli(
+        *("optimize", "sgd", "--function", "log(x)", "--start", "x=0.5", "--steps", "3"),
+        *("--lr", "1", "-f", "json"),
+    )
+
+    def strict(constant: str) -> None:
+        raise ValueError(constant)
+
+    data = json.loads(run.out, parse_constant=strict)
+    assert [step["f"] for step in data["steps"]][:2] == [None, None]
+    assert "overflows a float64" in refused("softmax", "-f", "json", "--", "1e308", "-1e308")
+
+
+def test_a_bare_dlcalc_is_its_help_and_success() -> None:
+    run = run_cli()
+    assert run.code == 0 and "Usage:" in run.out and "shapes" in run.out
+
+
+def test_an_optimizers_name_is_the_optimizer_even_beside_a_file_of_that_name(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "adam").write_text("not a problem", encoding="utf-8")
+    run = run_cli("optimize", "adam", "--grads", "0.2", "--start", "w=0.5", "-f", "json")
+    assert run.code == 0, run.err
+    assert "refused" not in run.err

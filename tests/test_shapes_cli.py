@@ -23,7 +23,7 @@ def test_version() -> None:
 
 def test_no_arguments_shows_help() -> None:
     run = run_cli()
-    assert "shapes" in run.out + run.err
+    assert run.code == 0 and "shapes" in run.out and run.err == ""
 
 
 def test_shapes_prints_the_table_and_totals(arch_file) -> None:

@@ -32,7 +32,6 @@ app = typer.Typer(
     help="Calculator and exam-problem solver for deep learning: every answer with its working.",
     epilog="Where courses and frameworks differ, each command says which convention it used; "
     "docs/conventions.md in the project lists them all, with the option that selects each.",
-    no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -269,13 +268,17 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
     ),
 ) -> None:
     """Calculator and exam-problem solver for deep learning: every answer with its working."""
+    if ctx.invoked_subcommand is None:  # `dlcalc` alone: the help, and success
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
 @app.command(epilog=EXAMPLES["shapes"])
@@ -665,7 +668,7 @@ def optimize(
     """Optimizer update steps with every state update written out, in the course's, PyTorch's
     or Keras's convention."""
 
-    from dlcalc.parse.library import is_library_problem, problem_path
+    from dlcalc.parse.library import exists, is_library_problem, problem_path
     from dlcalc.parse.optimizer import OPTIMIZER_ALIASES, optimize_file, optimize_spec
     from dlcalc.parse.source import read_source
     from dlcalc.render.optimize import optimize_json, optimize_report
@@ -684,12 +687,14 @@ def optimize(
     }
     hyper = {key: value for key, value in given.items() if value is not None}
     switches = {"nesterov": nesterov, "amsgrad": amsgrad, "centered": centered, "plot": plot}
-    if optimizer is not None and (
-        Path(optimizer).suffix
-        or Path(optimizer).exists()
-        or (
-            optimizer not in (*OPTIMIZERS, *OPTIMIZER_ALIASES)
-            and is_library_problem(optimizer, "optimizer")
+    # an optimizer's name is the optimizer, even beside a file of that name (./adam is the file)
+    if (
+        optimizer is not None
+        and optimizer not in (*OPTIMIZERS, *OPTIMIZER_ALIASES)
+        and (
+            Path(optimizer).suffix
+            or exists(Path(optimizer))
+            or is_library_problem(optimizer, "optimizer")
         )
     ):
         spec = optimize_file(read_source(problem_path(optimizer, "optimizer")), digits)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -78,10 +79,24 @@ _NEGATIVE_ZERO = re.compile(r"-0\.0(?![\d.eE])")
 
 def _beyond_float(value: Any) -> float:
     """A Decimal beyond a float64's range (a probability of 10^−448) as JSON's nearest number:
-    0.0, or ±inf (the text says which it is)."""
+    0.0 (the text says what it is)."""
     if isinstance(value, Decimal):
         return float(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _finite(value: Any) -> Any:
+    """The data with every value that is not a finite number as null: JSON (RFC 8259) has no
+    NaN or Infinity (the text of the working says "undefined" or "∞")."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return _finite(float(value))
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 def json_text(data: dict[str, Any], ascii_only: bool = False) -> str:
@@ -91,7 +106,12 @@ def json_text(data: dict[str, Any], ascii_only: bool = False) -> str:
     """
 
     def dump(value: Any) -> str:
-        written = json.dumps(value, ensure_ascii=ascii_only, default=_beyond_float)
+        try:
+            written = json.dumps(
+                value, ensure_ascii=ascii_only, default=_beyond_float, allow_nan=False
+            )
+        except ValueError:  # a NaN or an infinity somewhere in it (rare): as null
+            written = json.dumps(_finite(value), ensure_ascii=ascii_only, allow_nan=False)
         return _NEGATIVE_ZERO.sub("0.0", written)
 
     def member(key: str, value: Any) -> str:
@@ -353,7 +373,9 @@ def _csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.header for c in table.columns])
-    writer.writerows(_rows_with_footer(table))
+    writer.writerows(
+        [_NEGATIVE_ZERO.sub("0.0", cell) for cell in row] for row in _rows_with_footer(table)
+    )
     return buffer.getvalue()
 
 

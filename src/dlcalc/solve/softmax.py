@@ -59,7 +59,9 @@ class SoftmaxResult(NamedTuple):
 def solve_softmax(spec: SoftmaxSpec) -> SoftmaxResult:
     t = spec.temperature.value
     scaled = [z.value / t for z in spec.z]
+    finite("z/T", *scaled)
     numbers = rule.softmax(scaled)
+    finite("a log-probability (the scores' spread)", *numbers.log_probabilities)
     tempered, shifted = t != 1, numbers.shift != 0
     values: dict[str, Expr] = {"T": input_number(spec.temperature), "m": Num(numbers.shift)}
     values.update({f"z_{i}": input_number(z) for i, z in enumerate(spec.z)})
