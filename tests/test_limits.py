@@ -77,3 +77,69 @@ def test_an_optimizers_name_is_the_optimizer_even_beside_a_file_of_that_name(
     run = run_cli("optimize", "adam", "--grads", "0.2", "--start", "w=0.5", "-f", "json")
     assert run.code == 0, run.err
     assert "refused" not in run.err
+
+
+def test_adaptive_pooling_finds_its_widest_window_without_a_loop() -> None:
+    from dlcalc.solve.layer_rules import largest_adaptive_window
+
+    for n in range(1, 40):
+        for o in range(1, 40):
+            brute = max(-(-(i + 1) * n // o) - i * n // o for i in range(o))
+            assert largest_adaptive_window(n, o) == brute, (n, o)
+    text = "input 2x2x1\nadaptiveavgpool 1000000000x1000000000\n"
+    run = run_cli("shapes", "-", "-f", "json", stdin=text.encode())
+    assert run.code == 0  # at once, not after a loop over 10^9 windows
+
+
+@pytest.mark.parametrize(
+    ("function", "says"),
+    [
+        ("9**9**9", "tower of powers"),
+        ("2**2**2**2**2", "tower of powers"),
+        ("x**100000", "larger than 1000"),
+        ("(" * 300 + "x" + ")" * 300, "nested more than"),
+        ("exp", "not an expression"),
+        ("x//2", "cannot read"),
+        ("π*x", "cannot read"),
+    ],
+)
+def test_a_function_that_would_never_finish_or_cannot_be_read_is_refused(
+    function: str, says: str
+) -> None:
+    message = refused("optimize", "sgd", "--function", function, "--start", "x=1", "--steps", "2")
+    assert says in message
+
+
+def _chain(depth: int) -> bytes:
+    """A chain of ``depth`` sigmoid neurons after one input."""
+    lines = ["inputs x=0.5", *(f"layer a{i} sigmoid" for i in range(1, depth + 1))]
+    lines += [
+        f"weight w{i} {'x' if i == 1 else f'a{i - 1}'} -> a{i} 0.5" for i in range(1, depth + 1)
+    ]
+    lines += [f"targets a{depth}=1", "loss half_sse", "rate 0.1"]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "says"),
+    [
+        (("backprop", "classic-2-2-2", "--epochs", "5000"), b"", "more than 10,000"),
+        (("backprop", "-", "--exact"), _chain(7), "more than 5"),
+        (("softmax", *(["1"] * 1001)), b"", "more than 1,000"),
+        (("softmax", "--jacobian", *(["1"] * 101)), b"", "more than 100 with --jacobian"),
+        (
+            ("optimize", "adam", "--function", "x^2 + y^2", "--start", "x=1,y=1"),
+            b"",
+            "",
+        ),
+    ],
+    ids=["epochs", "exact-depth", "scores", "jacobian", "ok"],
+)
+def test_work_is_limited_before_any_solving(args: tuple[str, ...], stdin: bytes, says: str) -> None:
+    if not says:  # within the limits: solved
+        assert run_cli(*args, "--steps", "2500", "-f", "json").code == 0
+        message = refused(*args, "--steps", "2501")
+        assert "more than 5,000" in message
+        assert "3 runs" in refused(*args, "--steps", "1000", "--compare")
+        return
+    assert says in refused(*args, stdin=stdin)

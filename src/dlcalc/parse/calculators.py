@@ -10,6 +10,7 @@ from typing import Any
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.lines import Token, did_you_mean
+from dlcalc.parse.network import check_work
 from dlcalc.parse.numbers import number, number_range, numbers_file
 from dlcalc.parse.source import read_source
 from dlcalc.parse.values import WHOLE
@@ -92,6 +93,13 @@ def parse_activate(
     return ActivateSpec(name, xs(values, span, path), params, exact, digits, 241 if plot else 0)
 
 
+MAX_SCORES = 1000
+"""The most scores a softmax takes: each probability's working writes the whole sum (1,000
+scores print 9 MB)."""
+MAX_JACOBIAN = 100
+MAX_EXACT_SCORES = 50
+
+
 def parse_softmax(
     values: Sequence[str],
     temperature: str,
@@ -100,6 +108,13 @@ def parse_softmax(
     digits: int,
     exact: bool = False,
 ) -> SoftmaxSpec:
+    limit = MAX_JACOBIAN if jacobian else MAX_EXACT_SCORES if exact else MAX_SCORES
+    if len(values) > limit:
+        raise argument(values[limit], f"z {limit + 1}").error(
+            f"{len(values):,} scores are more than {limit:,}"
+            + (" with --jacobian" if jacobian else " with --exact" if exact else ""),
+            expected=f"at most {limit:,} scores: each row's working sums them all",
+        )
     z = tuple(number(argument(text, f"z {i}"), "each score") for i, text in enumerate(values, 1))
     if not z:
         raise DlcalcError(
@@ -320,6 +335,7 @@ def backprop_overrides(
                 "--epochs must be from 1 to 10,000", expected="a whole number from 1 to 10,000"
             )
         spec = spec._replace(epochs=epochs)
+        check_work(spec, argument(str(epochs), "--epochs").location)
     # commas inside brackets belong to a name: W_h[1,2]
     names = tuple(name.strip() for name in re.split(r",(?![^\[]*\])", only)) if only else ()
     known = [p.name for p in spec.parameters]

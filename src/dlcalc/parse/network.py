@@ -42,6 +42,26 @@ KEYWORDS = (
 INPUT_LAYER = "input"
 
 
+MAX_WORK = 10_000
+"""The most gradients a network's training may write out: parameters × samples × epochs, each
+with its chain of working (about half a millisecond each: 10,000 take 5 s; a 10-parameter
+network can train 1,000 epochs on one sample, a 128-64-10 one a pass)."""
+
+
+def check_work(spec: NetworkSpec, location: Location) -> None:
+    """Refuse training that would write more than :data:`MAX_WORK` steps of working."""
+    work = max(len(spec.parameters), 1) * max(len(spec.samples), 1) * spec.epochs
+    if work > MAX_WORK:
+        raise DlcalcError(
+            f"{len(spec.parameters):,} parameters × {len(spec.samples):,} samples × "
+            f"{spec.epochs:,} epochs make {work:,} gradients to write out, more than "
+            f"{MAX_WORK:,}",
+            location=location,
+            expected="fewer epochs or samples",
+            suggestion="--epochs 1 shows every step of one pass",
+        )
+
+
 def parse_network(source: Source) -> NetworkSpec:
     return _NetworkBuilder(source).build()
 
@@ -104,7 +124,7 @@ class _NetworkBuilder:
         self._check_connected()
         samples = self._samples(input_values)
         loss = self._loss(samples)
-        return NetworkSpec(
+        spec = NetworkSpec(
             self.source.name,
             tuple(self.layers),
             tuple(self.parameters),
@@ -116,6 +136,8 @@ class _NetworkBuilder:
             self._mode(),
             self._epochs(),
         )
+        check_work(spec, self.layers[0].location or Location(self.source.name))
+        return spec
 
     # --- layers -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import ANSWERS_HEADINGS
 from dlcalc.parse.calculators import argument, choice
+from dlcalc.parse.functions import check_function
 from dlcalc.parse.lines import Token, did_you_mean, split_lines
 from dlcalc.parse.numbers import number
 from dlcalc.parse.source import Source
@@ -32,6 +33,9 @@ HYPER = (
 )
 SWITCHES = ("nesterov", "amsgrad", "centered")
 MAX_STEPS = 100_000
+MAX_WORK = 5_000
+"""The most parameter updates a run may write out: steps × parameters × runs (--compare makes
+three, --compare-optimizers one each), at about a millisecond each."""
 
 
 def optimize_spec(
@@ -218,6 +222,8 @@ def _spec(
             location=Location("<command line>"),
             expected='--grads "0.2,-0.1,0.4" or --function "x**2 + 10*y**2"',
         )
+    if function is not None:
+        check_function(at(function, "--function"))
     given = [*values, *(key for key in SWITCHES if switches.get(key))]
     for key in given:
         if all(key not in USES[n] for n in names):
@@ -259,6 +265,16 @@ def _spec(
     if not 1 <= count <= MAX_STEPS:
         raise at(str(count), "--steps").error(
             f"the steps must be from 1 to {MAX_STEPS:,}", expected="such as 3"
+        )
+    runs = 3 if compare else len(names)
+    work = count * len(starts) * runs
+    if work > MAX_WORK:
+        raise at(str(count), "--steps").error(
+            f"{count:,} steps × {len(starts)} parameter(s)"
+            + (f" × {runs} runs" if runs > 1 else "")
+            + f" make {work:,} updates to write out, more than {MAX_WORK:,}",
+            expected="fewer steps",
+            suggestion="each update is a dozen lines of working; a few steps show the method",
         )
     if rows is not None and count > len(rows):
         raise at(str(count), "--steps").error(

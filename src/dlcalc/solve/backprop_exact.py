@@ -18,6 +18,9 @@ from dlcalc.steps.sympy_bridge import sympy as exact_sympy
 
 MAX_EXACT_PARAMETERS = 40
 """Closed forms grow with every layer; beyond this many parameters they would take minutes."""
+MAX_EXACT_LAYERS = 5
+"""Each layer nests the closed form once more, and its size grows about twice a layer: five
+layers of sigmoids take 3 s, ten over two minutes."""
 
 
 class ExactForms(NamedTuple):
@@ -38,6 +41,15 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
     expression of the parameters and differentiated by SymPy, independently of the numeric chain
     rule. Each piecewise activation takes the branch the numeric pass takes.
     """
+    layers = len(spec.layers) - 1
+    if layers > MAX_EXACT_LAYERS:
+        raise DlcalcError(
+            f"--exact is for shallow networks: this one has {layers} layers after its inputs, "
+            f"more than {MAX_EXACT_LAYERS}",
+            location=spec.layers[0].location,
+            expected=f"a network of at most {MAX_EXACT_LAYERS} layers after the inputs",
+            suggestion="leave out --exact: every number is still computed in float64",
+        )
     if len(spec.parameters) > MAX_EXACT_PARAMETERS:
         raise DlcalcError(
             f"--exact is for small networks: this one has {len(spec.parameters)} parameters, "

@@ -467,17 +467,21 @@ def _global_pool(layer: Layer, op: GlobalPoolOp, frame: Frame) -> Computed:
     return Computed((frame.channels,), words(f"one {how} per channel: {frame.channels}"))
 
 
+def largest_adaptive_window(n: int, o: int) -> int:
+    """The widest of adaptive pooling's ``o`` windows over ``n`` positions. Window i covers
+    ⌊i·n/o⌋ .. ⌈(i + 1)·n/o⌉, so its width is ⌈f + n/o⌉ with f the fraction of i·n/o, a
+    multiple of g/o (g = gcd(n, o)) at most 1 − g/o: the widest is ⌈(n + o − g)/o⌉, found
+    without a loop over the windows (there may be 10^9)."""
+    return -(-(n + o - math.gcd(n, o)) // o)
+
+
 def _adaptive_pool(layer: Layer, op: AdaptivePoolOp, frame: Frame) -> Computed:
     layer.need_rank(frame, (1, 2, 3), "a sequence, an image or a volume")
     size = _per_axis(layer, op.size, len(frame.spatial), "size")
     notes: tuple[str, ...] = ()
     if any(out > n for out, n in zip(size, frame.spatial)):
         notes = ("the output is larger than the input: windows overlap and repeat values",)
-    # window i covers ⌊i·n/o⌋ .. ⌈(i + 1)·n/o⌉: the largest window, on average n/o apart
-    widths = [
-        max(-(-(i + 1) * n // o) - i * n // o for i in range(o))
-        for n, o in zip(frame.spatial, size)
-    ]
+    widths = [largest_adaptive_window(n, o) for n, o in zip(frame.spatial, size)]
     field, jump = _field(frame, widths, [Fraction(n, o) for n, o in zip(frame.spatial, size)])
     if field is not None:
         notes += ("receptive field of the largest window; windows are n/o apart on average",)

@@ -193,7 +193,7 @@ def _from_function(
     where = Location("<command line>", path="--function")
     # Only known names reach SymPy's parser (which evaluates Python): a problem file can hold
     # a function, and it must not run anything but arithmetic.
-    if re.search(r"[^\w\s.+\-*/^()]|__|\.\s*[A-Za-z_]", text):
+    if re.search(r"[^\w\s.+\-*/^()]|__|//|\.\s*[A-Za-z_]", text, re.ASCII):
         raise DlcalcError(
             f"cannot read the function '{text}'",
             location=where,
@@ -226,6 +226,10 @@ def _from_function(
             location=where,
             expected=EXPECTED,
         ) from None
+    if not isinstance(expression, sympy.Expr):  # `exp` alone: a function, not a value
+        raise DlcalcError(
+            f"'{text}' is not an expression of the parameters", location=where, expected=EXPECTED
+        )
     diffs = [sympy.diff(expression, symbols[name]) for name in names]
     order = [symbols[name] for name in names]
     module = "mpmath" if arith.is_precise else "math"
