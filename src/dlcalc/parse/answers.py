@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from dlcalc.errors import DlcalcError, Location
+from dlcalc.parse.lines import physical_lines
 from dlcalc.parse.source import Source, read_source
 from dlcalc.spec.answers import Answer, Given
 
@@ -27,7 +28,7 @@ def parse_sections(source: Source) -> dict[str, tuple[Answer, ...]]:
     a section runs to the next heading or the end."""
     sections: dict[str, list[Answer]] = {}
     current: list[Answer] | None = None
-    for number, raw in enumerate(source.text.splitlines(), start=1):
+    for number, raw in enumerate(physical_lines(source.text), start=1):
         content = raw.split("#", 1)[0].strip()
         if not content:
             continue
@@ -47,7 +48,7 @@ def parse_answers(source: Source) -> tuple[Answer, ...]:
 def parse_answers_file(source: Source) -> tuple[Answer, ...]:
     """An answers file: every ``NAME = VALUE`` line (heading lines are skipped)."""
     answers = []
-    for number, raw in enumerate(source.text.splitlines(), start=1):
+    for number, raw in enumerate(physical_lines(source.text), start=1):
         content = raw.split("#", 1)[0].strip()
         if content and content.lower() not in ANSWERS_HEADINGS:
             answers.append(_answer_line(content, raw, Location(source.name, number, 1)))

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.layers import ALIASES, POSITIONAL
-from dlcalc.parse.lines import Line, Token
+from dlcalc.parse.lines import Line, Token, physical_lines
 from dlcalc.parse.source import Source
 
 EXAMPLES = {
@@ -100,7 +100,7 @@ def _load(source: Source, syntax: Syntax) -> Any:
 def _syntax_error(
     source: Source, message: str, line: int | None, column: int | None
 ) -> DlcalcError:
-    lines = source.text.splitlines()
+    lines = physical_lines(source.text)
     context = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
     text = context[column - 1 : column] if context is not None and column else None
     syntax = "toml" if "TOML" in message else "json"

@@ -36,13 +36,20 @@ def argument(text: str, name: str) -> Token:
     return Token(text, Location(COMMAND_LINE, path=name))
 
 
-def choice(text: str, choices: Sequence[str], aliases: dict[str, str], what: str) -> str:
-    """One of ``choices`` (or an alias of one), with the nearest suggested otherwise."""
+def choice(
+    text: str,
+    choices: Sequence[str],
+    aliases: dict[str, str],
+    what: str,
+    token: Token | None = None,
+) -> str:
+    """One of ``choices`` (or an alias of one), with the nearest suggested otherwise (the
+    message at ``token``, where the text was written, else on the command line)."""
     key = text.lower().replace("-", "_")
     key = aliases.get(key, key)
     if key in choices:
         return key
-    raise argument(text, what).error(
+    raise (token or argument(text, what)).error(
         f"unknown {what} '{text}'",
         expected="one of " + ", ".join([*choices, *aliases]),
         suggestion=did_you_mean(key, [*choices, *aliases]),

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import ANSWERS_HEADINGS, parse_answers
-from dlcalc.parse.lines import nearest
+from dlcalc.parse.lines import nearest, physical_lines
 from dlcalc.parse.problem import header, statement
 from dlcalc.parse.source import read_source
 from dlcalc.spec.problem import KINDS
@@ -138,7 +138,7 @@ def show_problem(name: str) -> ShownProblem:
 
 def _body(text: str) -> str:
     lines = []
-    for raw in text.splitlines():
+    for raw in physical_lines(text):
         content = raw.split("#", 1)[0].rstrip()
         if content.strip().lower() in ANSWERS_HEADINGS:
             break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -48,9 +49,20 @@ class Line(NamedTuple):
     context: str
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def physical_lines(text: str) -> list[str]:
+    """The lines as an editor counts them: broken at \\n, \\r\\n and \\r only (str.splitlines
+    also breaks at \\v, \\f, \\x1c–\\x1e, \\x85 and U+2028/2029, which would put every
+    message after one on the wrong line)."""
+    found = _BREAK.split(text)
+    return found[:-1] if found and found[-1] == "" else found
+
+
 def split_lines(text: str, source: str) -> Iterator[Line]:
     """The meaningful lines of ``text``: ``#`` starts a comment, blank lines are skipped."""
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(physical_lines(text), start=1):
         content = raw.split("#", 1)[0].rstrip()
         if content.strip():
             yield _tokenize(content, raw.rstrip(), source, number)

@@ -6,7 +6,7 @@ import re
 from fractions import Fraction
 
 from dlcalc.errors import DlcalcError, Location
-from dlcalc.parse.lines import Token
+from dlcalc.parse.lines import Token, physical_lines
 from dlcalc.parse.source import Source
 from dlcalc.spec.calculators import Number
 
@@ -89,7 +89,7 @@ def _decimal_text(value: Fraction) -> str:
 def numbers_file(source: Source) -> tuple[Number, ...]:
     """Every number in a file, separated by spaces, commas or new lines; ``#`` comments."""
     found: list[Number] = []
-    for line_number, raw in enumerate(source.text.splitlines(), start=1):
+    for line_number, raw in enumerate(physical_lines(source.text), start=1):
         content = raw.split("#", 1)[0]
         for match in re.finditer(r"[^\s,;]+", content):
             location = Location(source.name, line_number, match.start() + 1)

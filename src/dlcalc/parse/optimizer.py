@@ -344,7 +344,8 @@ def optimize_file(source: Source, digits: int = 6) -> OptimizeSpec:
         raise DlcalcError(
             "the problem has no start line", location=Location(source.name), expected="start w=0.5"
         )
-    name = choice(fields["optimizer"].text, OPTIMIZERS, OPTIMIZER_ALIASES, "optimizer")
+    written = fields["optimizer"]
+    name = choice(written.text, OPTIMIZERS, OPTIMIZER_ALIASES, "optimizer", written)
     convention = fields["convention"].text.lower() if "convention" in fields else "course"
     if convention not in CONVENTIONS:
         raise fields["convention"].error(

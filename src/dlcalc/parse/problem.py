@@ -8,6 +8,7 @@ from typing import Any
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import parse_sections
+from dlcalc.parse.lines import physical_lines
 from dlcalc.parse.source import Source
 from dlcalc.spec.problem import KINDS, ProblemSpec
 
@@ -33,7 +34,7 @@ def header(source: Source) -> tuple[str, str]:
     statement: list[str] = []
     remarks: list[str] = []
     current = statement
-    for raw in source.text.splitlines():
+    for raw in physical_lines(source.text):
         text = raw.strip()
         if not text.startswith("#"):
             if text:
@@ -55,7 +56,7 @@ def statement(source: Source) -> str:
 def _sniff(source: Source) -> str:
     if source.text.lstrip().startswith("{"):
         return "architecture"  # the architecture as JSON (on standard input)
-    for number, raw in enumerate(source.text.splitlines(), start=1):
+    for number, raw in enumerate(physical_lines(source.text), start=1):
         words = raw.split("#", 1)[0].split()
         if not words:
             continue
@@ -92,7 +93,7 @@ def _parse(kind: str, source: Source) -> Any:
 def parse_calculator(source: Source) -> tuple[str, Any]:
     """A ``.calc`` problem: one dlcalc calculator command line (``softmax 5 2 -1 3 --target 0``),
     as (command, spec)."""
-    for number, raw in enumerate(source.text.splitlines(), start=1):
+    for number, raw in enumerate(physical_lines(source.text), start=1):
         content = raw.split("#", 1)[0].strip()
         if content:
             where = Location(source.name, number, raw.index(content) + 1)
