@@ -143,3 +143,31 @@ def test_work_is_limited_before_any_solving(args: tuple[str, ...], stdin: bytes,
         assert "3 runs" in refused(*args, "--steps", "1000", "--compare")
         return
     assert says in refused(*args, stdin=stdin)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("big.json", '{"input": [' + HUGE + ', 3], "layers": []}', "4300 digits"),
+        ("big.toml", "input = [" + HUGE + ", 3]\n", "4300 digits"),
+        ("end.toml", 'input = [8, 8, 3]\n[[layers]]\nkind = "conv"\nkernel = [3,', "end.toml:4"),
+    ],
+    ids=["json-digits", "toml-digits", "toml-end"],
+)
+def test_json_and_toml_errors_are_messages_with_their_line(tmp_path, name, text, says) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert says in refused("shapes", str(path))
+
+
+def test_lines_are_counted_as_an_editor_counts_them(tmp_path) -> None:
+    """A vertical tab, a form feed or U+2028 inside a line is not a line break."""
+    path = tmp_path / "net.arch"
+    path.write_text("input 8x8x1\nconv 4 3\x0b\nconv 4 3\u2028\nconv 4 99\n", encoding="utf-8")
+    assert "net.arch:4:" in refused("shapes", str(path))
+
+
+def test_a_message_about_an_optimizer_file_points_into_it(tmp_path) -> None:
+    path = tmp_path / "bad.opt"
+    path.write_text("optimizer adamm\nstart w=1\ngrads 0.1\n", encoding="utf-8")
+    assert "bad.opt:1:11: unknown optimizer 'adamm'" in refused("optimize", str(path))

@@ -84,10 +84,18 @@ def _load(source: Source, syntax: Syntax) -> Any:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
+        if found is None and "end of document" in str(exc):  # the last line, then
+            line = max(len(physical_lines(source.text)), 1)
         raise _syntax_error(source, f"this is not valid TOML: {exc}", line, column) from None
     except json.JSONDecodeError as exc:
         raise _syntax_error(
             source, f"this is not valid JSON: {exc.msg}", exc.lineno, exc.colno
+        ) from None
+    except ValueError as exc:  # a number of more than 4,300 digits, which Python will not read
+        raise DlcalcError(
+            f"this is not valid {syntax.upper()} for dlcalc: {str(exc).split(';')[0]}",
+            location=Location(source.name),
+            expected=EXAMPLES[syntax],
         ) from None
     except RecursionError:
         raise DlcalcError(
