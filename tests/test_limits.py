@@ -171,3 +171,12 @@ def test_a_message_about_an_optimizer_file_points_into_it(tmp_path) -> None:
     path = tmp_path / "bad.opt"
     path.write_text("optimizer adamm\nstart w=1\ngrads 0.1\n", encoding="utf-8")
     assert "bad.opt:1:11: unknown optimizer 'adamm'" in refused("optimize", str(path))
+
+
+def test_a_calculator_problems_solving_error_names_its_line(tmp_path) -> None:
+    path = tmp_path / "bce.calc"
+    path.write_text(
+        "# a prediction out of range\n\nloss bce --pred 2 --target 1\n", encoding="utf-8"
+    )
+    message = refused("check", str(path), "--answer", "L=1")
+    assert "bce.calc:3:1: bce needs probabilities" in message

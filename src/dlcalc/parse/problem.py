@@ -4,7 +4,7 @@ answers sections and its statement (the comment block at the top)."""
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import parse_sections
@@ -90,15 +90,24 @@ def _parse(kind: str, source: Source) -> Any:
     return parse_calculator(source)
 
 
-def parse_calculator(source: Source) -> tuple[str, Any]:
-    """A ``.calc`` problem: one dlcalc calculator command line (``softmax 5 2 -1 3 --target 0``),
-    as (command, spec)."""
+class CalculatorLine(NamedTuple):
+    """A ``.calc`` problem: its command, the command's spec, and where the line is (for a
+    message found while solving it)."""
+
+    command: str
+    spec: Any
+    location: Location
+    text: str
+
+
+def parse_calculator(source: Source) -> CalculatorLine:
+    """A ``.calc`` problem: one dlcalc calculator command line (``softmax 5 2 -1 3 --target 0``)."""
     for number, raw in enumerate(physical_lines(source.text), start=1):
         content = raw.split("#", 1)[0].strip()
         if content:
             where = Location(source.name, number, raw.index(content) + 1)
             try:
-                return _calculator(shlex.split(content), where, raw)
+                return CalculatorLine(*_calculator(shlex.split(content), where, raw), where, raw)
             except ValueError as error:
                 raise DlcalcError(
                     f"cannot read the command line: {error}", location=where, context=raw

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dlcalc.errors import DlcalcError, Location
+from dlcalc.errors import DlcalcError
 from dlcalc.solve.check import Answers, Problem
 from dlcalc.solve.marking import PRECISE_SLACK
 from dlcalc.solve.precision import solved
@@ -99,12 +99,12 @@ def _optimizer(spec: Any, source: str, digits: int) -> Problem:
 def _calculator(spec: Any, source: str, digits: int) -> Problem:
     from dlcalc.solve.calculator_mistakes import MISTAKES, solve
 
-    command, calc = spec
+    command, calc = spec.command, spec.spec
     try:
         correct = solved(lambda c: solve(command, c), calc, digits)
-    except DlcalcError as error:  # the solver's message names the problem file
+    except DlcalcError as error:  # the solver's message points at the problem's line
         if error.location is None or error.location.source == "<command line>":
-            error.location = Location(source)
+            error.location, error.context = spec.location, spec.text
         raise
     mistakes = {
         name: mistake.description
