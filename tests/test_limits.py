@@ -180,3 +180,13 @@ def test_a_calculator_problems_solving_error_names_its_line(tmp_path) -> None:
     )
     message = refused("check", str(path), "--answer", "L=1")
     assert "bce.calc:3:1: bce needs probabilities" in message
+
+
+def test_no_minus_zero_and_no_infinite_axis() -> None:
+    """−0 given is written 0; a plot around 1e308 has finite ends."""
+    run = run_cli("check", "lenet5-exam", "--answer", "conv1.params=156", "--rel-tol", "-0")
+    assert "tolerance of 0;" in run.out
+    shapes = run_cli("shapes", "-", "-f", "plain", stdin=b"input 8x8x1\ndropout -0\n")
+    assert "drops a fraction 0 of" in shapes.out
+    plot = run_cli("activate", "sigmoid", "--range", "1e308:1e308:1", "--plot", "-f", "plain")
+    assert plot.code == 0 and "∞" not in plot.out

@@ -778,6 +778,8 @@ def check(
     from dlcalc.solve.check import digits_written
     from dlcalc.solve.problems import solve_problem
 
+    if rel_tol is not None:
+        rel_tol += 0.0  # −0 is 0
     if rel_tol is not None and not (0 <= rel_tol < 1):
         raise DlcalcError(
             f"--rel-tol {rel_tol:g} is out of range",

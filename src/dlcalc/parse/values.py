@@ -74,7 +74,7 @@ def parse_float(token: Token, what: str, low: float, high: float) -> float:
             f"{what} must be in [{low:g}, {high:g}), not {token.text}",
             expected=f"a number from {low:g} up to (not including) {high:g}",
         )
-    return value
+    return value + 0.0  # −0 is 0
 
 
 def parse_bool(token: Token, what: str) -> bool:

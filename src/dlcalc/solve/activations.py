@@ -121,13 +121,17 @@ def activation_steps(
     return value_step, derivative_step
 
 
+MAX_FLOAT = 1.7976931348623157e308
+
+
 def _curve(activation: Activation, spec: ActivateSpec) -> tuple[tuple[float, float, float], ...]:
     """The function and its derivative over the span of the given x (at least −5 to 5 around a
     single point), at ``spec.plot_points`` evenly spaced points."""
     low = min(x.value for x in spec.xs)
     high = max(x.value for x in spec.xs)
-    if high - low < 1e-9:
-        low, high = low - 5, high + 5
+    if high - low < 1e-9:  # one point: ±5 around it, or ±0.1 % where 5 is lost in its size
+        pad = max(5.0, abs(low) / 1000)
+        low, high = max(low - pad, -MAX_FLOAT), min(high + pad, MAX_FLOAT)
     points = []
     for i in range(spec.plot_points):
         share = i / (spec.plot_points - 1)
