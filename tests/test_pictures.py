@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from dlcalc.cli import _plot_files
+from dlcalc.cli_output import plot_files
 
 pytest.importorskip("matplotlib")
 BRAILLE = range(0x2800, 0x2900)
@@ -26,15 +26,15 @@ def _svg_text(path: Path) -> str:
 
 
 def test_plot_with_a_file_name_is_the_picture_and_alone_the_terminal_drawing() -> None:
-    assert _plot_files(["activate", "relu", "1", "--plot", "a.SVG"]) == [
+    assert plot_files(["activate", "relu", "1", "--plot", "a.SVG"]) == [
         *("activate", "relu", "1", "--plot-file", "a.SVG")
     ]
-    assert _plot_files(["x", "--plot=b.png"]) == ["x", "--plot-file", "b.png"]
-    assert _plot_files(["x", "--plot", "0.5", "--plot", "1/3"]) == [
+    assert plot_files(["x", "--plot=b.png"]) == ["x", "--plot-file", "b.png"]
+    assert plot_files(["x", "--plot", "0.5", "--plot", "1/3"]) == [
         *("x", "--plot", "0.5", "--plot", "1/3")
     ]
-    assert _plot_files(["x", "--plot", "--digits", "3"]) == ["x", "--plot", "--digits", "3"]
-    assert _plot_files(["x", "--plot", "out.pdf"]) == ["x", "--plot-file", "out.pdf"]
+    assert plot_files(["x", "--plot", "--digits", "3"]) == ["x", "--plot", "--digits", "3"]
+    assert plot_files(["x", "--plot", "out.pdf"]) == ["x", "--plot-file", "out.pdf"]
 
 
 def test_an_activation_picture(tmp_path: Path) -> None:

@@ -9,19 +9,19 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from dlcalc import __version__
+from dlcalc.cli_output import OutputFailed, plot_files, show
 from dlcalc.errors import DlcalcError, Location
 
 if TYPE_CHECKING:
-    from dlcalc.render.report import Report
+    pass
 
 EXIT_INPUT = 2
 EXIT_OUTPUT = 74
@@ -77,50 +77,8 @@ OUTPUT_OPTION = typer.Option(
     help="Write to FILE (all or nothing) instead of standard output; the format from its "
     "suffix (.json .tex .md .csv .html .txt) unless -f is given.",
 )
-SUFFIX_FORMATS = {
-    ".json": "json",
-    ".tex": "latex",
-    ".md": "markdown",
-    ".csv": "csv",
-    ".html": "html",
-    ".htm": "html",
-}
-
-
 PLOT_FILE_OPTION = typer.Option(None, "--plot-file", metavar="FILE", hidden=True)
 """``--plot FILE.svg``, as :func:`_plot_files` rewrites it (``--plot`` alone is a flag)."""
-PICTURES = (".svg", ".png")
-
-
-def _plot_files(args: list[str]) -> list[str]:
-    """``--plot FILE.svg`` (or ``.png``, or ``--plot=FILE``) as ``--plot-file FILE``: the flag
-    ``--plot`` draws in the terminal, with a picture's name it writes the picture."""
-    found: list[str] = []
-    rest = iter(args)
-    for arg in rest:
-        if arg.startswith("--plot=") and arg != "--plot=":
-            found += ["--plot-file", arg.split("=", 1)[1]]
-        elif arg == "--plot" and (ahead := next(rest, None)) is not None:
-            found += ["--plot-file", ahead] if _names_a_file(ahead) else [arg, ahead]
-        else:
-            found.append(arg)
-    return found
-
-
-def _names_a_file(arg: str) -> bool:
-    """A picture's name (``path.svg``), or a word that is neither an option nor a number (a
-    file of another kind, which the plot refuses with a message)."""
-    if arg.lower().endswith(PICTURES):
-        return True
-    if arg.startswith("-") or not arg:
-        return False
-    from fractions import Fraction
-
-    try:
-        Fraction(arg)
-    except ValueError:
-        return True
-    return False
 
 
 DIGITS_OPTION = typer.Option(
@@ -129,75 +87,6 @@ DIGITS_OPTION = typer.Option(
     metavar="N",
     help="Significant digits shown, 1 to 17 (past 12 the values are computed at 40 digits).",
 )
-
-
-def _show(
-    output_format: OutputFormat | None,
-    as_json: Callable[[], dict[str, Any]],
-    as_report: Callable[[], Report],
-    standalone: bool = False,
-    output: str | None = None,
-) -> None:
-    """Print a result as JSON or as a report, in the chosen (or the terminal's) format; with
-    ``output``, into that file, written whole or not at all."""
-    from dlcalc.render.formats import choose_format
-
-    if output is not None:
-        import io
-
-        buffer = io.StringIO()
-        suffix = SUFFIX_FORMATS.get(Path(output).suffix.lower(), "plain")
-        chosen = output_format.value if output_format else suffix
-        _write(buffer, "plain" if chosen == "rich" else chosen, as_json, as_report, standalone)
-        with _writing():
-            _replace(Path(output), buffer.getvalue())
-        return
-    fmt = choose_format(output_format.value if output_format else None, sys.stdout)
-    with _writing():
-        _write(sys.stdout, fmt, as_json, as_report, standalone)
-
-
-class OutputFailed(Exception):
-    """The output could not be written (a full disk, a closed terminal): exit status 74."""
-
-
-@contextmanager
-def _writing() -> Iterator[None]:
-    """An OSError while writing the output is the output's failure, not the input's."""
-    try:
-        yield
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise OutputFailed(error.strerror or str(error)) from error
-
-
-def _write(
-    stream: Any,
-    fmt: str,
-    as_json: Callable[[], dict[str, Any]],
-    as_report: Callable[[], Report],
-    standalone: bool,
-) -> None:
-    from dlcalc.render.formats import emit, emit_json
-
-    if standalone and fmt != "latex":
-        raise DlcalcError(
-            "--standalone makes a LaTeX document, but the format is " + fmt,
-            location=Location("<command line>"),
-            expected="--format latex with --standalone",
-        )
-    if fmt == "json":
-        emit_json(as_json(), stream)
-    else:
-        emit(as_report(), fmt, stream, standalone=standalone)  # type: ignore[arg-type]
-
-
-def _replace(path: Path, text: str) -> None:
-    """``path`` holds ``text``, or is left as it was: written beside it, then renamed."""
-    from dlcalc.atomic import write_atomically
-
-    write_atomically(path, lambda out: out.write(text.encode("utf-8")))
 
 
 def _examples(*commands: str) -> str:
@@ -336,7 +225,7 @@ def shapes(
     chosen = convention.value if convention else spec.convention or "keras"
     options = ShapesOptions(chosen, strict, channels_first, read_channels_first=channels_first)
     result = solve_shapes(spec, options)
-    _show(
+    show(
         output_format,
         lambda: shapes_json(result, depth),
         lambda: shapes_report(result, channels_first=channels_first, depth=depth),
@@ -432,7 +321,7 @@ def activate(
 
         activate_picture(result, Path(plot_file))
     shown = result if plot else result._replace(curve=())
-    _show(
+    show(
         output_format,
         lambda: activate_json(shown, digits),
         lambda: activate_report(shown, digits),
@@ -472,7 +361,7 @@ def softmax(
         "softmax", scores or [], given, digits=digits, exact=exact, jacobian=jacobian
     )
     result = solved(solve_softmax, spec, digits)
-    _show(
+    show(
         output_format,
         lambda: softmax_json(result, digits),
         lambda: softmax_report(result, digits),
@@ -537,7 +426,7 @@ def loss(
     }
     spec = calculator_spec("loss", [kind], given, digits=digits, exact=exact)
     result = solved(solve_loss, spec, digits)
-    _show(
+    show(
         output_format,
         lambda: loss_json(result, spec),
         lambda: loss_report(result, spec),
@@ -593,7 +482,7 @@ def backprop(
     result = solved(
         lambda given: solve_backprop(*given), (spec, options), options.digits, decimals=True
     )
-    _show(
+    show(
         output_format,
         lambda: backprop_json(result, digits),
         lambda: backprop_report(result, digits),
@@ -721,7 +610,7 @@ def optimize(
         from dlcalc.render.pictures import optimize_picture
 
         optimize_picture(result, Path(plot_file))
-    _show(
+    show(
         output_format,
         lambda: optimize_json(result),
         lambda: optimize_report(result),
@@ -789,7 +678,7 @@ def check(
     spec = read_problem(read_source(problem_path(problem_file)))
     if list_names:
         problem = solve_problem(spec, channels_first)
-        _show(
+        show(
             output_format,
             lambda: names_json(problem),
             lambda: names_report(problem),
@@ -801,7 +690,7 @@ def check(
     given = tuple((a, read_value(a)) for a in answers)
     problem = solve_problem(spec, channels_first, digits_written(given))
     result = mark(problem, given, rel_tol, channels_first)
-    _show(
+    show(
         output_format,
         lambda: check_json(result),
         lambda: check_report(result),
@@ -834,7 +723,7 @@ def problems(
     from dlcalc.render.library import library_json, library_report
 
     found = library()
-    _show(
+    show(
         output_format,
         lambda: library_json(found),
         lambda: library_report(found),
@@ -863,7 +752,7 @@ def problems_show(
     from dlcalc.render.library import problem_json, problem_report
 
     shown = show_problem(name)
-    _show(
+    show(
         output_format,
         lambda: problem_json(shown, remarks),
         lambda: problem_report(shown, remarks),
@@ -888,7 +777,7 @@ def main() -> None:
 
 def _run() -> None:
     try:
-        app(args=_plot_files(sys.argv[1:]))
+        app(args=plot_files(sys.argv[1:]))
     except DlcalcError as error:
         sys.stderr.write(error.describe() + "\n")
         sys.exit(EXIT_INPUT)
