@@ -180,3 +180,24 @@ def test_long_file_surface(suffix: str, data: st.DataObject, tmp_path_factory) -
 @given(data=st.data())
 def test_long_command_line_surface(data: st.DataObject) -> None:
     test_every_command_line_surface.hypothesis.inner_test(data)  # type: ignore[attr-defined]
+
+
+ANSWERS = [
+    "net_h1 = 0.3775\nout_h1 = 0.59327\ndelta_o1 = 0.1385\nw5 = 0.35892\n",
+    "# LeNet-5\nconv1.output = 28x28x6\nconv1.params = 156\ntotal_params = 61,706\n",
+]
+LIBRARY_NAMES = ["lenet5-exam", "classic-2-2-2", "adam-three-steps", "shapes/lenet5-exam"]
+
+
+@QUICK
+@given(data=st.data())
+def test_answer_files_and_library_names(data: st.DataObject, tmp_path_factory) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "answers.txt"
+    text = data.draw(mutated(ANSWERS))
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    problem = "lenet5-exam" if "conv1" in text else "classic-2-2-2"
+    holds(["check", problem, "--answers", str(path), "-f", "json"])
+    name = data.draw(mutated(LIBRARY_NAMES)).replace("\n", "")
+    command = data.draw(st.sampled_from(["shapes", "backprop", "optimize", "check"]))
+    holds([command, name, "-f", "json"])
+    holds(["problems", "show", name])
