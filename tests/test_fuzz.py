@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -35,6 +36,7 @@ BOUNDARY = [
 """Replacements a mutation puts in place of a token: numbers at and past every limit, digits of
 other scripts, punctuation of the grammars, an empty word, a long one."""
 SECONDS = 10.0
+NOT_A_RESULT = re.compile(r"(?<![\w.·^])[−-]0(?![\w.·/^])|\b(?:nan|inf|NaN|Infinity)\b")
 
 
 @st.composite
@@ -89,6 +91,8 @@ def holds(args: list[str], stdin: bytes = b"") -> None:
             raise ValueError(f"{constant} is not JSON")
 
         json.loads(run.out, parse_constant=strict)
+    else:  # text: no −0 presented as a number, and no float64 spellings of nan or inf
+        assert not NOT_A_RESULT.search(run.out), NOT_A_RESULT.search(run.out)
     assert took < SECONDS, (args, stdin[:300], took)
     if os.environ.get("DLCALC_FUZZ_LOG"):  # the figures of a long run, for the README
         with open(os.environ["DLCALC_FUZZ_LOG"], "a", encoding="utf-8") as log:
@@ -171,8 +175,9 @@ def test_every_command_line_surface(data: st.DataObject) -> None:
 @LONG
 @given(data=st.data())
 def test_long_file_surface(suffix: str, data: st.DataObject, tmp_path_factory) -> None:
-    text = data.draw(mutated(SEEDS[suffix]))
-    _file_surface(suffix, text, tmp_path_factory.mktemp("fuzz"), "json")
+    test_every_problem_file_surface.hypothesis.inner_test(  # type: ignore[attr-defined]
+        suffix, data, tmp_path_factory
+    )
 
 
 @pytest.mark.fuzz
@@ -201,3 +206,9 @@ def test_answer_files_and_library_names(data: st.DataObject, tmp_path_factory) -
     command = data.draw(st.sampled_from(["shapes", "backprop", "optimize", "check"]))
     holds([command, name, "-f", "json"])
     holds(["problems", "show", name])
+
+
+def test_the_text_check_sees_minus_zero_and_float_spellings() -> None:
+    assert NOT_A_RESULT.search("w  −0\n") and NOT_A_RESULT.search("f = nan")
+    assert NOT_A_RESULT.search("-0 ") and NOT_A_RESULT.search("loss Infinity")
+    assert not NOT_A_RESULT.search("w = −0.5, 10·−0.2, 1.5·10^−08, e^(−0.5), −0/1 infinite")
