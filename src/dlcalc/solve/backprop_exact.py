@@ -41,23 +41,21 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
     expression of the parameters and differentiated by SymPy, independently of the numeric chain
     rule. Each piecewise activation takes the branch the numeric pass takes.
     """
-    layers = len(spec.layers) - 1
-    if layers > MAX_EXACT_LAYERS:
-        raise DlcalcError(
-            f"--exact is for shallow networks: this one has {layers} layers after its inputs, "
-            f"more than {MAX_EXACT_LAYERS}",
-            location=spec.layers[0].location,
-            expected=f"a network of at most {MAX_EXACT_LAYERS} layers after the inputs",
-            suggestion="leave out --exact: every number is still computed in float64",
-        )
-    if len(spec.parameters) > MAX_EXACT_PARAMETERS:
-        raise DlcalcError(
-            f"--exact is for small networks: this one has {len(spec.parameters)} parameters, "
-            f"more than {MAX_EXACT_PARAMETERS}",
-            location=spec.layers[0].location,
-            expected=f"a network of at most {MAX_EXACT_PARAMETERS} weights and biases",
-            suggestion="leave out --exact: every number is still computed in float64",
-        )
+    limits = (
+        (len(spec.layers) - 1, MAX_EXACT_LAYERS, "shallow", "layers after its inputs",
+         "layers after the inputs"),
+        (len(spec.parameters), MAX_EXACT_PARAMETERS, "small", "parameters",
+         "weights and biases"),
+    )  # fmt: skip
+    for count, limit, kind, counted, wanted in limits:
+        if count > limit:
+            raise DlcalcError(
+                f"--exact is for {kind} networks: this one has {count} {counted}, "
+                f"more than {limit}",
+                location=spec.layers[0].location,
+                expected=f"a network of at most {limit} {wanted}",
+                suggestion="leave out --exact: every number is still computed in float64",
+            )
     sympy = exact_sympy()
     symbols = {p.name: sympy.Symbol(f"p_{i}", real=True) for i, p in enumerate(spec.parameters)}
     point = {symbols[p.name]: rational(p.value.exact) for p in spec.parameters}

@@ -96,6 +96,11 @@ class LayerResult(NamedTuple):
         return FLOAT32_BYTES * self.activations
 
 
+def added(layers: tuple[LayerResult, ...], part: str) -> int:
+    """The layers' ``part`` (``macs``, ``trainable_params``) added up."""
+    return sum(getattr(layer, part) for layer in layers)
+
+
 class ShapesResult(NamedTuple):
     source: str
     convention: Convention
@@ -136,11 +141,11 @@ class ShapesResult(NamedTuple):
 
     @property
     def trainable_params(self) -> int:
-        return sum(layer.trainable_params for layer in self.layers)
+        return added(self.layers, "trainable_params")
 
     @property
     def non_trainable_params(self) -> int:
-        return sum(layer.non_trainable_params for layer in self.layers)
+        return added(self.layers, "non_trainable_params")
 
     @property
     def total_params(self) -> int:
@@ -148,7 +153,7 @@ class ShapesResult(NamedTuple):
 
     @property
     def total_macs(self) -> int:
-        return sum(layer.macs for layer in self.layers)
+        return added(self.layers, "macs")
 
     @property
     def total_flops(self) -> int:
@@ -157,7 +162,7 @@ class ShapesResult(NamedTuple):
     @property
     def total_activations(self) -> int:
         """Values produced in one forward pass: the input and every layer's output."""
-        return math.prod(self.input_shape) + sum(layer.activations for layer in self.layers)
+        return math.prod(self.input_shape) + added(self.layers, "activations")
 
     @property
     def total_activation_bytes(self) -> int:
@@ -181,11 +186,11 @@ class Block(NamedTuple):
 
     @property
     def trainable_params(self) -> int:
-        return sum(layer.trainable_params for layer in self.layers)
+        return added(self.layers, "trainable_params")
 
     @property
     def non_trainable_params(self) -> int:
-        return sum(layer.non_trainable_params for layer in self.layers)
+        return added(self.layers, "non_trainable_params")
 
     @property
     def params(self) -> int:
@@ -193,11 +198,11 @@ class Block(NamedTuple):
 
     @property
     def macs(self) -> int:
-        return sum(layer.macs for layer in self.layers)
+        return added(self.layers, "macs")
 
     @property
     def activations(self) -> int:
-        return sum(layer.activations for layer in self.layers)
+        return added(self.layers, "activations")
 
 
 def blocks(result: ShapesResult, depth: int) -> list[Block]:
