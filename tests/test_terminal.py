@@ -18,6 +18,8 @@ from conftest import ROOT
 from dlcalc.render.formats import columns_of
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m")
+"""A style that sets a foreground colour (red 31, green 32, cyan 36, 256 colours 38;5;n)."""
 
 
 def in_terminal(width: int, *args: str) -> str:
@@ -64,3 +66,23 @@ def test_a_real_terminal_gets_rich_at_its_own_width(args: list[str], width: int)
         # and the values given: the wrong one red, the right one green
         assert re.search(r"\x1b\[31m0\.441084\x1b", out), out
         assert re.search(r"\x1b\[32m0\.1385\x1b", out), out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--no-color", "check", "lenet5-exam"], ["check", "lenet5-exam", "--no-color"]],
+    ids=["before", "after"],
+)
+def test_no_color_anywhere_turns_the_colours_off(args: list[str]) -> None:
+    out = in_terminal(80, *args, "--answer", "conv1.params=150")
+    assert "✗" in out and ANSI.search(out)  # bold and dim stay: NO_COLOR is about colours
+    assert not COLOUR.search(out), COLOUR.search(out)
+    plain = [arg for arg in args if arg != "--no-color"]
+    assert COLOUR.search(in_terminal(80, *plain, "--answer", "conv1.params=150"))  # red
+
+
+def test_no_color_moves_to_the_front_but_not_past_a_double_dash() -> None:
+    from dlcalc.cli_output import no_color_first
+
+    assert no_color_first(["softmax", "1", "--no-color"]) == ["--no-color", "softmax", "1"]
+    assert no_color_first(["softmax", "--", "--no-color"]) == ["softmax", "--", "--no-color"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from dlcalc import __version__
-from dlcalc.cli_output import OutputFailed, plot_files, show
+from dlcalc.cli_output import OutputFailed, no_color_first, plot_files, show
 from dlcalc.errors import DlcalcError, Location
 
 if TYPE_CHECKING:
@@ -163,8 +163,15 @@ def _root(
     version: bool = typer.Option(
         False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
     ),
+    no_color: bool = typer.Option(
+        False,
+        "--no-color",
+        help="No colours on a terminal, as NO_COLOR=1 (also after the command's name).",
+    ),
 ) -> None:
     """Calculator and exam-problem solver for deep learning: every answer with its working."""
+    if no_color:
+        os.environ["NO_COLOR"] = "1"  # what Rich and every printer of this process read
     if ctx.invoked_subcommand is None:  # `dlcalc` alone: the help, and success
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
@@ -769,15 +776,18 @@ def main() -> None:
     from dlcalc.render.encoding import ascii_fallback
 
     ascii_fallback()  # a stream that cannot encode × or σ gets x and sigma, never an error
+    colour = os.environ.get("NO_COLOR")
     try:
         _run()
     finally:
         gc.enable()
+        if colour is None:  # --no-color is this run's only (the app may run again in-process)
+            os.environ.pop("NO_COLOR", None)
 
 
 def _run() -> None:
     try:
-        app(args=plot_files(sys.argv[1:]))
+        app(args=no_color_first(plot_files(sys.argv[1:])))
     except DlcalcError as error:
         sys.stderr.write(error.describe() + "\n")
         sys.exit(EXIT_INPUT)

@@ -1,6 +1,6 @@
 """What the command line does around the solvers: the output written to the terminal or to a
-file (whole or not at all, its format from the suffix), and ``--plot FILE`` told apart from the
-``--plot`` flag before Click reads the arguments."""
+file (whole or not at all, its format from the suffix), and, before Click reads the arguments,
+``--plot FILE`` told apart from the ``--plot`` flag and ``--no-color`` taken anywhere."""
 
 from __future__ import annotations
 
@@ -27,6 +27,16 @@ SUFFIX_FORMATS = {
 
 
 PICTURES = (".svg", ".png")
+
+
+def no_color_first(args: list[str]) -> list[str]:
+    """``--no-color`` anywhere before a ``--`` moved to the front, where ``dlcalc`` takes it
+    (``dlcalc shapes lenet5-exam --no-color`` as ``dlcalc --no-color shapes lenet5-exam``)."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--no-color" not in args[:end]:
+        return args
+    rest = [arg for i, arg in enumerate(args) if arg != "--no-color" or i >= end]
+    return ["--no-color", *rest]
 
 
 def plot_files(args: list[str]) -> list[str]:
