@@ -1,9 +1,10 @@
 """Benchmark `dlcalc backprop`: whole processes, run alternately, medians and peak memory.
 
 Measures the classic 2-2-2 example (with and without --exact) and generated dense networks
-given as matrices (16-8-4 up to 128-64-10, cross-entropy on a softmax output), as a table, as
-JSON and with the chain rule of one parameter only (--only); a straight line fitted to the time
-against the number of weights shows whether the cost is linear.
+given as matrices (16-8-4 up to 96-48-10, about the largest a pass may write out; cross-entropy
+on a softmax output), as a plain table, as JSON, as a Rich table (the slowest format, which the
+limit is set by) and with the chain rule of one parameter only (--only); a straight line fitted
+to the time against the number of weights shows whether the cost is linear.
 
     python benchmarks/bench_backprop.py [--rounds 15]
 """
@@ -20,7 +21,7 @@ from bench_shapes import dlcalc_command, run_and_print  # beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIC = ROOT / "problems" / "backprop" / "classic-2-2-2.net"
-SIZES = ((16, 8, 4), (32, 16, 8), (64, 32, 10), (128, 64, 10))
+SIZES = ((16, 8, 4), (32, 16, 8), (64, 32, 10), (96, 48, 10))
 
 
 def dense_network(inputs: int, hidden: int, outputs: int, seed: int = 1) -> str:
@@ -64,10 +65,11 @@ def main() -> None:
         label = "-".join(map(str, size))
         cases[f"{label} (table)"] = [*dlcalc, "backprop", str(path)]
         cases[f"{label} (json)"] = [*dlcalc, "backprop", str(path), "-f", "json"]
+        cases[f"{label} (rich)"] = [*dlcalc, "backprop", str(path), "-f", "rich"]
         cases[f"{label} (--only W_o[1,1])"] = [*dlcalc, "backprop", str(path), "--only", "W_o[1,1]"]
         weights[label] = size[0] * size[1] + size[1] * size[2]
     medians = run_and_print(cases, args.rounds)
-    for form in ("table", "json"):
+    for form in ("table", "json", "rich"):
         counts = [weights[label] for label in weights]
         values = [medians[f"{label} ({form})"] for label in weights]
         fit = statistics.linear_regression(counts, values)

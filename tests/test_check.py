@@ -505,7 +505,7 @@ def test_problems_lists_every_bundled_problem_with_a_description() -> None:
     files = [p for p in PROBLEMS.rglob("*") if p.suffix in (".arch", ".net", ".opt", ".calc")]
     assert len(listed) == len(files)
     assert {topic for topic, _ in listed} == {
-        "activations", "backprop", "loss", "optimize", "shapes", "softmax",
+        "activations", "backprop", "layers", "loss", "optimize", "shapes", "softmax",
     }  # fmt: skip
     assert all(0 < len(text) <= 100 for text in listed.values())
     assert listed[("shapes", "lenet5-exam")] == "LeNet-5 exam problem."
@@ -766,6 +766,7 @@ CALCULATOR_HAND_VALUES = {
     "no-max-shift": ("softmax 1000 0", "p0=nan"),
     "reduction-sum": ("loss mse --pred 1,3 --target 0,0", "L=10"),  # (1 + 9), not /2
     "reduction-mean": ("loss mse --pred 1,3 --target 0,0 --reduction sum", "L=5"),
+    "kernel-flipped": ("conv --input '1 2; 3 4' --kernel '1 0; 0 2'", "out[1,1]=6"),  # 2 + 4, not 9
 }
 
 

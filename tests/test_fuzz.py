@@ -7,14 +7,17 @@ them: tokens deleted, duplicated, swapped or replaced by boundary values (0, −
 nan, 10^12, superscripts, other scripts' digits, a long word), lines duplicated or dropped,
 files truncated, a byte-order mark, CRLF, control characters. The quick profile (derandomized,
 a few dozen inputs a surface) runs with the tests; the long one runs with ``pytest -m fuzz``
-(``DLCALC_FUZZ_EXAMPLES`` inputs a surface, 2,000 unless set)."""
+(``DLCALC_FUZZ_EXAMPLES`` inputs a surface, 10,000 unless set), each surface under a cap of
+500 MB more than the test process holds."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import resource
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +38,8 @@ BOUNDARY = [
 ]  # fmt: skip
 """Replacements a mutation puts in place of a token: numbers at and past every limit, digits of
 other scripts, punctuation of the grammars, an empty word, a long one."""
-SECONDS = 10.0
+SECONDS = 5.0
+MEMORY = 500 * 1024 * 1024
 NOT_A_RESULT = re.compile(r"(?<![\w.·^])[−-]0(?![\w.·/^])|\b(?:nan|inf|NaN|Infinity)\b")
 
 
@@ -124,10 +128,23 @@ QUICK = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 LONG = settings(
-    max_examples=int(os.environ.get("DLCALC_FUZZ_EXAMPLES", "2000")),
+    max_examples=int(os.environ.get("DLCALC_FUZZ_EXAMPLES", "10000")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@pytest.fixture
+def memory_cap() -> Iterator[None]:
+    """The runs under a cap of :data:`MEMORY` more than the process holds now (its private
+    memory, the heap included): an input that would take more raises MemoryError, which the
+    command reports as an internal error, which :func:`holds` refuses."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    held = int(re.search(r"VmData:\s+(\d+) kB", status).group(1)) * 1024  # type: ignore[union-attr]
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    resource.setrlimit(resource.RLIMIT_DATA, (held + MEMORY, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
 def _file_surface(suffix: str, text: str, tmp: Path, form: str) -> None:
@@ -156,6 +173,45 @@ CALCULATOR_LINES = [
     ["shapes", "lenet5-exam", "--depth", "1"],
     ["check", "lenet5-exam", "--answer", "conv1.params=156"],
     ["backprop", "classic-2-2-2", "--epochs", "2", "--rate", "0.1"],
+    [
+        "conv",
+        "--input",
+        "1 2 0; 0 1 3; 2 1 1",
+        "--kernel",
+        "1 0; 0 -1",
+        "--padding",
+        "1",
+        "--stride",
+        "2",
+        "--bias",
+        "0.5",
+        "--grad",
+        "1 0; 0 2",
+    ],
+    ["conv", "--input", "1 2 | 3 4 | 5 6", "--kernel", "1 | 0 | -1", "--1d", "--padding", "same"],
+    [
+        "pool",
+        "max",
+        "--input",
+        "1 3 2 1; 4 6 5 2; 7 8 9 1",
+        "--size",
+        "2",
+        "--ceil",
+        "--grad",
+        "1 2; 3 4",
+    ],
+    [
+        "pool",
+        "avg",
+        "--input",
+        "[[1, 2], [3, 4]]",
+        "--size",
+        "2",
+        "--padding",
+        "1",
+        "--count-include-pad",
+        "false",
+    ],
 ]
 
 
@@ -166,11 +222,17 @@ def test_every_command_line_surface(data: st.DataObject) -> None:
     words = list(line)
     for _ in range(data.draw(st.integers(1, 3))):
         at = data.draw(st.integers(1, len(words) - 1))
-        words[at] = data.draw(st.sampled_from(BOUNDARY))
+        parts = words[at].split(" ")
+        if len(parts) > 1 and data.draw(st.booleans()):  # inside a grid: one of its values
+            parts[data.draw(st.integers(0, len(parts) - 1))] = data.draw(st.sampled_from(BOUNDARY))
+            words[at] = " ".join(parts)
+        else:
+            words[at] = data.draw(st.sampled_from(BOUNDARY))
     holds([*words, "-f", "json"])
 
 
 @pytest.mark.fuzz
+@pytest.mark.usefixtures("memory_cap")
 @pytest.mark.parametrize("suffix", list(COMMANDS))
 @LONG
 @given(data=st.data())
@@ -181,6 +243,7 @@ def test_long_file_surface(suffix: str, data: st.DataObject, tmp_path_factory) -
 
 
 @pytest.mark.fuzz
+@pytest.mark.usefixtures("memory_cap")
 @LONG
 @given(data=st.data())
 def test_long_command_line_surface(data: st.DataObject) -> None:
@@ -206,6 +269,21 @@ def test_answer_files_and_library_names(data: st.DataObject, tmp_path_factory) -
     command = data.draw(st.sampled_from(["shapes", "backprop", "optimize", "check"]))
     holds([command, name, "-f", "json"])
     holds(["problems", "show", name])
+
+
+@pytest.mark.fuzz
+@pytest.mark.usefixtures("memory_cap")
+@LONG
+@given(data=st.data())
+def test_long_answer_files_and_library_names(data: st.DataObject, tmp_path_factory) -> None:
+    test_answer_files_and_library_names.hypothesis.inner_test(  # type: ignore[attr-defined]
+        data, tmp_path_factory
+    )
+
+
+def test_the_memory_cap_stops_a_run_that_would_take_more(memory_cap: None) -> None:
+    with pytest.raises(MemoryError):
+        bytearray(MEMORY + 50 * 1024 * 1024)
 
 
 def test_the_text_check_sees_minus_zero_and_float_spellings() -> None:

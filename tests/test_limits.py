@@ -3,9 +3,11 @@ memory exhausted: one regression test per root cause."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from conftest import run_cli
+from conftest import PROBLEMS, run_cli
 
 HUGE = "9" * 4301  # past Python's 4,300-digit limit on int(str)
 
@@ -123,8 +125,8 @@ def _chain(depth: int) -> bytes:
 @pytest.mark.parametrize(
     ("args", "stdin", "says"),
     [
-        (("backprop", "classic-2-2-2", "--epochs", "5000"), b"", "more than 10,000"),
-        (("backprop", "-", "--exact"), _chain(7), "more than 5"),
+        (("backprop", "classic-2-2-2", "--epochs", "273"), b"", "12,012 lines of working"),
+        (("backprop", "-", "--exact"), _chain(7), "measures 30,576"),
         (("softmax", *(["1"] * 1001)), b"", "more than 1,000"),
         (("softmax", "--jacobian", *(["1"] * 101)), b"", "more than 100 with --jacobian"),
         (
@@ -137,10 +139,10 @@ def _chain(depth: int) -> bytes:
 )
 def test_work_is_limited_before_any_solving(args: tuple[str, ...], stdin: bytes, says: str) -> None:
     if not says:  # within the limits: solved
-        assert run_cli(*args, "--steps", "2500", "-f", "json").code == 0
-        message = refused(*args, "--steps", "2501")
-        assert "more than 5,000" in message
-        assert "3 runs" in refused(*args, "--steps", "1000", "--compare")
+        assert run_cli(*args, "--steps", "400", "-f", "json").code == 0
+        message = refused(*args, "--steps", "401")
+        assert "802 updates to write out, more than 800" in message
+        assert "3 runs" in refused(*args, "--steps", "200", "--compare")
         return
     assert says in refused(*args, stdin=stdin)
 
@@ -190,3 +192,23 @@ def test_no_minus_zero_and_no_infinite_axis() -> None:
     assert "drops a fraction 0 of" in shapes.out
     plot = run_cli("activate", "sigmoid", "--range", "1e308:1e308:1", "--plot", "-f", "plain")
     assert plot.code == 0 and "∞" not in plot.out
+
+
+@pytest.mark.parametrize(("epochs", "tried"), [(82, True), (83, False)])
+def test_check_tries_the_mistakes_only_within_its_work_limit(
+    tmp_path, epochs: int, tried: bool
+) -> None:
+    """Each of the classic network's 11 mistakes re-solves its 44 lines a pass: 82 epochs make
+    39,688 lines, within the 40,000; 83 make 40,172, and the answer is marked without them."""
+    network = (PROBLEMS / "backprop" / "classic-2-2-2.net").read_text(encoding="utf-8")
+    path = tmp_path / "long.net"
+    path.write_text(network.split("\nexpected")[0] + f"\nepochs {epochs}\n", encoding="utf-8")
+    run = run_cli("check", str(path), "--answer", "w5=0.1", "-f", "json")
+    assert run.code == 1
+    untried = json.loads(run.out)["untried"]
+    if tried:
+        assert untried is None
+    else:
+        assert untried.startswith("the 11 known mistakes are not tried")
+        assert "40,172 in all, more than 40,000" in untried
+        assert "no mistake tried" in run_cli("check", str(path), "--answer", "w5=0.1").out

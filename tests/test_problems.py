@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def _command(path: Path) -> list[str]:
     if path.suffix == ".calc":
         lines = path.read_text(encoding="utf-8").splitlines()
         line = next(line for line in lines if line.strip() and not line.startswith("#"))
-        return line.split()
+        return shlex.split(line)
     return ["shapes", str(path)]
 
 

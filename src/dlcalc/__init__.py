@@ -1,7 +1,8 @@
 """dlcalc: a calculator and exam-problem solver for deep learning.
 
 The commands are functions here (``dlcalc.shapes``, ``dlcalc.activate``, ``dlcalc.softmax``,
-``dlcalc.loss``, ``dlcalc.backprop``, ``dlcalc.optimize``, ``dlcalc.check``), each returning a
+``dlcalc.loss``, ``dlcalc.conv``, ``dlcalc.pool``, ``dlcalc.backprop``, ``dlcalc.optimize``,
+``dlcalc.check``), each returning a
 :class:`dlcalc.api.Result`; see :mod:`dlcalc.api`. They are imported on first use, so that the
 command line starts fast.
 """
@@ -17,8 +18,10 @@ if TYPE_CHECKING:
     from dlcalc.api import activate as activate
     from dlcalc.api import backprop as backprop
     from dlcalc.api import check as check
+    from dlcalc.api import conv as conv
     from dlcalc.api import loss as loss
     from dlcalc.api import optimize as optimize
+    from dlcalc.api import pool as pool
     from dlcalc.api import shapes as shapes
     from dlcalc.api import softmax as softmax
     from dlcalc.errors import DlcalcError as DlcalcError
@@ -30,8 +33,10 @@ _API = frozenset(
         "activate",
         "backprop",
         "check",
+        "conv",
         "loss",
         "optimize",
+        "pool",
         "shapes",
         "softmax",
     }

@@ -317,6 +317,107 @@ def optimize(
     )
 
 
+GridLike = Any
+"""A matrix or volume: dlcalc's notation (``"1 0; 0 1"``, ``"1 2 | 3 4"``), or nested lists
+(a NumPy array too), a volume channels first."""
+
+
+def _grid_text(value: GridLike) -> str:
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return repr(value)
+
+
+def _axes(value: int | str | Sequence[int]) -> str:
+    """``2`` or ``(2, 3)`` as the command line writes it (``2,3``); words as they are."""
+    if isinstance(value, (int, str)):
+        return str(value)
+    return ",".join(str(v) for v in value)
+
+
+def conv(
+    input: GridLike,
+    kernel: GridLike | None = None,
+    *,
+    kernels: Sequence[GridLike] = (),
+    bias: Numbers | None = None,
+    stride: int | Sequence[int] = 1,
+    padding: int | str | Sequence[int] = 0,
+    dilation: int | Sequence[int] = 1,
+    activation: str | None = None,
+    flip: bool = False,
+    one_d: bool = False,
+    grad: GridLike | None = None,
+    digits: int = 6,
+) -> Result:
+    """A convolution by hand, each output cell written out (``dlcalc conv``): one ``kernel``,
+    or several ``kernels`` (one output channel each); ``grad`` adds the backward pass."""
+    from dlcalc.parse.calculator_options import calculator_spec
+    from dlcalc.render.grids import conv_json, conv_report
+    from dlcalc.solve.conv import solve_conv
+    from dlcalc.solve.precision import solved
+
+    given = {
+        "--input": _grid_text(input),
+        "--kernel": [
+            _grid_text(k) for k in ([kernel] if kernel is not None else []) + list(kernels)
+        ],
+        "--bias": None if bias is None else _joined(bias),
+        "--stride": _axes(stride),
+        "--padding": _axes(padding),
+        "--dilation": _axes(dilation),
+        "--activation": activation,
+        "--flip": flip,
+        "--1d": one_d,
+        "--grad": None if grad is None else _grid_text(grad),
+    }
+    spec = calculator_spec("conv", [], given, digits=digits)
+    result = solved(solve_conv, spec, digits)
+    return Result(
+        "conv", result, lambda: conv_report(result, digits), lambda: conv_json(result, digits)
+    )
+
+
+def pool(
+    kind: str,
+    input: GridLike,
+    *,
+    size: int | Sequence[int] = 2,
+    stride: int | Sequence[int] | None = None,
+    padding: int | str | Sequence[int] = 0,
+    dilation: int | Sequence[int] = 1,
+    ceil: bool = False,
+    count_include_pad: bool = True,
+    global_: bool = False,
+    grad: GridLike | None = None,
+    digits: int = 6,
+) -> Result:
+    """Max or average pooling by hand (``dlcalc pool``); ``grad`` adds the backward pass."""
+    from dlcalc.parse.calculator_options import calculator_spec
+    from dlcalc.render.grids import pool_json, pool_report
+    from dlcalc.solve.pool import solve_pool
+    from dlcalc.solve.precision import solved
+
+    given = {
+        "--input": _grid_text(input),
+        "--size": _axes(size),
+        "--stride": None if stride is None else _axes(stride),
+        "--padding": _axes(padding),
+        "--dilation": _axes(dilation),
+        "--ceil": ceil,
+        "--count-include-pad": "true" if count_include_pad else "false",
+        "--global": global_,
+        "--grad": None if grad is None else _grid_text(grad),
+    }
+    spec = calculator_spec("pool", [kind], given, digits=digits)
+    result = solved(solve_pool, spec, digits)
+    return Result(
+        "pool", result, lambda: pool_report(result, digits), lambda: pool_json(result, digits)
+    )
+
+
 def check(problem: str | Path, answers: Mapping[str, float | int | str] | None = None) -> Result:
     """Mark ``answers`` (name → value as the student wrote it) to a problem: a path, a file's
     text, or a library problem's name (``dlcalc check``). Without answers, the problem's own

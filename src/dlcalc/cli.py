@@ -17,6 +17,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from dlcalc import __version__
+from dlcalc.cli_layers import add_layer_commands
+from dlcalc.cli_options import (
+    DIGITS_OPTION,
+    FORMAT_OPTION,
+    OUTPUT_OPTION,
+    PLOT_FILE_OPTION,
+    STANDALONE_OPTION,
+    OutputFormat,
+    examples,
+)
 from dlcalc.cli_output import OutputFailed, no_color_first, plot_files, show
 from dlcalc.errors import DlcalcError, Location
 
@@ -38,94 +48,43 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
-    rich = "rich"
-    plain = "plain"
-    markdown = "markdown"
-    latex = "latex"
-    csv = "csv"
-    json = "json"
-    html = "html"
-
-
 class ShapesConvention(str, Enum):
     keras = "keras"
     pytorch = "pytorch"
 
 
-STANDALONE_OPTION = typer.Option(
-    False,
-    "--standalone",
-    help="With --format latex: a complete document (preamble included) for pdflatex.",
-)
-FORMAT_OPTION = typer.Option(
-    None,
-    "--format",
-    "-f",
-    metavar="FORMAT",
-    help="rich, plain, markdown, latex, csv, json or html \\[default: rich on a terminal, "
-    "plain when piped]. json is a stable interface for scripts.",
-    show_default=False,
-)
-
-
-OUTPUT_OPTION = typer.Option(
-    None,
-    "--output",
-    "-o",
-    metavar="FILE",
-    help="Write to FILE (all or nothing) instead of standard output; the format from its "
-    "suffix (.json .tex .md .csv .html .txt) unless -f is given.",
-)
-PLOT_FILE_OPTION = typer.Option(None, "--plot-file", metavar="FILE", hidden=True)
-"""``--plot FILE.svg``, as :func:`_plot_files` rewrites it (``--plot`` alone is a flag)."""
-
-
-DIGITS_OPTION = typer.Option(
-    6,
-    "--digits",
-    metavar="N",
-    help="Significant digits shown, 1 to 17 (past 12 the values are computed at 40 digits).",
-)
-
-
-def _examples(*commands: str) -> str:
-    """A help epilog: the examples, one a paragraph (Rich keeps them apart)."""
-    return "Examples:\n\n" + "\n\n".join(f"$ {command}" for command in commands)
-
-
 EXAMPLES = {
-    "shapes": _examples(
+    "shapes": examples(
         "dlcalc shapes lenet5-exam",
         "dlcalc shapes alexnet-style-same-padding-exam --convention pytorch -f json",
         "dlcalc shapes lenet5-exam -o lenet.md",
     ),
-    "activate": _examples(
+    "activate": examples(
         "dlcalc activate sigmoid 0.5 -1",
         "dlcalc activate relu 0 --grad-at-zero 1",
         "dlcalc activate gelu 1 --exact",
     ),
-    "softmax": _examples(
+    "softmax": examples(
         "dlcalc softmax 5 2 -1 3",
         "dlcalc softmax 5 2 -1 3 --target 0 --jacobian",
         "dlcalc softmax 1 2 3 --temperature 2",
     ),
-    "loss": _examples(
+    "loss": examples(
         "dlcalc loss bce --pred 0.9,0.2 --target 1,0 --grad",
         "dlcalc loss mse --pred 0.5,0.3 --target 1,0 --reduction sum",
         "dlcalc loss cce --pred 0.7,0.2,0.1 --target 1,0,0 --convention keras",
     ),
-    "backprop": _examples(
+    "backprop": examples(
         "dlcalc backprop classic-2-2-2",
         "dlcalc backprop classic-2-2-2 --only w5,w1",
         "dlcalc backprop classic-2-2-2 -f latex --standalone -o working.tex",
     ),
-    "optimize": _examples(
+    "optimize": examples(
         "dlcalc optimize adam --grads 0.2,-0.1,0.4 --start w=0.5",
         'dlcalc optimize momentum --function "x**2 + 10*y**2" --start x=1,y=1 --steps 10',
         "dlcalc optimize adam-three-steps",
     ),
-    "check": _examples(
+    "check": examples(
         "dlcalc check lenet5-exam --answer conv1.params=156",
         "dlcalc check classic-2-2-2 --answer w5=0.441084",
         "dlcalc check classic-2-2-2 --list",
@@ -440,6 +399,9 @@ def loss(
         standalone=standalone,
         output=output,
     )
+
+
+add_layer_commands(app)
 
 
 @app.command(epilog=EXAMPLES["backprop"])

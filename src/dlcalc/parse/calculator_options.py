@@ -24,7 +24,10 @@ from dlcalc.parse.lines import did_you_mean
 from dlcalc.parse.numbers import number
 from dlcalc.spec.calculators import ActivationParams, LossOptions
 
-Kind = Literal["number", "choice", "flag", "text"]
+Given = Mapping[str, "str | bool | list[str] | None"]
+"""The options given, by flag: a text, a flag's True, a repeated option's texts."""
+Kind = Literal["number", "choice", "flag", "text", "texts"]
+"""``texts``: an option that may be given several times (``--kernel``)."""
 
 
 class Option(NamedTuple):
@@ -56,6 +59,29 @@ SCHEMAS: dict[str, tuple[Option, ...]] = {
         Option("--convention", "choice", ("exact", "keras"), "exact"),
         Option("--grad", "flag"),
     ),
+    "conv": (
+        Option("--input", "text"),
+        Option("--kernel", "texts"),
+        Option("--bias", "text"),
+        Option("--stride", "text", default="1"),
+        Option("--padding", "text", default="0"),
+        Option("--dilation", "text", default="1"),
+        Option("--activation", "choice", ("relu", "sigmoid", "tanh", "leaky_relu", "linear")),
+        Option("--flip", "flag"),
+        Option("--1d", "flag"),
+        Option("--grad", "text"),
+    ),
+    "pool": (
+        Option("--input", "text"),
+        Option("--size", "text", default="2"),
+        Option("--stride", "text"),
+        Option("--padding", "text", default="0"),
+        Option("--dilation", "text", default="1"),
+        Option("--ceil", "flag"),
+        Option("--count-include-pad", "choice", ("true", "false"), "true"),
+        Option("--global", "flag"),
+        Option("--grad", "text"),
+    ),
 }
 """Each calculator's options that change a value (the command line has these and its output
 options)."""
@@ -63,7 +89,7 @@ options)."""
 CALCULATORS = tuple(SCHEMAS)
 
 
-def read_options(command: str, given: Mapping[str, str | bool | None]) -> dict[str, Any]:
+def read_options(command: str, given: Given) -> dict[str, Any]:
     """The options of ``command`` as values: numbers as floats, choices checked, flags as
     bools, defaults filled in; an unknown option or a bad value is an error naming the option."""
     values: dict[str, Any] = {}
@@ -80,6 +106,11 @@ def read_options(command: str, given: Mapping[str, str | bool | None]) -> dict[s
         if option.kind == "flag":
             values[option.flag] = bool(raw)
             continue
+        if option.kind == "texts":
+            values[option.flag] = (
+                [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list) else []
+            )
+            continue
         text = option.default if raw is None else str(raw)
         if text is None:
             values[option.flag] = None
@@ -95,7 +126,7 @@ def read_options(command: str, given: Mapping[str, str | bool | None]) -> dict[s
 def calculator_spec(
     command: str,
     values: Sequence[str],
-    given: Mapping[str, str | bool | None],
+    given: Given,
     *,
     digits: int = 6,
     exact: bool = False,
@@ -124,6 +155,8 @@ def calculator_spec(
     if command == "softmax":
         temperature, target = options["--temperature"], options["--target"]
         return parse_softmax(values, temperature, target, jacobian, digits, exact)
+    if command in ("conv", "pool"):
+        return _layer_spec(command, values, options, digits)
     if not values:
         raise argument("", "kind").error("no loss given", expected="a loss such as bce or mse")
     for required in ("--pred", "--target"):
@@ -145,12 +178,30 @@ def calculator_spec(
     )
 
 
-def split_line(command: str, words: Sequence[str]) -> tuple[list[str], dict[str, str | bool]]:
+def _layer_spec(command: str, values: Sequence[str], options: dict[str, Any], digits: int) -> Any:
+    from dlcalc.parse.layer_options import conv_spec, pool_spec
+
+    if command == "conv":
+        if values:
+            raise argument(values[0], "conv").error(
+                f"conv takes options only, not '{values[0]}'", expected="--input M --kernel K"
+            )
+        return conv_spec(options, digits)
+    if len(values) != 1:
+        raise argument(" ".join(values), "pool").error(
+            "pool takes one kind of pooling", expected="max or avg, then the options"
+        )
+    return pool_spec(values[0], options, digits)
+
+
+def split_line(
+    command: str, words: Sequence[str]
+) -> tuple[list[str], dict[str, str | bool | list[str]]]:
     """A ``.calc`` line's words after the command: its values, and its options by the schema
     (a flag takes no value; every other option the next word)."""
     known = {option.flag: option for option in SCHEMAS[command]}
     values: list[str] = []
-    given: dict[str, str | bool] = {}
+    given: dict[str, str | bool | list[str]] = {}
     rest = iter(words)
     for word in rest:
         if not word.startswith("--"):
@@ -161,6 +212,13 @@ def split_line(command: str, words: Sequence[str]) -> tuple[list[str], dict[str,
             given[word] = True  # refused by read_options, with the same message as the CLI
         elif option.kind == "flag":
             given[word] = True
+        elif option.kind == "texts":
+            value = next(rest, None)
+            if value is None:
+                raise DlcalcError(f"{word} needs a value", text=word, expected=f"{word} VALUE")
+            listed = given.setdefault(word, [])
+            assert isinstance(listed, list)
+            listed.append(value)
         else:
             value = next(rest, None)
             if value is None:

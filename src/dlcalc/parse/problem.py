@@ -12,7 +12,7 @@ from dlcalc.parse.lines import physical_lines
 from dlcalc.parse.source import Source
 from dlcalc.spec.problem import KINDS, ProblemSpec
 
-CALCULATORS = ("activate", "softmax", "loss")
+CALCULATORS = ("activate", "softmax", "loss", "conv", "pool")
 FIRST_WORDS = {"input": "architecture", "inputs": "network", "optimizer": "optimizer"}
 
 
@@ -69,7 +69,7 @@ def _sniff(source: Source) -> str:
             f"cannot tell what kind of problem this is from its first line '{words[0]}'",
             location=Location(source.name, number, 1),
             expected="a file named .arch (architecture), .net (network), .opt (optimizer) or "
-            ".calc (activate, softmax or loss), or one whose first line says which",
+            ".calc (activate, softmax, loss, conv or pool), or one whose first line says which",
         )
     raise DlcalcError("the problem file is empty", location=Location(source.name))
 
@@ -130,7 +130,8 @@ def _calculator(words: list[str], where: Location, raw: str) -> tuple[str, Any]:
             f"unknown calculator '{words[0]}'",
             location=where,
             text=words[0],
-            expected="activate, softmax or loss, with the values and options of that command",
+            expected="activate, softmax, loss, conv or pool, with the values and options of that "
+            "command",
             context=raw,
         )
     values, given = split_line(command, words[1:])

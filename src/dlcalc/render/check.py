@@ -14,6 +14,7 @@ from dlcalc.solve.marking import Exact, shown
 from dlcalc.steps.step import Step
 
 RIGHT, WRONG = "✓", "✗"
+NO_MISTAKE = "no known mistake gives this value"
 DIGITS = 6
 """Significant digits of the working shown beside a marked answer."""
 
@@ -60,12 +61,14 @@ def check_report(result: CheckResult) -> Report:
                 if isinstance(m.working, str)
                 else answer_cell(m.working, result.channels_first),
                 diagnosis(m, result.channels_first)
-                or ("" if m.correct else "no known mistake gives this value"),
+                or ("" if m.correct else "no mistake tried" if result.untried else NO_MISTAKE),
             ]
         )
     meta = [result.source, f"marking: {result.rule}"]
     if result.convention:
         meta.append(f"convention: {result.convention}")
+    if result.untried:
+        meta.append(result.untried)
     return Report(
         digits=DIGITS,
         title=f"Check: {result.kind} problem",
@@ -105,6 +108,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
         ],
         "right": result.right,
         "total": len(result.marked),
+        "untried": result.untried or None,
         "working": working_json(result.working, 6),
     }
 

@@ -17,10 +17,35 @@ from dlcalc.steps.sympy_bridge import from_sympy, rational, to_sympy
 from dlcalc.steps.sympy_bridge import sympy as exact_sympy
 
 MAX_EXACT_PARAMETERS = 40
-"""Closed forms grow with every layer; beyond this many parameters they would take minutes."""
-MAX_EXACT_LAYERS = 5
-"""Each layer nests the closed form once more, and its size grows about twice a layer: five
-layers of sigmoids take 3 s, ten over two minutes."""
+"""Closed forms grow with every parameter; beyond this many they would take minutes."""
+MAX_EXACT_SIZE = 20_000
+"""The most work the closed forms may take, as :func:`exact_size` measures it: sigmoid networks
+2-2-2-1 (14,271) and 1-1-6-1 (15,229) take 3 s, 2-2-2-2 (28,944) 5 s, a chain of 8 (57,024) 9 s."""
+
+
+def exact_size(spec: NetworkSpec, wiring: Wiring) -> int:
+    """The closed forms' work, known before building them: the size of E (each neuron's
+    expression holds its inputs' expressions; a softmax neuron its whole layer's) times, summed
+    over the parameters, the cube of the number of layers from the parameter to the output
+    (each layer nests once more what the derivative writes out, and SymPy's work on it grows
+    faster than its size)."""
+    size = {neuron: 1 for neuron in spec.layers[0].neurons}
+    depth = {}
+    for index, layer in enumerate(spec.layers[1:], start=1):
+        own = {
+            n: sum(size[e.source] + 2 for e in wiring.incoming.get(n, []))
+            + len(wiring.biases.get(n, []))
+            + 3
+            for n in layer.neurons
+        }
+        whole = sum(own.values())
+        size.update({n: whole if layer.activation == "softmax" else own[n] for n in own})
+        for n in layer.neurons:
+            names = [e.parameter for e in wiring.incoming.get(n, [])] + wiring.biases.get(n, [])
+            depth.update({name: len(spec.layers) - index for name in names if name not in depth})
+    samples = len(spec.samples) if spec.mode == "batch" else 1
+    loss = samples * sum(size[n] + 3 for n in spec.layers[-1].neurons)
+    return loss * sum(d**3 for d in depth.values())
 
 
 class ExactForms(NamedTuple):
@@ -41,25 +66,25 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
     expression of the parameters and differentiated by SymPy, independently of the numeric chain
     rule. Each piecewise activation takes the branch the numeric pass takes.
     """
+    wiring = wiring_of(spec)
+    size = exact_size(spec, wiring)
     limits = (
-        (len(spec.layers) - 1, MAX_EXACT_LAYERS, "shallow", "layers after its inputs",
-         "layers after the inputs"),
-        (len(spec.parameters), MAX_EXACT_PARAMETERS, "small", "parameters",
-         "weights and biases"),
+        (len(spec.parameters), MAX_EXACT_PARAMETERS, f"has {len(spec.parameters):,} parameters",
+         f"a network of at most {MAX_EXACT_PARAMETERS} weights and biases"),
+        (size, MAX_EXACT_SIZE, f"measures {size:,} (the size of E × the cubed depth of each "
+         "parameter)", "fewer layers or neurons"),
     )  # fmt: skip
-    for count, limit, kind, counted, wanted in limits:
+    for count, limit, measured, wanted in limits:
         if count > limit:
             raise DlcalcError(
-                f"--exact is for {kind} networks: this one has {count} {counted}, "
-                f"more than {limit}",
+                f"--exact is for small networks: this one {measured}, more than {limit:,}",
                 location=spec.layers[0].location,
-                expected=f"a network of at most {limit} {wanted}",
+                expected=wanted,
                 suggestion="leave out --exact: every number is still computed in float64",
             )
     sympy = exact_sympy()
     symbols = {p.name: sympy.Symbol(f"p_{i}", real=True) for i, p in enumerate(spec.parameters)}
     point = {symbols[p.name]: rational(p.value.exact) for p in spec.parameters}
-    wiring = wiring_of(spec)
     batch = spec.mode == "batch" and len(spec.samples) > 1
     samples = spec.samples if batch else spec.samples[:1]
     values = {p.name: p.value.value for p in spec.parameters}
@@ -68,7 +93,7 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
     ]
 
     def form(expression: Any) -> tuple[Expr, float]:
-        exact = expression.subs(point)
+        exact = expression.xreplace(point)
         return from_sympy(exact), decimal(exact)
 
     outputs = {n: form(o) for n, o in outputs_by_sample[0].items()}
@@ -95,8 +120,11 @@ def decimal(exact: Any) -> float:
     the digits until two evaluations agree (SymPy's evalf can return a wrong number without a
     word where terms cancel: 1 − e^800/(1 + e^800))."""
     import mpmath
+    from sympy.printing.pycode import MpmathPrinter
 
-    evaluate = exact_sympy().lambdify([], exact, "mpmath")
+    # unordered terms: ordering them for print would evaluate every term once more
+    printer = MpmathPrinter({"order": "none", "fully_qualified_modules": False})
+    evaluate = exact_sympy().lambdify([], exact, "mpmath", printer=printer, docstring_limit=0)
     previous = None
     digits = 40
     while digits <= 20_000:

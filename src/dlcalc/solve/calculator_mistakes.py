@@ -46,6 +46,14 @@ def solve(command: str, spec: Any, activation: Activation | None = None) -> Answ
         from dlcalc.solve.softmax import solve_softmax
 
         return steps_answers(solve_softmax(spec).steps)
+    if command == "conv":
+        from dlcalc.solve.conv import solve_conv
+
+        return steps_answers(solve_conv(spec).steps)
+    if command == "pool":
+        from dlcalc.solve.pool import solve_pool
+
+        return steps_answers(solve_pool(spec).steps)
     from dlcalc.solve.losses import solve_loss
 
     return steps_answers(solve_loss(spec)._replace(with_gradient=True).steps)
@@ -167,6 +175,8 @@ def _logarithmic(command: str, spec: Any, correct: Answers) -> bool:
         return bool(spec.function == "softplus")
     if command == "softmax":
         return "L" in correct
+    if command != "loss":
+        return False
     from dlcalc.solve.losses import rule_of
 
     return rule_of(spec).logarithmic and not spec.log2
@@ -197,6 +207,18 @@ def _exponential(command: str, spec: Any, correct: Answers) -> bool:
     )
 
 
+def _asymmetric_kernel(command: str, spec: Any, correct: Answers) -> bool:
+    """A kernel that turning 180° changes."""
+    if command != "conv":
+        return False
+    slices = [[[n.value for n in row] for row in c] for k in spec.kernels for c in k.channels]
+    return any(c != [row[::-1] for row in c[::-1]] for c in slices)
+
+
+def _flipped(command: str, spec: Any, correct: Answers) -> Answers:
+    return solve(command, spec._replace(flip=not spec.flip))
+
+
 def _reduction(which: str) -> Callable[[str, Any, Answers], bool]:
     """The mean in place of the sum (``which`` = mean), or the sum in place of the mean."""
     return lambda command, spec, correct: command == "loss" and spec.reduction != which
@@ -216,6 +238,11 @@ MISTAKES: dict[str, Mistake] = {
     ),
     "no-max-shift": Mistake(
         "e^z without subtracting the largest score first", _overflows, _no_max_shift
+    ),
+    "kernel-flipped": Mistake(
+        "the kernel turned 180° (convolution in place of cross-correlation, or back)",
+        _asymmetric_kernel,
+        _flipped,
     ),
     "reduction-sum": Mistake(
         "the sum over the terms in place of the mean", _reduction("sum"), _other_reduction

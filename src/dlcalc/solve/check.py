@@ -32,6 +32,8 @@ class Problem(NamedTuple):
     slack: Decimal = FLOAT_SLACK
     """How far the answers may be from the exact values (relative): float64's promise, or
     40-digit arithmetic's for answers written to more than 12 digits."""
+    untried: str = ""
+    """Why the mistakes are not tried on a wrong answer (empty when they are)."""
 
 
 class Diagnosis(NamedTuple):
@@ -59,6 +61,8 @@ class CheckResult(NamedTuple):
     rule: str
     convention: str = ""
     channels_first: bool = False
+    untried: str = ""
+    """Why no mistake was tried on the wrong answers (empty when they were)."""
 
     @property
     def right(self) -> int:
@@ -119,7 +123,13 @@ def check(
         "written; whole numbers and shapes must be exact"
     )
     return CheckResult(
-        problem.source, problem.kind, tuple(marked), rule, problem.convention, channels_first
+        problem.source,
+        problem.kind,
+        tuple(marked),
+        rule,
+        problem.convention,
+        channels_first,
+        problem.untried if any(not m.correct for m in marked) else "",
     )
 
 

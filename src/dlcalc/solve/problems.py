@@ -17,6 +17,24 @@ from dlcalc.spec.architecture import Convention
 from dlcalc.spec.problem import ProblemSpec
 from dlcalc.steps import arith
 
+MISTAKE_WORK = 40_000
+"""The most lines of working the search for the mistakes behind a wrong answer may solve (each
+mistake re-solves the whole problem; 40,000 lines take about 3 s)."""
+UPDATE_LINES = 16
+"""An optimizer's update counted in lines of a network's working, as long to solve: Adam's
+m, v, m̂, v̂, step and θ, each a longer formula."""
+
+
+def untried(lines: int, mistakes: int) -> str:
+    """Why the mistakes are not tried (empty when they are): too much to re-solve, when a
+    problem of ``lines`` lines of working would be solved once for each of ``mistakes``."""
+    if lines * mistakes <= MISTAKE_WORK:
+        return ""
+    return (
+        f"the {mistakes} known mistakes are not tried: each re-solves the problem, as much work "
+        f"as {lines:,} lines of working, {lines * mistakes:,} in all, more than {MISTAKE_WORK:,}"
+    )
+
 
 def solve_problem(problem: ProblemSpec, channels_first: bool = False, digits: int = 6) -> Problem:
     """The problem solved, with its mistakes ready to be tried on a wrong answer
@@ -64,20 +82,22 @@ def _architecture(spec: Any, source: str, channels_first: bool) -> Problem:
 
 
 def _network(spec: Any, source: str, digits: int) -> Problem:
+    from dlcalc.parse.network import work
     from dlcalc.solve.backprop import solve_backprop
     from dlcalc.solve.backprop_answers import answer_values
     from dlcalc.solve.network_mistakes import mistakes
     from dlcalc.spec.network import BackpropOptions
 
     found = mistakes(spec)
+    skipped = untried(work(spec), len(found))
 
     def variant(mistake: str) -> Answers:
         return answer_values(solve_backprop(*found[mistake].make(spec, BackpropOptions())))
 
     answers = solved(lambda s: answer_values(solve_backprop(s)), spec, digits, decimals=True)
     rule = "p ← p − η·∂E/∂p; ReLU′(0) = 0"
-    described = {name: m.description for name, m in found.items()}
-    return Problem(source, "network", answers, described, variant, rule)
+    described = {} if skipped else {name: m.description for name, m in found.items()}
+    return Problem(source, "network", answers, described, variant, rule, untried=skipped)
 
 
 def _optimizer(spec: Any, source: str, digits: int) -> Problem:
@@ -88,8 +108,16 @@ def _optimizer(spec: Any, source: str, digits: int) -> Problem:
         return answer_values(solve_optimize(*with_mistake(spec, mistake)))
 
     answers = solved(lambda s: answer_values(solve_optimize(s)), spec, digits)
+    found = mistakes(spec)
+    skipped = untried(spec.steps * len(spec.start) * UPDATE_LINES, len(found))
     return Problem(
-        source, "optimizer", answers, mistakes(spec), variant, f"{spec.convention} formulas"
+        source,
+        "optimizer",
+        answers,
+        {} if skipped else found,
+        variant,
+        f"{spec.convention} formulas",
+        untried=skipped,
     )
 
 

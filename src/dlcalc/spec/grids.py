@@ -1,0 +1,108 @@
+"""Specs of the hand-computed layers (``dlcalc conv``, ``dlcalc pool``): grids of numbers and
+the settings that slide a window over them."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from dlcalc.spec.calculators import ActivationParams, Number
+
+Matrix = tuple[tuple[Number, ...], ...]
+
+
+class Grid(NamedTuple):
+    """A volume: channels of equal-sized matrices (one channel for a matrix)."""
+
+    channels: tuple[Matrix, ...]
+    name: str
+    """The option it was given with (``--input``), for messages."""
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(channels, rows, columns)."""
+        return len(self.channels), len(self.channels[0]), len(self.channels[0][0])
+
+    def values(self) -> list[list[list[float]]]:
+        return [[[n.value for n in row] for row in channel] for channel in self.channels]
+
+    def describe(self) -> str:
+        """``5×5`` for a matrix, ``3 channels of 5×5`` for a volume."""
+        return sized(*self.shape)
+
+
+def sized(channels: int, rows: int, columns: int) -> str:
+    """``5×5``, or ``3 channels of 5×5``."""
+    return f"{rows}×{columns}" if channels == 1 else f"{channels} channels of {rows}×{columns}"
+
+
+class Window(NamedTuple):
+    """How a window slides, per axis (rows, columns)."""
+
+    size: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int, int, int]
+    """Rows added on top and at the bottom, columns on the left and on the right."""
+    dilation: tuple[int, int] = (1, 1)
+    padding_kind: str = "explicit"
+    """``explicit`` (given as numbers), ``same`` (TensorFlow's) or ``valid``."""
+    ceil: bool = False
+    """Pooling's ceil mode: a last, partial window where the floor would drop it."""
+
+    def outputs(self, rows: int, columns: int) -> tuple[int, int]:
+        """The output's rows and columns for an input of ``rows`` × ``columns``."""
+        return (
+            _count(
+                rows, self.size[0], self.stride[0], self.padding[:2], self.dilation[0], self.ceil
+            ),
+            _count(
+                columns, self.size[1], self.stride[1], self.padding[2:], self.dilation[1], self.ceil
+            ),
+        )
+
+    def covers(self, row: int, column: int) -> str:
+        """The rows and columns (of the padded input, from 1) output cell (``row``,
+        ``column``)'s window covers: ``rows 1–3, columns 2–4``."""
+        top, left = row * self.stride[0] + 1, column * self.stride[1] + 1
+        bottom = top + self.dilation[0] * (self.size[0] - 1)
+        right = left + self.dilation[1] * (self.size[1] - 1)
+        return f"rows {top}–{bottom}, columns {left}–{right}"
+
+
+def _count(n: int, k: int, s: int, pad: tuple[int, int], d: int, ceil: bool) -> int:
+    """Windows along an axis: ⌊(n + p₁ + p₂ − d(k − 1) − 1)/s⌋ + 1; in ceil mode rounded up,
+    less a last window that would start in the padding on the right (PyTorch's rule)."""
+    span = n + pad[0] + pad[1] - d * (k - 1) - 1
+    if span < 0:
+        return 0
+    count = (span + s - 1) // s + 1 if ceil else span // s + 1
+    if ceil and (count - 1) * s >= n + pad[0]:
+        count -= 1
+    return count
+
+
+class ConvSpec(NamedTuple):
+    input: Grid
+    kernels: tuple[Grid, ...]
+    """One per output channel, each with a slice per input channel."""
+    bias: tuple[Number, ...] | None
+    window: Window
+    flip: bool = False
+    """The mathematicians' convolution: each kernel turned 180° first."""
+    activation: str | None = None
+    params: ActivationParams = ActivationParams()
+    grad: Grid | None = None
+    """The upstream gradient ∂L/∂out, shaped as the output."""
+    one_d: bool = False
+    digits: int = 6
+
+
+class PoolSpec(NamedTuple):
+    kind: str
+    """``max`` or ``avg``."""
+    input: Grid
+    window: Window
+    include_pad: bool = True
+    """Average pooling: the padded zeros count in the mean (PyTorch's default)."""
+    global_: bool = False
+    grad: Grid | None = None
+    digits: int = 6
