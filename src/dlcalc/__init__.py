@@ -1,8 +1,8 @@
 """dlcalc: a calculator and exam-problem solver for deep learning.
 
 The commands are functions here (``dlcalc.shapes``, ``dlcalc.activate``, ``dlcalc.softmax``,
-``dlcalc.loss``, ``dlcalc.conv``, ``dlcalc.pool``, ``dlcalc.backprop``, ``dlcalc.optimize``,
-``dlcalc.check``), each returning a
+``dlcalc.loss``, ``dlcalc.conv``, ``dlcalc.pool``, ``dlcalc.batchnorm``, ``dlcalc.layernorm``,
+``dlcalc.dropout``, ``dlcalc.backprop``, ``dlcalc.optimize``, ``dlcalc.check``), each returning a
 :class:`dlcalc.api.Result`; see :mod:`dlcalc.api`. They are imported on first use, so that the
 command line starts fast.
 """
@@ -17,8 +17,11 @@ if TYPE_CHECKING:
     from dlcalc.api import Result as Result
     from dlcalc.api import activate as activate
     from dlcalc.api import backprop as backprop
+    from dlcalc.api import batchnorm as batchnorm
     from dlcalc.api import check as check
     from dlcalc.api import conv as conv
+    from dlcalc.api import dropout as dropout
+    from dlcalc.api import layernorm as layernorm
     from dlcalc.api import loss as loss
     from dlcalc.api import optimize as optimize
     from dlcalc.api import pool as pool
@@ -32,8 +35,11 @@ _API = frozenset(
         "Result",
         "activate",
         "backprop",
+        "batchnorm",
         "check",
         "conv",
+        "dropout",
+        "layernorm",
         "loss",
         "optimize",
         "pool",

@@ -418,6 +418,112 @@ def pool(
     )
 
 
+def _listed(values: float | Numbers | None) -> str | None:
+    """One value for all, or one per feature, as the command line writes them."""
+    if values is None or isinstance(values, (int, float, str)):
+        return None if values is None else str(values)
+    return _joined(values)
+
+
+def batchnorm(
+    input: GridLike,
+    *,
+    gamma: float | Numbers | None = None,
+    beta: float | Numbers | None = None,
+    eps: float | None = None,
+    convention: str = "pytorch",
+    momentum: float | None = None,
+    running_mean: float | Numbers | None = None,
+    running_var: float | Numbers | None = None,
+    eval: bool = False,
+    grad: GridLike | None = None,
+    digits: int = 6,
+) -> Result:
+    """Batch normalisation by hand (``dlcalc batchnorm``): rows are examples, columns features."""
+    given = {
+        "--input": _grid_text(input),
+        "--gamma": _listed(gamma),
+        "--beta": _listed(beta),
+        "--eps": None if eps is None else repr(eps),
+        "--convention": convention,
+        "--momentum": None if momentum is None else repr(momentum),
+        "--running-mean": _listed(running_mean),
+        "--running-var": _listed(running_var),
+        "--eval": eval,
+        "--grad": None if grad is None else _grid_text(grad),
+    }
+    return _normalised("batchnorm", given, digits)
+
+
+def layernorm(
+    input: GridLike,
+    *,
+    gamma: float | Numbers | None = None,
+    beta: float | Numbers | None = None,
+    eps: float | None = None,
+    convention: str = "pytorch",
+    grad: GridLike | None = None,
+    digits: int = 6,
+) -> Result:
+    """Layer normalisation by hand (``dlcalc layernorm``): each row normalised over its values."""
+    given = {
+        "--input": _grid_text(input),
+        "--gamma": _listed(gamma),
+        "--beta": _listed(beta),
+        "--eps": None if eps is None else repr(eps),
+        "--convention": convention,
+        "--grad": None if grad is None else _grid_text(grad),
+    }
+    return _normalised("layernorm", given, digits)
+
+
+def _normalised(command: str, given: Mapping[str, str | bool | None], digits: int) -> Result:
+    from dlcalc.parse.calculator_options import calculator_spec
+    from dlcalc.render.norms import norm_json, norm_report
+    from dlcalc.solve.norm import solve_norm
+    from dlcalc.solve.precision import solved
+
+    spec = calculator_spec(command, [], given, digits=digits)
+    result = solved(solve_norm, spec, digits)
+    return Result(
+        command, result, lambda: norm_report(result, digits), lambda: norm_json(result, digits)
+    )
+
+
+def dropout(
+    input: GridLike,
+    rate: float,
+    *,
+    mask: GridLike | None = None,
+    seed: int | None = None,
+    scale: bool = True,
+    eval: bool = False,
+    digits: int = 6,
+) -> Result:
+    """Dropout by hand (``dlcalc dropout``): inverted unless ``scale`` is False."""
+    from dlcalc.parse.calculator_options import calculator_spec
+    from dlcalc.render.norms import dropout_json, dropout_report
+    from dlcalc.solve.dropout import solve_dropout
+    from dlcalc.solve.precision import solved
+
+    given = {
+        "--input": _grid_text(input),
+        "--rate": repr(rate),
+        "--mask": None if mask is None else _grid_text(mask),
+        "--seed": None if seed is None else str(seed),
+        "--no-scale": not scale,
+        "--eval": eval,
+    }
+    spec = calculator_spec("dropout", [], given, digits=digits)
+    result = solved(solve_dropout, spec, digits)
+    return Result(
+        "dropout",
+        result,
+        lambda: dropout_report(result, digits),
+        lambda: dropout_json(result, digits),
+    )
+
+
 def check(problem: str | Path, answers: Mapping[str, float | int | str] | None = None) -> Result:
     """Mark ``answers`` (name → value as the student wrote it) to a problem: a path, a file's
     text, or a library problem's name (``dlcalc check``). Without answers, the problem's own

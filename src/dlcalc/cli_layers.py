@@ -1,7 +1,10 @@
-"""The hand-computed layers' commands (``dlcalc conv``, ``dlcalc pool``): their options read by
+"""The hand-computed layers' commands (``dlcalc conv``, ``pool``, ``batchnorm``, ``layernorm``,
+``dropout``): their options read by
 the schema a ``.calc`` problem shares, solved, shown."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import typer
 
@@ -131,6 +134,152 @@ def pool(
     )
 
 
+CONVENTION = typer.Option(
+    "pytorch", "--convention", help="pytorch (ε 1e-5, momentum 0.1) or keras (ε 1e-3, 0.99)."
+)
+GAMMA = typer.Option(None, "--gamma", help="γ, one per feature (or one for all) [default: 1].")
+BETA = typer.Option(None, "--beta", help="β, one per feature (or one for all) [default: 0].")
+EPS = typer.Option(None, "--eps", help="ε [default: the convention's].")
+GRAD = typer.Option(
+    None, "--grad", help="The upstream gradient ∂L/∂y (input-shaped): the backward pass."
+)
+MATRIX = f"The mini-batch: rows are examples, columns features ({GRID})."
+
+
+def batchnorm(
+    image: str | None = typer.Option(None, "--input", help=MATRIX),
+    gamma: str | None = GAMMA,
+    beta: str | None = BETA,
+    eps: str | None = EPS,
+    convention: str = CONVENTION,
+    momentum: str | None = typer.Option(
+        None, "--momentum", help="The running statistics' momentum [default: the convention's]."
+    ),
+    running_mean: str | None = typer.Option(
+        None, "--running-mean", help="The running means before the batch [default: 0]."
+    ),
+    running_var: str | None = typer.Option(
+        None, "--running-var", help="The running variances before the batch [default: 1]."
+    ),
+    inference: bool = typer.Option(False, "--eval", help="Inference: the running statistics."),
+    grad: str | None = GRAD,
+    digits: int = DIGITS_OPTION,
+    output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
+) -> None:
+    """Batch normalisation by hand: each feature's mean and variance over the mini-batch, every
+    x̂ and y written out, the running statistics after the batch; with --grad the backward pass."""
+    given = {
+        "--input": image,
+        "--gamma": gamma,
+        "--beta": beta,
+        "--eps": eps,
+        "--convention": convention,
+        "--momentum": momentum,
+        "--running-mean": running_mean,
+        "--running-var": running_var,
+        "--eval": inference,
+        "--grad": grad,
+    }
+    _normalise("batchnorm", given, digits, output_format, standalone, output)
+
+
+def layernorm(
+    image: str | None = typer.Option(None, "--input", help=MATRIX),
+    gamma: str | None = GAMMA,
+    beta: str | None = BETA,
+    eps: str | None = EPS,
+    convention: str = CONVENTION,
+    grad: str | None = GRAD,
+    digits: int = DIGITS_OPTION,
+    output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
+) -> None:
+    """Layer normalisation by hand: each example's mean and variance over its features, every
+    x̂ and y written out; with --grad the backward pass."""
+    given = {
+        "--input": image,
+        "--gamma": gamma,
+        "--beta": beta,
+        "--eps": eps,
+        "--convention": convention,
+        "--grad": grad,
+    }
+    _normalise("layernorm", given, digits, output_format, standalone, output)
+
+
+def _normalise(
+    command: str,
+    given: Mapping[str, str | bool | None],
+    digits: int,
+    output_format: OutputFormat | None,
+    standalone: bool,
+    output: str | None,
+) -> None:
+    from dlcalc.parse.calculator_options import calculator_spec
+    from dlcalc.render.norms import norm_json, norm_report
+    from dlcalc.solve.norm import solve_norm
+    from dlcalc.solve.precision import solved
+
+    spec = calculator_spec(command, [], given, digits=digits)
+    result = solved(solve_norm, spec, digits)
+    show(
+        output_format,
+        lambda: norm_json(result, digits),
+        lambda: norm_report(result, digits),
+        standalone=standalone,
+        output=output,
+    )
+
+
+def dropout(
+    image: str | None = typer.Option(None, "--input", help=f"The input: {GRID}."),
+    rate: str | None = typer.Option(None, "--rate", help="p, the probability of dropping."),
+    mask: str | None = typer.Option(
+        None, "--mask", help="The mask: 1 kept, 0 dropped, shaped as the input."
+    ),
+    seed: str | None = typer.Option(
+        None, "--seed", help="Draw the mask with this seed [default: 0, when no --mask]."
+    ),
+    no_scale: bool = typer.Option(
+        False,
+        "--no-scale",
+        help="The original form: no scaling in training, × (1 − p) at inference.",
+    ),
+    inference: bool = typer.Option(False, "--eval", help="Inference."),
+    digits: int = DIGITS_OPTION,
+    output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
+) -> None:
+    """Dropout by hand: the mask and each value kept (inverted: divided by 1 − p) or dropped,
+    and why the expected output is the input."""
+    from dlcalc.parse.calculator_options import calculator_spec
+    from dlcalc.render.norms import dropout_json, dropout_report
+    from dlcalc.solve.dropout import solve_dropout
+    from dlcalc.solve.precision import solved
+
+    given = {
+        "--input": image,
+        "--rate": rate,
+        "--mask": mask,
+        "--seed": seed,
+        "--no-scale": no_scale,
+        "--eval": inference,
+    }
+    spec = calculator_spec("dropout", [], given, digits=digits)
+    result = solved(solve_dropout, spec, digits)
+    show(
+        output_format,
+        lambda: dropout_json(result, digits),
+        lambda: dropout_report(result, digits),
+        standalone=standalone,
+        output=output,
+    )
+
+
 EXAMPLES = {
     "conv": examples(
         "dlcalc conv --input '1 1 1 0 0; 0 1 1 1 0; 0 0 1 1 1; 0 0 1 1 0; 0 1 1 0 0' "
@@ -141,10 +290,22 @@ EXAMPLES = {
         "dlcalc pool max --input '1 3 2 1; 4 6 5 2; 7 8 9 1; 0 2 3 4' --size 2",
         "dlcalc pool avg --input '1 3; 4 6' --size 2 --grad '1'",
     ),
+    "batchnorm": examples(
+        "dlcalc batchnorm --input '5; 3; 2; 1; 9'",
+        "dlcalc batchnorm --input '1 2; 3 6' --gamma 2 --beta 0.5 --grad '1 0; 0 1'",
+    ),
+    "layernorm": examples("dlcalc layernorm --input '1 2 3; 2 4 6'"),
+    "dropout": examples(
+        "dlcalc dropout --input '1 2; 3 4' --rate 0.5 --mask '1 0; 1 1'",
+        "dlcalc dropout --input '1 2; 3 4' --rate 0.5 --no-scale --eval",
+    ),
 }
 
 
 def add_layer_commands(app: typer.Typer) -> None:
-    """Register ``conv`` and ``pool`` on the app."""
+    """Register the hand-computed layers' commands on the app."""
     app.command(epilog=EXAMPLES["conv"])(conv)
     app.command(epilog=EXAMPLES["pool"])(pool)
+    app.command(epilog=EXAMPLES["batchnorm"])(batchnorm)
+    app.command(epilog=EXAMPLES["layernorm"])(layernorm)
+    app.command(epilog=EXAMPLES["dropout"])(dropout)

@@ -82,6 +82,34 @@ SCHEMAS: dict[str, tuple[Option, ...]] = {
         Option("--global", "flag"),
         Option("--grad", "text"),
     ),
+    "batchnorm": (
+        Option("--input", "text"),
+        Option("--gamma", "text"),
+        Option("--beta", "text"),
+        Option("--eps", "text"),
+        Option("--convention", "choice", ("pytorch", "keras"), "pytorch"),
+        Option("--momentum", "text"),
+        Option("--running-mean", "text"),
+        Option("--running-var", "text"),
+        Option("--eval", "flag"),
+        Option("--grad", "text"),
+    ),
+    "layernorm": (
+        Option("--input", "text"),
+        Option("--gamma", "text"),
+        Option("--beta", "text"),
+        Option("--eps", "text"),
+        Option("--convention", "choice", ("pytorch", "keras"), "pytorch"),
+        Option("--grad", "text"),
+    ),
+    "dropout": (
+        Option("--input", "text"),
+        Option("--rate", "text"),
+        Option("--mask", "text"),
+        Option("--seed", "text"),
+        Option("--no-scale", "flag"),
+        Option("--eval", "flag"),
+    ),
 }
 """Each calculator's options that change a value (the command line has these and its output
 options)."""
@@ -155,7 +183,7 @@ def calculator_spec(
     if command == "softmax":
         temperature, target = options["--temperature"], options["--target"]
         return parse_softmax(values, temperature, target, jacobian, digits, exact)
-    if command in ("conv", "pool"):
+    if command in LAYERS:
         return _layer_spec(command, values, options, digits)
     if not values:
         raise argument("", "kind").error("no loss given", expected="a loss such as bce or mse")
@@ -178,15 +206,24 @@ def calculator_spec(
     )
 
 
+LAYERS = ("conv", "pool", "batchnorm", "layernorm", "dropout")
+"""The hand-computed layers, whose values are grids given by options."""
+
+
 def _layer_spec(command: str, values: Sequence[str], options: dict[str, Any], digits: int) -> Any:
     from dlcalc.parse.layer_options import conv_spec, pool_spec
+    from dlcalc.parse.norm_options import dropout_spec, norm_spec
 
+    if command != "pool" and values:
+        raise argument(values[0], command).error(
+            f"{command} takes options only, not '{values[0]}'", expected="--input M and options"
+        )
     if command == "conv":
-        if values:
-            raise argument(values[0], "conv").error(
-                f"conv takes options only, not '{values[0]}'", expected="--input M --kernel K"
-            )
         return conv_spec(options, digits)
+    if command == "dropout":
+        return dropout_spec(options, digits)
+    if command != "pool":
+        return norm_spec(command, options, digits)
     if len(values) != 1:
         raise argument(" ".join(values), "pool").error(
             "pool takes one kind of pooling", expected="max or avg, then the options"

@@ -75,7 +75,7 @@ def _kernel(text: str, channels: int) -> Grid:
 
 
 def conv_spec(options: Mapping[str, Any], digits: int = 6) -> ConvSpec:
-    image = _required(options, "--input", "conv")
+    image = required(options, "--input", "conv")
     kernels_text = options["--kernel"] or []
     if not kernels_text:
         raise argument("", "--kernel").error(
@@ -131,7 +131,7 @@ def conv_spec(options: Mapping[str, Any], digits: int = 6) -> ConvSpec:
 
 def pool_spec(kind: str, options: Mapping[str, Any], digits: int = 6) -> PoolSpec:
     kind = choice(kind, ("max", "avg"), {"average": "avg", "mean": "avg"}, "pooling")
-    grid = parse_grid(_required(options, "--input", "pool"), "--input")
+    grid = parse_grid(required(options, "--input", "pool"), "--input")
     _, height, width = grid.shape
     if options["--global"]:
         window = Window((height, width), (1, 1), (0, 0, 0, 0))
@@ -169,7 +169,7 @@ def pool_spec(kind: str, options: Mapping[str, Any], digits: int = 6) -> PoolSpe
     )
 
 
-def _required(options: Mapping[str, Any], flag: str, command: str) -> str:
+def required(options: Mapping[str, Any], flag: str, command: str) -> str:
     text = options[flag]
     if text is None:
         raise argument("", flag).error(f"{command} needs {flag}", expected=f"{flag} '1 2; 3 4'")

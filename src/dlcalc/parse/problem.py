@@ -8,11 +8,11 @@ from typing import Any, NamedTuple
 
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import parse_sections
+from dlcalc.parse.calculator_options import CALCULATORS
 from dlcalc.parse.lines import physical_lines
 from dlcalc.parse.source import Source
 from dlcalc.spec.problem import KINDS, ProblemSpec
 
-CALCULATORS = ("activate", "softmax", "loss", "conv", "pool")
 FIRST_WORDS = {"input": "architecture", "inputs": "network", "optimizer": "optimizer"}
 
 
@@ -69,7 +69,8 @@ def _sniff(source: Source) -> str:
             f"cannot tell what kind of problem this is from its first line '{words[0]}'",
             location=Location(source.name, number, 1),
             expected="a file named .arch (architecture), .net (network), .opt (optimizer) or "
-            ".calc (activate, softmax, loss, conv or pool), or one whose first line says which",
+            ".calc (a calculator's command line: activate, softmax, loss, conv, pool, batchnorm, "
+            "layernorm or dropout), or one whose first line says which",
         )
     raise DlcalcError("the problem file is empty", location=Location(source.name))
 
@@ -130,8 +131,8 @@ def _calculator(words: list[str], where: Location, raw: str) -> tuple[str, Any]:
             f"unknown calculator '{words[0]}'",
             location=where,
             text=words[0],
-            expected="activate, softmax, loss, conv or pool, with the values and options of that "
-            "command",
+            expected="a calculator (activate, softmax, loss, conv, pool, batchnorm, layernorm or "
+            "dropout), with the values and options of that command",
             context=raw,
         )
     values, given = split_line(command, words[1:])

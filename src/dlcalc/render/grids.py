@@ -118,7 +118,7 @@ def conv_report(result: ConvResult, digits: int = 6) -> Report:
         meta=meta,
         tables=tables,
         digits=digits,
-        records=lambda: _records(result.steps),
+        records=lambda: records(result.steps),
     )
 
 
@@ -137,16 +137,16 @@ def _conv_backward_tables(result: ConvResult) -> list[Table]:
     steps = [s for grid in result.input_grad for row in grid for s in row]
     steps += [s for kernel in result.kernel_grad for grid in kernel for row in grid for s in row]
     steps += result.bias_grad or []
-    return [*tables, _working_table("Working of the backward pass", steps)]
+    return [*tables, working_table("Working of the backward pass", steps)]
 
 
-def _working_table(title: str, steps: list[Step]) -> Table:
+def working_table(title: str, steps: list[Step]) -> Table:
     table = Table([Column("cell"), Column("working")], title=title)
     table.rows = [[s.name, arithmetic_cell(s)] for s in steps]
     return table
 
 
-def _records(steps: list[Step]) -> Table:
+def records(steps: list[Step]) -> Table:
     table = Table([Column("name"), Column("value")])
     table.rows = [[s.name, repr(s.value)] for s in steps]
     return table
@@ -227,9 +227,9 @@ def pool_report(result: PoolResult, digits: int = 6) -> Report:
             for c, grid in enumerate(result.input_grad)
         ]
         backward = [s for grid in result.input_grad for row in grid for s in row]
-        tables.append(_working_table("Working of the backward pass", backward))
+        tables.append(working_table("Working of the backward pass", backward))
     return Report(
-        title=kind, meta=meta, tables=tables, digits=digits, records=lambda: _records(result.steps)
+        title=kind, meta=meta, tables=tables, digits=digits, records=lambda: records(result.steps)
     )
 
 

@@ -54,6 +54,14 @@ def solve(command: str, spec: Any, activation: Activation | None = None) -> Answ
         from dlcalc.solve.pool import solve_pool
 
         return steps_answers(solve_pool(spec).steps)
+    if command in ("batchnorm", "layernorm"):
+        from dlcalc.solve.norm import solve_norm
+
+        return steps_answers(solve_norm(spec).steps)
+    if command == "dropout":
+        from dlcalc.solve.dropout import solve_dropout
+
+        return steps_answers(solve_dropout(spec).steps)
     from dlcalc.solve.losses import solve_loss
 
     return steps_answers(solve_loss(spec)._replace(with_gradient=True).steps)

@@ -106,3 +106,34 @@ class PoolSpec(NamedTuple):
     global_: bool = False
     grad: Grid | None = None
     digits: int = 6
+
+
+class NormSpec(NamedTuple):
+    kind: str
+    """``batchnorm`` (statistics per feature, over the examples) or ``layernorm`` (per example,
+    over its features)."""
+    input: Grid
+    """Rows are examples, columns features."""
+    gamma: tuple[Number, ...]
+    beta: tuple[Number, ...]
+    eps: Number
+    convention: str
+    momentum: Number | None = None
+    running_mean: tuple[Number, ...] | None = None
+    running_var: tuple[Number, ...] | None = None
+    eval_: bool = False
+    """Batch norm at inference: normalised with the running statistics."""
+    grad: Grid | None = None
+    digits: int = 6
+
+
+class DropoutSpec(NamedTuple):
+    input: Grid
+    rate: Number
+    mask: Grid
+    drawn: int | None = None
+    """The seed the mask was drawn with (None when given)."""
+    scale: bool = True
+    """Inverted dropout: the kept values divided by 1 − p in training."""
+    eval_: bool = False
+    digits: int = 6

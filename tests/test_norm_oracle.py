@@ -1,0 +1,74 @@
+"""`dlcalc batchnorm`, `layernorm` and `dropout` against PyTorch (float64) and Keras 3.
+
+The data is made by ``scripts/make_norm_oracle.py`` (which does not import dlcalc) and
+committed, so that these tests need neither PyTorch nor Keras.  Each case is a command line
+after ``dlcalc`` and the arrays PyTorch computes for it (cross-checked there against Keras 3 and
+an exact decimal computation): ``mean``, ``var``, ``x_hat``, ``output``, for batchnorm in
+training the updated ``running_mean`` / ``running_var`` (pytorch: unbiased batch variance,
+keras: biased), and with ``--grad`` ``input_grad``, ``gamma_grad`` and ``beta_grad`` by autograd;
+dropout has only ``output`` [1][H][W].
+
+Regenerate (from the repository root; own virtual environment with torch and keras):
+    KERAS_BACKEND=torch /work/oracle-venv/bin/python scripts/make_norm_oracle.py
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from typing import Any
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+DATA = ROOT / "tests" / "data" / "norm_oracle.json"
+ARRAYS = (
+    *("mean", "var", "x_hat", "output", "running_mean", "running_var"),
+    *("input_grad", "gamma_grad", "beta_grad"),
+)
+FEATURES = (
+    *("batchnorm", "layernorm", "dropout", "pytorch", "keras", "default-convention"),
+    *("train", "eval", "grad", "eps", "eps0", "momentum", "running", "running-one", "gamma"),
+    *("beta", "one-feature", "two-examples", "constant-feature", "integer", "course"),
+    *("one-example", "no-scale", "torch-mask"),
+)
+
+
+@cache
+def cases() -> list[dict[str, Any]]:
+    return json.loads(DATA.read_text(encoding="utf-8"))["cases"]
+
+
+def case_id(index: int) -> str:
+    return f"{index:03d}-{cases()[index]['command']}"
+
+
+def assert_close(got: Any, expected: Any, where: str) -> None:
+    """Same nesting and lengths; numbers equal to 1e-12 (relative, absolute near 0)."""
+    if isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected), where
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_close(g, e, f"{where}[{i}]")
+        return
+    assert isinstance(got, (int, float)) and not isinstance(got, bool), (where, got)
+    assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12), (where, got, expected)
+
+
+def test_the_oracle_is_large_and_varied() -> None:
+    assert len(cases()) >= 120
+    present = {feature for case in cases() for feature in case["features"]}
+    assert set(FEATURES) <= present, set(FEATURES) - present
+
+
+@pytest.mark.parametrize("index", range(len(cases())), ids=case_id)
+def test_matches_pytorch_and_keras(index: int) -> None:
+    case = cases()[index]
+    run = run_cli(*case["args"], "-f", "json")
+    assert run.code == 0, run.err
+    got = json.loads(run.out)
+    for key in ARRAYS:
+        if key in case:
+            assert key in got, key
+            assert_close(got[key], case[key], key)
