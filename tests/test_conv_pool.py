@@ -163,3 +163,48 @@ def test_from_python_with_lists_or_the_notation() -> None:
     pooled = dlcalc.pool("avg", [[1, 3], [4, 2]], grad=[[4]])
     assert pooled.to_dict()["input_grad"] == [[[1.0, 1.0], [1.0, 1.0]]]
     assert [s.name for s in pooled.working][:2] == ["out[1,1]", "input_grad[1,1]"]
+
+
+def test_a_transposed_convolution_spreads_each_input_cell() -> None:
+    data = json.loads(
+        run_cli("conv", "--transpose", "--input", "1 2; 3 4", "--kernel", "1 1; 1 1",
+                "--stride", "2", "-f", "json").out
+    )  # fmt: skip
+    assert data["output"] == [[[1.0, 1.0, 2.0, 2.0], [1.0, 1.0, 2.0, 2.0],
+                               [3.0, 3.0, 4.0, 4.0], [3.0, 3.0, 4.0, 4.0]]]  # fmt: skip
+    same = json.loads(
+        run_cli("conv", "--transpose", "--input", "1 2 3", "--kernel", "1 2 1", "--1d",
+                "--stride", "2", "--padding", "same", "-f", "json").out
+    )  # fmt: skip
+    assert len(same["output"][0][0]) == 6  # n·s
+    plain = run_cli("conv", "--transpose", "--input", "1 2", "--kernel", "1 -1", "--1d",
+                    "--stride", "1", "-f", "plain").out  # fmt: skip
+    assert "out[1,2]  1·(−1) + 2·1 = 1" in plain
+
+
+def test_depthwise_and_separable_by_hand() -> None:
+    args = ["conv", "--depthwise", "--input", "1 2; 3 4 | 5 6; 7 8", "--kernel",
+            "1 0; 0 1 | 1 1; 1 1"]  # fmt: skip
+    assert json.loads(run_cli(*args, "-f", "json").out)["output"] == [[[5.0]], [[26.0]]]
+    separable = run_cli(*args, "--pointwise", "1 0.5", "--bias", "1", "-f", "plain").out
+    assert "dw[2,1,1]  rows 1–2, columns 1–2  5·1 + 6·1 + 7·1 + 8·1 = 26" in separable
+    assert "out[1,1]  1·5 + 0.5·26 + 1 = 19" in separable
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--pointwise", "1"], "--pointwise follows a depthwise convolution"),
+        (["--depthwise", "--kernel", "1"], "--depthwise takes one --kernel"),
+        (["--depthwise", "--pointwise", "1 2"], "--pointwise has 2 weight(s) for 1 channel(s)"),
+        (
+            ["--depthwise", "--pointwise", "1", "--grad", "1 2; 3 4"],
+            "not computed through --pointwise",
+        ),
+        (["--transpose", "--output-padding", "1"], "smaller than the stride or the dilation"),
+        (["--transpose", "--padding", "3"], "the padding crops the whole output"),
+    ],
+)
+def test_the_variants_bad_settings(args: list[str], says: str) -> None:
+    run = run_cli("conv", "--input", "1 2; 3 4", "--kernel", "1", *args)
+    assert run.code == 2 and run.out == "" and says in run.err, run.err

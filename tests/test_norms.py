@@ -90,3 +90,14 @@ def test_bad_input_gets_one_message(args: list[str], says: str) -> None:
     run = run_cli(*args)
     assert run.code == 2 and run.out == "", run.err
     assert says in run.err and run.err.startswith("error:"), run.err
+
+
+def test_a_batch_of_volumes_has_statistics_per_channel() -> None:
+    volumes = "1 2; 3 4 | 0 1; 1 0 || 5 6; 7 8 | 1 1; 0 0"
+    data = _json("batchnorm", "--channels", "--input", volumes)
+    assert data["mean"] == [4.5, 0.5] and data["var"] == [5.25, 0.25]  # each over 2·2·2 values
+    assert len(data["output"]) == 2 and len(data["output"][0]) == 2  # [N][C][H][W]
+    names = {step["name"] for step in data["working"]}
+    assert "x_hat[2,1,2,2]" in names and "y[1,2,1,1]" in names
+    wrong = run_cli("batchnorm", "--channels", "--input", "1 2 || 1 2 3")
+    assert wrong.code == 2 and "example 2 of --input is 1×3, example 1 1×2" in wrong.err

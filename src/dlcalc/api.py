@@ -350,10 +350,15 @@ def conv(
     flip: bool = False,
     one_d: bool = False,
     grad: GridLike | None = None,
+    depthwise: bool = False,
+    pointwise: Sequence[Numbers] = (),
+    transpose: bool = False,
+    output_padding: int | Sequence[int] = 0,
     digits: int = 6,
 ) -> Result:
     """A convolution by hand, each output cell written out (``dlcalc conv``): one ``kernel``,
-    or several ``kernels`` (one output channel each); ``grad`` adds the backward pass."""
+    or several ``kernels`` (one output channel each); ``grad`` adds the backward pass;
+    ``depthwise`` (with ``pointwise`` rows: separable) and ``transpose`` as the options."""
     from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.grids import conv_json, conv_report
     from dlcalc.solve.conv import solve_conv
@@ -372,6 +377,10 @@ def conv(
         "--flip": flip,
         "--1d": one_d,
         "--grad": None if grad is None else _grid_text(grad),
+        "--depthwise": depthwise,
+        "--pointwise": [_joined(row) for row in pointwise],
+        "--transpose": transpose,
+        "--output-padding": _axes(output_padding),
     }
     spec = calculator_spec("conv", [], given, digits=digits)
     result = solved(solve_conv, spec, digits)

@@ -46,6 +46,23 @@ def conv(
     grad: str | None = typer.Option(
         None, "--grad", help="The upstream gradient ∂L/∂out (output-shaped): the backward pass."
     ),
+    depthwise: bool = typer.Option(
+        False, "--depthwise", help="Each kernel slice on its own channel, no sum (groups = C)."
+    ),
+    pointwise: list[str] = typer.Option(
+        None,
+        "--pointwise",
+        help="After --depthwise, 1×1 weights, one per channel, for one output channel "
+        "(repeat): a separable convolution.",
+    ),
+    transpose: bool = typer.Option(
+        False, "--transpose", help="A transposed convolution (each --kernel one output channel's)."
+    ),
+    output_padding: str | None = typer.Option(
+        None,
+        "--output-padding",
+        help="--transpose: rows and columns added at the end, OP or OPH,OPW.",
+    ),
     digits: int = DIGITS_OPTION,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
@@ -69,6 +86,10 @@ def conv(
         "--flip": flip,
         "--1d": one_d,
         "--grad": grad,
+        "--depthwise": depthwise,
+        "--pointwise": list(pointwise or []),
+        "--transpose": transpose,
+        "--output-padding": output_padding,
     }
     spec = calculator_spec("conv", [], given, digits=digits)
     result = solved(solve_conv, spec, digits)
@@ -163,6 +184,11 @@ def batchnorm(
     ),
     inference: bool = typer.Option(False, "--eval", help="Inference: the running statistics."),
     grad: str | None = GRAD,
+    channels: bool = typer.Option(
+        False,
+        "--channels",
+        help="A batch of volumes, an example each, separated by ||: statistics per channel.",
+    ),
     digits: int = DIGITS_OPTION,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
@@ -181,6 +207,7 @@ def batchnorm(
         "--running-var": running_var,
         "--eval": inference,
         "--grad": grad,
+        "--channels": channels,
     }
     _normalise("batchnorm", given, digits, output_format, standalone, output)
 

@@ -70,6 +70,10 @@ SCHEMAS: dict[str, tuple[Option, ...]] = {
         Option("--flip", "flag"),
         Option("--1d", "flag"),
         Option("--grad", "text"),
+        Option("--depthwise", "flag"),
+        Option("--pointwise", "texts"),
+        Option("--transpose", "flag"),
+        Option("--output-padding", "text"),
     ),
     "pool": (
         Option("--input", "text"),
@@ -93,6 +97,7 @@ SCHEMAS: dict[str, tuple[Option, ...]] = {
         Option("--running-var", "text"),
         Option("--eval", "flag"),
         Option("--grad", "text"),
+        Option("--channels", "flag"),
     ),
     "layernorm": (
         Option("--input", "text"),

@@ -102,31 +102,91 @@ def conv_spec(options: Mapping[str, Any], digits: int = 6) -> ConvSpec:
                 expected="rows such as '1 2 3 4'",
             )
         stride, dilation = (1, stride[1]), (1, dilation[1])
-    padding, kind = _padding(options["--padding"], size, stride, dilation, (height, width))
-    if one_d:
-        padding = (0, 0, padding[2], padding[3])
-    window = Window(size, stride, padding, dilation, kind)
-    _fits(window, height, width, kernels_text[0], "--kernel")
-    bias = _bias(options["--bias"], len(kernels))
-    rows, columns = window.outputs(height, width)
-    outputs = len(kernels) * rows * columns
-    terms = outputs * channels * size[0] * size[1]
+    depthwise, transpose = bool(options["--depthwise"]), bool(options["--transpose"])
+    pointwise = _pointwise(options["--pointwise"] or [], channels, depthwise)
+    _one_kind(options, depthwise, transpose, len(kernels))
+    if transpose:
+        from dlcalc.parse.conv_transpose import transposed_window
+
+        window = transposed_window(options, size, stride, dilation, one_d)
+        rows, columns = window.transposed(height, width)
+        if rows < 1 or columns < 1:
+            raise argument(options["--padding"], "--padding").error(
+                f"the padding crops the whole output ({rows}×{columns})",
+                expected="less padding",
+            )
+    else:
+        padding, kind = _padding(options["--padding"], size, stride, dilation, (height, width))
+        if one_d:
+            padding = (0, 0, padding[2], padding[3])
+        window = Window(size, stride, padding, dilation, kind)
+        _fits(window, height, width, kernels_text[0], "--kernel")
+        rows, columns = window.outputs(height, width)
+    count = len(pointwise) if pointwise else channels if depthwise else len(kernels)
+    bias = _bias(options["--bias"], count)
+    reads = 1 if depthwise else channels
+    terms = count * rows * columns * reads * size[0] * size[
+        1
+    ] + count * rows * columns * channels * bool(pointwise)
+    if transpose:
+        terms = channels * height * width * size[0] * size[1] * len(kernels)
     grad = options["--grad"]
     gradients = channels * height * width + len(kernels) * channels * size[0] * size[1]
-    _limit(terms * (3 if grad else 1), outputs + (gradients if grad else 0))
-    activation = options["--activation"]
+    _limit(terms * (3 if grad else 1), count * rows * columns + (gradients if grad else 0))
     return ConvSpec(
         grid,
         kernels,
         bias,
         window,
         flip=bool(options["--flip"]),
-        activation=activation,
+        activation=options["--activation"],
         params=ActivationParams(),
-        grad=_grad(grad, (len(kernels), rows, columns)) if grad else None,
+        grad=_grad(grad, (count, rows, columns)) if grad else None,
         one_d=one_d,
         digits=digits,
+        depthwise=depthwise,
+        pointwise=pointwise or None,
+        transpose=transpose,
+        output_padding=window.output_padding if transpose else (0, 0),
     )
+
+
+def _one_kind(options: Mapping[str, Any], depthwise: bool, transpose: bool, kernels: int) -> None:
+    """--depthwise and --transpose exclusive; one kernel for depthwise; no --grad through a
+    pointwise step."""
+    if depthwise and transpose:
+        raise argument("--transpose", "--transpose").error(
+            "--depthwise and --transpose together", expected="one of them"
+        )
+    if depthwise and kernels != 1:
+        raise argument(options["--kernel"][1], "--kernel").error(
+            "--depthwise takes one --kernel, with a slice per input channel",
+            expected="one --kernel (and --pointwise for more output channels)",
+        )
+    if options["--grad"] and options["--pointwise"]:
+        raise argument(options["--grad"], "--grad").error(
+            "--grad is not computed through --pointwise (a second layer)",
+            expected="--grad with one convolution: standard, --depthwise or --transpose",
+        )
+
+
+def _pointwise(texts: list[str], channels: int, depthwise: bool) -> tuple[tuple[Number, ...], ...]:
+    """Each --pointwise: one output channel's 1×1 weights, one a channel."""
+    if texts and not depthwise:
+        raise argument(texts[0], "--pointwise").error(
+            "--pointwise follows a depthwise convolution", expected="--depthwise too"
+        )
+    rows = []
+    for text in texts:
+        grid = parse_grid(text, "--pointwise")
+        values = tuple(n for channel in grid.channels for row in channel for n in row)
+        if len(values) != channels:
+            raise argument(text, "--pointwise").error(
+                f"--pointwise has {len(values)} weight(s) for {channels} channel(s)",
+                expected="one weight per input channel",
+            )
+        rows.append(values)
+    return tuple(rows)
 
 
 def pool_spec(kind: str, options: Mapping[str, Any], digits: int = 6) -> PoolSpec:

@@ -13,6 +13,7 @@ from dlcalc.parse.calculators import argument, choice
 from dlcalc.parse.grid import parse_grid
 from dlcalc.parse.layer_options import MAX_CELLS, required
 from dlcalc.parse.numbers import number
+from dlcalc.parse.source import read_source
 from dlcalc.parse.values import parse_int
 from dlcalc.spec.calculators import Number
 from dlcalc.spec.grids import DropoutSpec, Grid, NormSpec, sized
@@ -54,13 +55,40 @@ def _bounded(text: str, flag: str, low: float, high: float | None, what: str) ->
     return value if value.value != 0 else Number("0", 0.0, Fraction(0))
 
 
+def _volumes(text: str, flag: str) -> tuple[Grid, tuple[int, int, int, int]]:
+    """``--channels``: volumes separated by ``||`` (an example each, channels by ``|``), as an
+    (N·H·W) × C matrix, a row a position and a column a channel."""
+    if text.strip().startswith("@"):
+        text = read_source(text.strip()[1:] or "-").text
+    volumes = [parse_grid(part, flag) for part in text.split("||")]
+    shape = volumes[0].shape
+    for n, volume in enumerate(volumes[1:], start=2):
+        if volume.shape != shape:
+            raise argument(text, flag).error(
+                f"example {n} of {flag} is {volume.describe()}, example 1 {volumes[0].describe()}",
+                expected="volumes of one shape, separated by ||",
+            )
+    c, h, w = shape
+    rows = tuple(
+        tuple(volume.channels[k][i][j] for k in range(c))
+        for volume in volumes
+        for i in range(h)
+        for j in range(w)
+    )
+    return Grid((rows,), flag), (len(volumes), c, h, w)
+
+
 def norm_spec(kind: str, options: Mapping[str, Any], digits: int = 6) -> NormSpec:
-    grid = parse_grid(required(options, "--input", kind), "--input")
+    volumes = None
+    if kind == "batchnorm" and options["--channels"]:
+        grid, volumes = _volumes(required(options, "--input", kind), "--input")
+    else:
+        grid = parse_grid(required(options, "--input", kind), "--input")
     channels, rows, columns = grid.shape
     if channels != 1:
         raise argument(options["--input"], "--input").error(
             f"{kind} takes a matrix (rows are examples, columns features), not {grid.describe()}",
-            expected="rows separated by ;",
+            expected="rows separated by ; (--channels for a batch of volumes, separated by ||)",
         )
     if rows * columns * 4 > MAX_CELLS:
         raise argument(options["--input"], "--input").error(
@@ -74,7 +102,17 @@ def norm_spec(kind: str, options: Mapping[str, Any], digits: int = 6) -> NormSpe
     eps = _bounded(eps_text, "--eps", 0, None, "a number ≥ 0")
     gamma = _per_feature(options["--gamma"], "--gamma", columns, "1")
     beta = _per_feature(options["--beta"], "--beta", columns, "0")
-    grad = _grad(options["--grad"], (rows, columns)) if options["--grad"] else None
+    grad = None
+    if options["--grad"] and volumes is not None:
+        grad, shape = _volumes(options["--grad"], "--grad")
+        if shape != volumes:
+            raise argument(options["--grad"], "--grad").error(
+                f"--grad is {shape[0]} volume(s) of {sized(*shape[1:])}, the input "
+                f"{volumes[0]} of {sized(*volumes[1:])}",
+                expected="the upstream gradient ∂L/∂y, shaped as the input",
+            )
+    elif options["--grad"]:
+        grad = _grad(options["--grad"], (rows, columns))
     if kind == "layernorm":
         return NormSpec(kind, grid, gamma, beta, eps, convention, grad=grad, digits=digits)
     momentum = _bounded(
@@ -89,7 +127,7 @@ def norm_spec(kind: str, options: Mapping[str, Any], digits: int = 6) -> NormSpe
             )
     return NormSpec(
         kind, grid, gamma, beta, eps, convention, momentum, mean, var, bool(options["--eval"]),
-        grad, digits,
+        grad, digits, volumes,
     )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from dlcalc.render.report import Cell, Column, Math, Report, Table
 from dlcalc.render.working import arithmetic_cell, value_cell, working_json
 from dlcalc.solve.conv import ConvResult
 from dlcalc.solve.pool import PoolResult
-from dlcalc.spec.grids import Window, sized
+from dlcalc.spec.grids import ConvSpec, Window, sized
 from dlcalc.steps.expr import Num
 from dlcalc.steps.step import Step
 
@@ -70,47 +70,91 @@ def _input_tables(padded: list[list[list[Num]]], padding: bool) -> list[Table]:
     ]
 
 
-def conv_report(result: ConvResult, digits: int = 6) -> Report:
-    spec = result.spec
-    operation = (
-        "convolution: each kernel turned 180° first (--flip)"
-        if spec.flip
-        else "cross-correlation, what PyTorch and Keras compute: the kernel is not turned "
+def _operation(spec: ConvSpec) -> str:
+    """What the command computed, in words."""
+    if spec.transpose:
+        return (
+            "transposed convolution: input cell (i, j) times kernel cell (m, n) lands on output "
+            "row i·s + m·d − p, column j·s + n·d − p; each output cell adds what lands on it"
+        )
+    if spec.depthwise:
+        text = (
+            "depthwise convolution: each channel with its own kernel slice, no sum over the "
+            "channels"
+        )
+        if spec.pointwise:
+            text += "; then the pointwise 1×1 weights mix the channels (a separable convolution)"
+        return text
+    if spec.flip:
+        return "convolution: each kernel turned 180° first (--flip)"
+    return (
+        "cross-correlation, what PyTorch and Keras compute: the kernel is not turned "
         "(--flip for the mathematicians' convolution)"
     )
+
+
+def _transposed_text(window: Window) -> str:
+    top, _, left, _ = window.padding
+    text = f"kernel {window.size[0]}×{window.size[1]}, stride {_axes(window.stride)}"
+    if window.padding_kind == "same":
+        text += (
+            f", padding same (Keras: output n·s; {top} row(s) cropped on top, {left} column(s) "
+            "left)"
+        )
+    else:
+        text += f", padding {_axes((top, left))} (cropped from each side)"
+    if window.output_padding != (0, 0):
+        text += f", output padding {_axes(window.output_padding)} (added at the end)"
+    if window.dilation != (1, 1):
+        text += f", dilation {_axes(window.dilation)}"
+    return text
+
+
+def _axes(pair: tuple[int, int]) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
+
+
+def conv_report(result: ConvResult, digits: int = 6) -> Report:
+    spec = result.spec
     channels, rows, columns = len(result.outputs), len(result.outputs[0]), len(result.outputs[0][0])
+    window = (
+        _transposed_text(spec.window)
+        if spec.transpose
+        else _window_text(spec.window, spec.input.shape)
+    )
     meta: list[Cell] = [
-        operation,
-        f"input {spec.input.describe()}, {len(spec.kernels)} kernel(s), "
-        + _window_text(spec.window, spec.input.shape)
+        _operation(spec),
+        f"input {spec.input.describe()}, {len(spec.kernels)} kernel(s), {window}"
         + f" → output {sized(channels, rows, columns)}",
     ]
     if spec.activation:
         meta.append(f"activation: {spec.activation}, applied to each sum z")
-    tables = _input_tables(result.padded, any(spec.window.padding))
+    tables = _input_tables(result.padded, any(spec.window.padding) and not spec.transpose)
     for k, kernel in enumerate(result.kernels):
         for c, rows_ in enumerate(kernel):
-            title = _named("Kernel", k, len(result.kernels), "number")
-            if len(kernel) > 1:
-                title += f", slice {c + 1}"
+            if spec.depthwise:
+                title = _named("Kernel", k, len(result.kernels))
+            else:
+                title = _named("Kernel", k, len(result.kernels), "number")
+                title += f", slice {c + 1}" if len(kernel) > 1 else ""
             tables.append(
                 grid_table(title + (" (turned 180°)" if spec.flip else ""), _given(rows_))
             )
+    if spec.pointwise:
+        weights = [[Math((Num(w.value, w.text),)) for w in row] for row in spec.pointwise]
+        pointwise = grid_table("Pointwise weights (a row an output channel)", weights)
+        tables.append(pointwise)
     for k, grid in enumerate(result.outputs):
         tables.append(grid_table(_named("Output", k, len(result.outputs)), _values(grid)))
-    working = Table(
-        [Column("cell"), Column("window"), Column("working")],
-        title="Working",
-    )
-    for k, grid in enumerate(result.sums):
-        for i, row in enumerate(grid):
-            for j, cell in enumerate(row):
-                where = spec.window.covers(i, j)
-                working.rows.append([cell.name, where, arithmetic_cell(cell)])
-                if spec.activation:
-                    out = result.outputs[k][i][j]
-                    working.rows.append([out.name, "", arithmetic_cell(out)])
-    tables.append(working)
+    if result.depthwise is not None:
+        tables.append(_windows_table("Working: the depthwise step", result.depthwise, spec))
+    if spec.transpose or spec.pointwise:
+        steps = [s for grid in result.sums for row in grid for s in row]
+        if spec.activation:
+            steps += [s for grid in result.outputs for row in grid for s in row]
+        tables.append(working_table("Working", steps))
+    else:
+        tables.append(_windows_table("Working", result.sums, spec, result.outputs))
     if result.input_grad is not None:
         tables += _conv_backward_tables(result)
     return Report(
@@ -120,6 +164,24 @@ def conv_report(result: ConvResult, digits: int = 6) -> Report:
         digits=digits,
         records=lambda: records(result.steps),
     )
+
+
+def _windows_table(
+    title: str,
+    sums: list[list[list[Step]]],
+    spec: ConvSpec,
+    outputs: list[list[list[Step]]] | None = None,
+) -> Table:
+    """Each cell's working beside the window it read (and its activation's, under it)."""
+    table = Table([Column("cell"), Column("window"), Column("working")], title=title)
+    for k, grid in enumerate(sums):
+        for i, row in enumerate(grid):
+            for j, cell in enumerate(row):
+                table.rows.append([cell.name, spec.window.covers(i, j), arithmetic_cell(cell)])
+                if spec.activation and outputs is not None:
+                    out = outputs[k][i][j]
+                    table.rows.append([out.name, "", arithmetic_cell(out)])
+    return table
 
 
 def _conv_backward_tables(result: ConvResult) -> list[Table]:

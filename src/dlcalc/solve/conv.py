@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from dlcalc.solve.activations import activation_steps
+from dlcalc.spec.calculators import Number
 from dlcalc.spec.grids import ConvSpec, Grid, Window
 from dlcalc.steps import arith
 from dlcalc.steps.expr import Add, Expr, Mul, Num, Sum, Sym
@@ -18,6 +19,11 @@ from dlcalc.steps.step import Step, step
 
 Cells = list[list[list[Step]]]
 """Steps by channel, row and column."""
+Link = tuple[tuple[int, int, int], tuple[int, int, int, int]]
+"""One product of an output cell: the input cell it reads (channel, row, column of the padded
+input) and the kernel weight (kernel, slice, row, column of the kernels as applied)."""
+Links = dict[tuple[int, int, int], list[Link]]
+"""Each output cell's products, by (kernel, row, column): what the backward pass walks back."""
 RULE = Sum("c,m,n", Mul((Sym("x", "c,i+m,j+n"), Sym("w", "c,m,n"))))
 """An output cell's rule, the same for every cell (the stride and dilation scale i + m)."""
 
@@ -47,10 +53,14 @@ class ConvResult(NamedTuple):
     kernel_grad: list[Cells] | None
     """[K][C][kh][kw]."""
     bias_grad: list[Step] | None
+    depthwise: Cells | None = None
+    """A separable convolution's depthwise cells (``dw[c,i,j]``), before the pointwise step."""
+    links: Links | None = None
 
     @property
     def steps(self) -> list[Step]:
-        found = [s for grid in (self.sums, self.outputs) for s in _flat(grid)]
+        grids = (self.depthwise or [], self.sums, self.outputs)
+        found = [s for grid in grids for s in _flat(grid)]
         if self.input_grad is not None:
             found += _flat(self.input_grad)
         for kernel in self.kernel_grad or []:
@@ -99,33 +109,49 @@ def taps(window: Window, row: int, column: int) -> Iterator[Tap]:
 
 
 def solve_conv(spec: ConvSpec) -> ConvResult:
+    if spec.transpose:
+        from dlcalc.solve.conv_transpose import solve_transposed
+
+        return solve_transposed(spec)
     window = spec.window
     padded = padded_input(spec.input, window)
-    kernels = [_applied(kernel, spec.flip) for kernel in spec.kernels]
+    kernels = [applied(kernel, spec.flip) for kernel in spec.kernels]
+    if spec.depthwise:  # one single-slice kernel a channel, as PyTorch's groups = C holds it
+        kernels = [[piece] for piece in kernels[0]]
     many = len(kernels) > 1
     rows, columns = window.outputs(*spec.input.shape[1:])
+    base = "dw" if spec.pointwise else "z" if spec.activation else "out"
     sums: Cells = []
-    for k, kernel in enumerate(kernels):
-        bias = spec.bias[k] if spec.bias else None
-        sums.append(
-            [
-                [
-                    _cell(padded, kernel, bias, window, (k, i, j), many, spec.activation)
-                    for j in range(columns)
+    links: Links = {}
+    for k in range(len(kernels)):
+        bias = spec.bias[k] if spec.bias and not spec.pointwise else None
+        channels = [k] if spec.depthwise else list(range(len(padded)))
+        grid = []
+        for i in range(rows):
+            row = []
+            for j in range(columns):
+                links[(k, i, j)] = [
+                    ((c, tap.row, tap.column), (k, slot, tap.m, tap.n))
+                    for slot, c in enumerate(channels)
+                    for tap in taps(window, i, j)
                 ]
-                for i in range(rows)
-            ]
-        )
+                row.append(_cell(padded, kernels, links[(k, i, j)], bias, (k, i, j), base, many))
+            grid.append(row)
+        sums.append(grid)
+    depthwise = None
+    if spec.pointwise:
+        depthwise, sums = sums, _pointwise(spec, sums)
+        many = len(sums) > 1
     outputs = sums
     if spec.activation is not None:
         outputs = [
             [
-                [_activated(s, spec, (k, i, j), many) for j, s in enumerate(row)]
+                [activated(s, spec, (k, i, j), many) for j, s in enumerate(row)]
                 for i, row in enumerate(grid)
             ]
             for k, grid in enumerate(sums)
         ]
-    result = ConvResult(spec, padded, kernels, sums, outputs, None, None, None)
+    result = ConvResult(spec, padded, kernels, sums, outputs, None, None, None, depthwise, links)
     if spec.grad is None:
         return result
     from dlcalc.solve.conv_backward import backward
@@ -133,7 +159,41 @@ def solve_conv(spec: ConvSpec) -> ConvResult:
     return backward(result)
 
 
-def _applied(kernel: Grid, flip: bool) -> list[list[list[Num]]]:
+POINTWISE = Sum("c", Mul((Sym("p", "k,c"), Sym("dw", "c,i,j"))))
+"""A separable convolution's second step: 1×1 weights over the depthwise outputs."""
+
+
+def _pointwise(spec: ConvSpec, depthwise: Cells) -> Cells:
+    """Each output channel Σ_c p[k,c]·dw[c,i,j] (+ b[k]), from the depthwise cells."""
+    assert spec.pointwise is not None
+    many = len(spec.pointwise) > 1
+    base = "z" if spec.activation else "out"
+    out: Cells = []
+    for k, weights in enumerate(spec.pointwise):
+        bias = spec.bias[k] if spec.bias else None
+        grid = []
+        for i, row in enumerate(depthwise[0]):
+            cells = []
+            for j in range(len(row)):
+                terms: list[Expr] = []
+                values = []
+                for c, w in enumerate(weights):
+                    d = depthwise[c][i][j]
+                    terms.append(Mul((Num(w.value, w.text), Num(d.value))))  # type: ignore[arg-type]
+                    values.append(w.value * d.number)
+                if bias is not None:
+                    terms.append(Num(bias.value, bias.text))
+                    values.append(bias.value)
+                name = cell_name(base, (k, i, j), (many, True, True))
+                rule = POINTWISE + Sym("b") if bias is not None else POINTWISE
+                shown = Add(tuple(terms)) if len(terms) > 1 else terms[0]
+                cells.append(step(name, Sym(name), rule, {}, arith.fsum(values), stages=[shown]))
+            grid.append(cells)
+        out.append(grid)
+    return out
+
+
+def applied(kernel: Grid, flip: bool) -> list[list[list[Num]]]:
     slices = [
         [[Num(n.value, n.text) for n in row] for row in channel] for channel in kernel.channels
     ]
@@ -144,33 +204,30 @@ def _applied(kernel: Grid, flip: bool) -> list[list[list[Num]]]:
 
 def _cell(
     padded: list[list[list[Num]]],
-    kernel: list[list[list[Num]]],
-    bias: object,
-    window: Window,
+    kernels: list[list[list[list[Num]]]],
+    links: list[Link],
+    bias: Number | None,
     at: tuple[int, int, int],
+    base: str,
     many: bool,
-    activation: str | None,
 ) -> Step:
-    """Output cell ``at`` (kernel, row, column): Σ x·w over the window and the channels, + b."""
-    _, i, j = at
+    """Output cell ``at`` (kernel, row, column): Σ x·w over the products it links, + b."""
     terms: list[Expr] = []
     values: list[float] = []
-    for c, channel in enumerate(padded):
-        for tap in taps(window, i, j):
-            x, w = channel[tap.row][tap.column], kernel[c][tap.m][tap.n]
-            terms.append(Mul((x, w)))
-            values.append(arith.real(x.value) * arith.real(w.value))
+    for (c, r, q), (k, slot, m, n) in links:
+        x, w = padded[c][r][q], kernels[k][slot][m][n]
+        terms.append(Mul((x, w)))
+        values.append(arith.real(x.value) * arith.real(w.value))
     if bias is not None:
-        terms.append(Num(bias.value, bias.text))  # type: ignore[attr-defined]
-        values.append(bias.value)  # type: ignore[attr-defined]
-    base = "z" if activation is not None else "out"
+        terms.append(Num(bias.value, bias.text))
+        values.append(bias.value)
     name = cell_name(base, at, (many, True, True))
     products = Add(tuple(terms)) if len(terms) > 1 else terms[0]
     rule = RULE + Sym("b") if bias is not None else RULE
     return step(name, Sym(name), rule, {}, arith.fsum(values), stages=[products])
 
 
-def _activated(total: Step, spec: ConvSpec, at: tuple[int, int, int], many: bool) -> Step:
+def activated(total: Step, spec: ConvSpec, at: tuple[int, int, int], many: bool) -> Step:
     assert spec.activation is not None
     value, _ = activation_steps(spec.activation, Num(total.number), total.name, spec.params)
     name = cell_name("out", at, (many, True, True))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dlcalc.rules.activations import ACTIVATIONS
-from dlcalc.solve.conv import ConvResult, cell_name, taps
+from dlcalc.solve.conv import ConvResult, cell_name
 from dlcalc.steps import arith
 from dlcalc.steps.expr import Add, Expr, Mul, Num, Sum, Sym
 from dlcalc.steps.step import Step, step
@@ -14,43 +14,43 @@ Terms = dict[tuple[int, ...], list[tuple[Num, Num]]]
 
 
 def backward(result: ConvResult) -> ConvResult:
+    """Walk each output cell's products back: g·w to the input cell each read (padding aside),
+    g·x to the kernel weight; Σ g to the bias."""
     spec = result.spec
-    assert spec.grad is not None
+    assert spec.grad is not None and result.links is not None
     window = spec.window
-    top, left = window.padding[0], window.padding[2]
+    top, left = (0, 0) if spec.transpose else (window.padding[0], window.padding[2])
     channels, height, width = spec.input.shape
     grads = _upstream(result)
     kh, kw = window.size  # with --flip, ∂L/∂kernel is of the kernel as given: turned back
     into_input: Terms = {}
     into_kernel: Terms = {}
-    for k, grid in enumerate(grads):
-        for i, row in enumerate(grid):
-            for j, g in enumerate(row):
-                for tap in taps(window, i, j):
-                    for c in range(channels):
-                        x = result.padded[c][tap.row][tap.column]
-                        m, n = (kh - 1 - tap.m, kw - 1 - tap.n) if spec.flip else (tap.m, tap.n)
-                        into_kernel.setdefault((k, c, m, n), []).append((g, x))
-                        r, q = tap.row - top, tap.column - left
-                        if 0 <= r < height and 0 <= q < width:
-                            w = result.kernels[k][c][tap.m][tap.n]
-                            into_input.setdefault((c, r, q), []).append((g, w))
-    many_k, many_c = len(grads) > 1, channels > 1
+    for (k, i, j), links in result.links.items():
+        g = grads[k][i][j]
+        for (c, r, q), (kk, slot, m, n) in links:
+            x, w = result.padded[c][r][q], result.kernels[kk][slot][m][n]
+            at = (kh - 1 - m, kw - 1 - n) if spec.flip else (m, n)
+            into_kernel.setdefault((kk, slot, *at), []).append((g, x))
+            if 0 <= r - top < height and 0 <= q - left < width:
+                into_input.setdefault((c, r - top, q - left), []).append((g, w))
+    slots = len(result.kernels[0])
+    many_k, many_c = len(result.kernels) > 1, slots > 1
     input_grad = [
-        _matrix("input_grad", (c,), (many_c,), (height, width), into_input) for c in range(channels)
+        _matrix("input_grad", (c,), (channels > 1,), (height, width), into_input)
+        for c in range(channels)
     ]
     kernel_grad = [
         [
             _matrix("kernel_grad", (k, c), (many_k, many_c), window.size, into_kernel)
-            for c in range(channels)
+            for c in range(slots)
         ]
-        for k in range(len(grads))
+        for k in range(len(result.kernels))
     ]
     bias_grad = None
     if spec.bias is not None:
         bias_grad = [
             _sum(
-                cell_name("bias_grad", (k,), (many_k,)),
+                cell_name("bias_grad", (k,), (len(grads) > 1,)),
                 [(g, Num(1)) for row in grid for g in row],
                 times_one=True,
             )

@@ -134,7 +134,7 @@ def solve_norm(spec: NormSpec) -> NormResult:
             )
         for i, j in group.cells:
             x = _given(spec, i, j)
-            name = f"[{i + 1},{j + 1}]"
+            name = spec.label(i, j)
             value = (arith.real(x.value) - mu) / root if root else 0.0
             shown = Div(x - _num(mu), sqrt(_num(sigma2) + Num(eps, spec.eps.text)))
             x_hat[i][j] = cell("x_hat" + name, RULES["x_hat"], value, stages=[shown])

@@ -43,7 +43,7 @@ def backward(result: NormResult) -> NormResult:
         shown_root = sqrt(Num(sigma2) + Num(eps, spec.eps.text))
         dxh = {(i, j): arith.real(g[i][j].value) * spec.gamma[j].value for i, j in group.cells}
         for i, j in group.cells:
-            name = f"[{i + 1},{j + 1}]"
+            name = spec.label(i, j)
             gamma = spec.gamma[j]
             backward_steps.append(
                 cell(
@@ -56,7 +56,7 @@ def backward(result: NormResult) -> NormResult:
         m = len(group.cells)
         if spec.eval_:
             for i, j in group.cells:
-                name = f"[{i + 1},{j + 1}]"
+                name = spec.label(i, j)
                 value = dxh[(i, j)] / root if root else 0.0
                 input_grad[i][j] = cell("input_grad" + name, RULES["input_grad_eval"], value,
                     stages=[Div(Num(dxh[(i, j)]), shown_root)],
@@ -74,7 +74,7 @@ def backward(result: NormResult) -> NormResult:
                  stages=[_sum([Mul((Num(dxh[c]), Num(x_hat[c[0]][c[1]]))) for c in group.cells])])
         )  # fmt: skip
         for i, j in group.cells:
-            name = f"[{i + 1},{j + 1}]"
+            name = spec.label(i, j)
             top = m * dxh[(i, j)] - total - x_hat[i][j] * dot
             value = top / (m * root) if root else 0.0
             shown = Div(

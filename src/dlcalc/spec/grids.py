@@ -47,6 +47,9 @@ class Window(NamedTuple):
     """``explicit`` (given as numbers), ``same`` (TensorFlow's) or ``valid``."""
     ceil: bool = False
     """Pooling's ceil mode: a last, partial window where the floor would drop it."""
+    output_padding: tuple[int, int] = (0, 0)
+    """A transposed convolution's rows and columns added at the end (already in the padding's
+    crops; kept to be said)."""
 
     def outputs(self, rows: int, columns: int) -> tuple[int, int]:
         """The output's rows and columns for an input of ``rows`` × ``columns``."""
@@ -57,6 +60,19 @@ class Window(NamedTuple):
             _count(
                 columns, self.size[1], self.stride[1], self.padding[2:], self.dilation[1], self.ceil
             ),
+        )
+
+    def transposed(self, rows: int, columns: int) -> tuple[int, int]:
+        """A transposed convolution's output: (n − 1)·s + d·(k − 1) + 1, less what the padding
+        crops (a negative crop, output padding, adds at the end)."""
+        top, bottom, left, right = self.padding
+        return (
+            (rows - 1) * self.stride[0] + self.dilation[0] * (self.size[0] - 1) + 1 - top - bottom,
+            (columns - 1) * self.stride[1]
+            + self.dilation[1] * (self.size[1] - 1)
+            + 1
+            - left
+            - right,
         )
 
     def covers(self, row: int, column: int) -> str:
@@ -94,6 +110,15 @@ class ConvSpec(NamedTuple):
     """The upstream gradient ∂L/∂out, shaped as the output."""
     one_d: bool = False
     digits: int = 6
+    depthwise: bool = False
+    """One kernel slice per input channel, applied to that channel alone (no sum)."""
+    pointwise: tuple[tuple[Number, ...], ...] | None = None
+    """After a depthwise step, 1×1 weights: one row of a weight per channel for each output
+    channel (a separable convolution)."""
+    transpose: bool = False
+    """A transposed convolution: each input cell spreads its value times the kernel over the
+    output; the window's padding is then what is cropped from the output's sides."""
+    output_padding: tuple[int, int] = (0, 0)
 
 
 class PoolSpec(NamedTuple):
@@ -125,6 +150,18 @@ class NormSpec(NamedTuple):
     """Batch norm at inference: normalised with the running statistics."""
     grad: Grid | None = None
     digits: int = 6
+    volumes: tuple[int, int, int, int] | None = None
+    """``--channels``: the batch was N volumes of C channels of H×W, and ``input`` holds it as
+    an (N·H·W) × C matrix (a row a position, a column a channel), so that the statistics are
+    per channel."""
+
+    def label(self, row: int, column: int) -> str:
+        """A cell's index as ``check`` names it, from 1: ``[i,j]``, or ``[n,c,h,w]``."""
+        if self.volumes is None:
+            return f"[{row + 1},{column + 1}]"
+        _, _, height, width = self.volumes
+        n, rest = divmod(row, height * width)
+        return f"[{n + 1},{column + 1},{rest // width + 1},{rest % width + 1}]"
 
 
 class DropoutSpec(NamedTuple):

@@ -1,0 +1,80 @@
+"""`dlcalc conv --depthwise / --pointwise / --transpose` against PyTorch (float64) and Keras 3.
+
+The data is made by ``scripts/make_conv_extra_oracle.py`` (which does not import dlcalc) and
+committed, so that these tests need neither PyTorch nor Keras.  Each case is a command line
+after ``dlcalc`` and the ``output`` [channel][row][column] PyTorch computes for it (cross-checked
+there against a direct loop and Keras DepthwiseConv2D, SeparableConv2D and Conv2DTranspose):
+depthwise F.conv2d(groups=C); separable: the depthwise step without bias, then the 1x1
+pointwise step plus the bias; transposed F.conv_transpose2d with each ``--kernel`` one output
+channel, and ``--padding same`` as Keras Conv2DTranspose (output n·s, an odd crop at the
+bottom / right).
+
+Regenerate (from the repository root; own virtual environment with torch and keras):
+    KERAS_BACKEND=torch /work/oracle-venv/bin/python scripts/make_conv_extra_oracle.py
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from typing import Any
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+DATA = ROOT / "tests" / "data" / "conv_extra_oracle.json"
+KINDS = ("depthwise", "separable", "transpose")
+FEATURES = (
+    *KINDS,
+    *("textbook", "multi-channel", "multi-kernel", "pointwise3", "rect", "bias", "integer"),
+    *("stride2", "stride3", "stride-rect", "dilation", "padding", "padding-rect", "valid"),
+    *("same", "same-asym", "same-odd-crop", "same-extend", "output-padding"),
+    *("output-padding-rect", "output-padding-dilation", "overlap", "gaps"),
+)
+
+
+@cache
+def cases() -> list[dict[str, Any]]:
+    return json.loads(DATA.read_text(encoding="utf-8"))["cases"]
+
+
+def kind(case: dict[str, Any]) -> str:
+    return next(k for k in KINDS if k in case["features"])
+
+
+def case_id(index: int) -> str:
+    return f"{index:03d}-{kind(cases()[index])}"
+
+
+def assert_close(got: Any, expected: Any, where: str) -> None:
+    """Same nesting and lengths; numbers equal to 1e-12 (relative, absolute near 0)."""
+    if isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected), where
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_close(g, e, f"{where}[{i}]")
+        return
+    assert isinstance(got, (int, float)) and not isinstance(got, bool), (where, got)
+    assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12), (where, got, expected)
+
+
+def test_the_oracle_is_large_and_varied() -> None:
+    assert len(cases()) >= 120
+    per_kind = {k: sum(kind(case) == k for case in cases()) for k in KINDS}
+    assert per_kind["depthwise"] >= 30 and per_kind["separable"] >= 25, per_kind
+    assert per_kind["transpose"] >= 50, per_kind
+    present = {feature for case in cases() for feature in case["features"]}
+    assert set(FEATURES) <= present, set(FEATURES) - present
+    same_transposed = [c for c in cases() if {"transpose", "same"} <= set(c["features"])]
+    assert len(same_transposed) >= 10
+
+
+@pytest.mark.parametrize("index", range(len(cases())), ids=case_id)
+def test_matches_pytorch(index: int) -> None:
+    case = cases()[index]
+    run = run_cli(*case["args"], "-f", "json")
+    assert run.code == 0, run.err
+    got = json.loads(run.out)
+    assert "output" in got
+    assert_close(got["output"], case["output"], "output")
