@@ -307,6 +307,55 @@ def dropout(
     )
 
 
+def grad(
+    formula: str = typer.Argument(
+        ...,
+        help="The formula, e.g. '3*(a + b*c)', or 'J = 3*(a + b*c)' to name it.",
+        metavar="EXPR",
+    ),
+    at: str | None = typer.Option(None, "--at", help="The point: a=5,b=3,c=2."),
+    name: list[str] = typer.Option(
+        None, "--name", help="Name a node: u=b*c (repeatable; a later name may use an earlier)."
+    ),
+    nudge: str | None = typer.Option(
+        None, "--nudge", help="ε: f(x ± ε) and the one- and two-sided slopes [default: 0.001]."
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="Gradient checking: the two-sided slopes (ε 1e-7) against ∂f/∂x."
+    ),
+    threshold: str | None = typer.Option(
+        None, "--threshold", help="--check passes below it [default: 1e-7]."
+    ),
+    digits: int = DIGITS_OPTION,
+    output_format: OutputFormat | None = FORMAT_OPTION,
+    standalone: bool = STANDALONE_OPTION,
+    output: str | None = OUTPUT_OPTION,
+) -> None:
+    """A formula as a computation graph: each node's value forward, each gradient backward as
+    upstream × local, ∂f/∂ each input; --nudge and --check for finite differences."""
+    from dlcalc.parse.calculator_options import calculator_spec
+    from dlcalc.render.graph import graph_json, graph_report
+    from dlcalc.solve.graph import solve_graph
+    from dlcalc.solve.precision import solved
+
+    given = {
+        "--at": at,
+        "--name": list(name or []),
+        "--nudge": nudge,
+        "--check": check,
+        "--threshold": threshold,
+    }
+    spec = calculator_spec("grad", [formula], given, digits=digits)
+    result = solved(solve_graph, spec, digits)
+    show(
+        output_format,
+        lambda: graph_json(result, digits),
+        lambda: graph_report(result, digits),
+        standalone=standalone,
+        output=output,
+    )
+
+
 EXAMPLES = {
     "conv": examples(
         "dlcalc conv --input '1 1 1 0 0; 0 1 1 1 0; 0 0 1 1 1; 0 0 1 1 0; 0 1 1 0 0' "
@@ -322,6 +371,12 @@ EXAMPLES = {
         "dlcalc batchnorm --input '1 2; 3 6' --gamma 2 --beta 0.5 --grad '1 0; 0 1'",
     ),
     "layernorm": examples("dlcalc layernorm --input '1 2 3; 2 4 6'"),
+    "grad": examples(
+        "dlcalc grad 'J = 3*(a + b*c)' --at a=5,b=3,c=2 --name u=b*c --name v=a+u",
+        "dlcalc grad 'x**2 + 2' --at x=2 --nudge 0.0001",
+        "dlcalc grad '1/(1 + exp(-(w0*x0 + w1*x1 + w2)))' "
+        "--at w0=2,x0=-1,w1=-3,x1=-2,w2=-3 --check",
+    ),
     "dropout": examples(
         "dlcalc dropout --input '1 2; 3 4' --rate 0.5 --mask '1 0; 1 1'",
         "dlcalc dropout --input '1 2; 3 4' --rate 0.5 --no-scale --eval",
@@ -336,3 +391,4 @@ def add_layer_commands(app: typer.Typer) -> None:
     app.command(epilog=EXAMPLES["batchnorm"])(batchnorm)
     app.command(epilog=EXAMPLES["layernorm"])(layernorm)
     app.command(epilog=EXAMPLES["dropout"])(dropout)
+    app.command(epilog=EXAMPLES["grad"])(grad)

@@ -107,6 +107,13 @@ SCHEMAS: dict[str, tuple[Option, ...]] = {
         Option("--convention", "choice", ("pytorch", "keras"), "pytorch"),
         Option("--grad", "text"),
     ),
+    "grad": (
+        Option("--at", "text"),
+        Option("--name", "texts"),
+        Option("--nudge", "text"),
+        Option("--check", "flag"),
+        Option("--threshold", "text"),
+    ),
     "dropout": (
         Option("--input", "text"),
         Option("--rate", "text"),
@@ -190,6 +197,22 @@ def calculator_spec(
         return parse_softmax(values, temperature, target, jacobian, digits, exact)
     if command in LAYERS:
         return _layer_spec(command, values, options, digits)
+    if command == "grad":
+        from dlcalc.parse.graph import graph_spec
+
+        if len(values) != 1:
+            raise argument(" ".join(values), "EXPR").error(
+                "grad takes one formula", expected="a formula in quotes, such as '3*(a + b*c)'"
+            )
+        return graph_spec(
+            values[0],
+            options["--at"],
+            options["--name"],
+            options["--nudge"],
+            options["--check"],
+            options["--threshold"],
+            digits,
+        )
     if not values:
         raise argument("", "kind").error("no loss given", expected="a loss such as bce or mse")
     for required in ("--pred", "--target"):

@@ -84,9 +84,8 @@ def norm_report(result: NormResult, digits: int = 6) -> Report:
     if result.running:
         tables.append(working_table("Running statistics after this batch", list(result.running)))
     if result.input_grad is not None:
-        backward = (
-            list(result.backward) + list(result.gamma_grad or ()) + list(result.beta_grad or ())
-        )
+        backward = [*result.backward, *(s for row in result.input_grad for s in row)]
+        backward += [*(result.gamma_grad or ()), *(result.beta_grad or ())]
         tables.append(working_table("Working of the backward pass", backward))
         tables += _grids(spec, "∂L/∂x", _values(result.input_grad))
     title = "Batch normalisation" if batch else "Layer normalisation"

@@ -62,6 +62,10 @@ def solve(command: str, spec: Any, activation: Activation | None = None) -> Answ
         from dlcalc.solve.dropout import solve_dropout
 
         return steps_answers(solve_dropout(spec).steps)
+    if command == "grad":
+        from dlcalc.solve.graph import solve_graph
+
+        return steps_answers(solve_graph(spec).steps)
     from dlcalc.solve.losses import solve_loss
 
     return steps_answers(solve_loss(spec)._replace(with_gradient=True).steps)
