@@ -20,6 +20,12 @@ PyTorch computes for it in float64.
   size (n - 1)·s + d·(k - 1) + 1) cropped by floor((d·(k - 1) + 1 - s) / 2) at the top / left
   and the rest (the odd one) at the bottom / right; when d·(k - 1) + 1 < s, s - (d·(k - 1) + 1)
   zero rows / columns are appended at the bottom / right instead.
+- gradients (`--grad G`, the upstream gradient shaped as the output, depthwise and transpose,
+  not separable): torch autograd through the same float64 computation gives `input_grad`
+  [C][H][W], `kernel_grad` and, with --bias, `bias_grad` (the sum of G per output channel).
+  kernel_grad is [C][1][kh][kw] for depthwise (torch's groups=C weight, w[c, 0] = slice c) and
+  [K][C][kh][kw] for transpose (kernel k, slice c = torch's weight.grad[c, k]: its first two
+  axes swapped).  'same' as above, through the crop / zero extension.
 
 Cases (seeded random draws, except the textbook transposed example: input 1 2; 3 4, kernel
 1 1; 1 1, stride 2 -> each input value spread over its own 2x2 block, asserted): 1-3 channels,
@@ -31,22 +37,26 @@ with and without bias, dilation 1-2, some rectangular kernels and strides differ
   d·(k - 1) per axis, which torch needs), output padding 0-1 where torch allows it
   (output_padding < stride or < dilation; two cases at stride 1 where only the dilation allows
   it), and 'same' (no output padding, not with both stride and dilation > 1).
+- with --grad, drawn after all the others (so their draws are as before) the same way: 20
+  depthwise, 30 transposed (22 explicit padding, 6 'same', 2 with the output padding allowed
+  by the dilation); upstream gradients in [-1, 1] with 2 or 3 decimals.
 Values are floats with 3 decimals in [-2, 2] or 0/1 input grids with small integer kernels.
 Draws whose output would be empty are redrawn.  Each case carries "features" (e.g.
 "depthwise", "separable", "transpose", "stride2", "output-padding", "same", "dilation", "bias",
-"rect", "multi-kernel") so a test can check coverage.
+"rect", "multi-kernel", "grad") so a test can check coverage.
 
 Every case is cross-checked (the script stops on a disagreement) against
-- a direct loop written out here (gather for depthwise / separable, scatter-add for transpose),
-  to 1e-12;
+- a direct loop written out here (gather for depthwise / separable, scatter-add for transpose;
+  for the gradients the upstream gradient sent back along the same products), to 1e-12;
 - Keras 3 (torch backend) layers with their weights set: DepthwiseConv2D (kernel (kh, kw, C,
   1)), SeparableConv2D (depthwise (kh, kw, C, 1), pointwise (1, 1, C, K), bias after the
   pointwise), Conv2DTranspose (kernel (kh, kw, K, C)); explicit paddings are written as an F.pad
   before a 'valid' layer (depthwise, separable) or a crop of the 'valid' output (transpose).
   Keras's Conv2DTranspose refuses stride > 1 together with dilation > 1, so those transposed
-  cases are checked by the loop and torch only.  These conv layers do compute in float64
-  (checked: dtype and agreement to 1e-12), unlike Keras's normalisation layers (see
-  make_norm_oracle.py); KERAS_TOL allows for float32 leaking in anyway.
+  cases are checked by the loop and torch only.  The gradients are torch autograd through
+  the Keras layer (input, layer.kernel.value.grad, layer.bias.value.grad).  These conv layers
+  do compute in float64 (checked: dtype and agreement to 1e-12), unlike Keras's normalisation
+  layers (see make_norm_oracle.py); KERAS_TOL allows for float32 leaking in anyway.
 The conventions the data relies on are checked at the start (verify_conventions) and listed in
 the JSON ("verified").  Everything is seeded: a rerun writes the same file (`--check` verifies
 that).
@@ -89,6 +99,10 @@ N_TRANSPOSE = 46  # explicit padding, besides the textbook case
 N_TRANSPOSE_SAME = 11
 N_SAME_ODD = 3  # transposed 'same' draws kept only if a crop is odd (where Keras puts it)
 N_OP_BY_DILATION = 2  # transposed, output padding 1 at stride 1 (allowed by dilation 2)
+N_DEPTHWISE_GRAD = 20  # with --grad: depthwise (not separable), then transposed
+N_TRANSPOSE_GRAD = 22
+N_TRANSPOSE_SAME_GRAD = 6
+N_OP_BY_DILATION_GRAD = 2
 LOOP_TOL = 1e-12  # torch against the direct loops
 KERAS_TOL = 1e-10  # torch against Keras (float64 here; loose in case float32 leaks in)
 
@@ -110,6 +124,10 @@ NOTES = [
     "append s - d(k - 1) - 1 zero rows / columns at the bottom / right.",
     "depthwise / separable --padding same is TensorFlow's: total padding "
     "max((ceil(n/s) - 1)s + d(k - 1) + 1 - n, 0), floor half before, the rest after.",
+    "--grad G (depthwise, transpose): torch float64 autograd; input_grad [C][H][W]; kernel_grad "
+    "[C][1][kh][kw] for depthwise (torch's groups=C weight), [K][C][kh][kw] for transpose "
+    "(kernel k, slice c = torch's conv_transpose2d weight.grad[c, k]); bias_grad (with --bias) "
+    "the sum of G per output channel.",
 ]
 
 
@@ -184,8 +202,10 @@ def upstream(rng: random.Random, c: int, h: int, w: int) -> Grid:
     """A random upstream gradient: values in [-1, 1] with 2 or 3 decimals (one choice per
     case)."""
     digits = rng.choice([2, 3])
-    return [[[round(rng.uniform(-1.0, 1.0), digits) + 0.0 for _ in range(w)] for _ in range(h)]
-            for _ in range(c)]
+    return [
+        [[round(rng.uniform(-1.0, 1.0), digits) + 0.0 for _ in range(w)] for _ in range(h)]
+        for _ in range(c)
+    ]
 
 
 def close(a: torch.Tensor, b: torch.Tensor, what: str, tol: float) -> None:
@@ -517,6 +537,30 @@ def transpose_loop(
     return res
 
 
+def transpose_grad_loop(
+    inp: Grid, kernels: list[Grid], grad: Grid, stride: Pair, offset: Pair, dilation: Pair
+) -> tuple[list[list[list[float]]], list[list[list[list[float]]]]]:
+    """(input gradient [C][H][W], kernel gradient [K][C][kh][kw]) of the scatter-add: the
+    upstream gradient where input (i, j) times kernel (a, b) landed."""
+    c, h, w = len(inp), len(inp[0]), len(inp[0][0])
+    kh, kw = len(kernels[0][0]), len(kernels[0][0][0])
+    out = (len(grad[0]), len(grad[0][0]))
+    dx = [[[0.0] * w for _ in range(h)] for _ in range(c)]
+    dk = [[[[0.0] * kw for _ in range(kh)] for _ in range(c)] for _ in kernels]
+    for k, kern in enumerate(kernels):
+        for ch in range(c):
+            for i in range(h):
+                for j in range(w):
+                    for a in range(kh):
+                        for b in range(kw):
+                            r = i * stride[0] - offset[0] + a * dilation[0]
+                            q = j * stride[1] - offset[1] + b * dilation[1]
+                            if 0 <= r < out[0] and 0 <= q < out[1]:
+                                dx[ch][i][j] += grad[k][r][q] * kern[ch][a][b]
+                                dk[k][ch][a][b] += grad[k][r][q] * inp[ch][i][j]
+    return dx, dk
+
+
 def transpose_case(
     inp: Grid,
     kernels: list[Grid],
@@ -528,8 +572,10 @@ def transpose_case(
     *,
     as_pair: bool = False,
     show_defaults: bool = False,
+    grad_rng: random.Random | None = None,
 ) -> dict[str, Any] | None:
-    """One transposed case; None when torch would reject it or the output is empty."""
+    """One transposed case; None when torch would reject it or the output is empty.
+    grad_rng: draw an upstream gradient and add the gradients (autograd)."""
     c, h, w = len(inp), len(inp[0]), len(inp[0][0])
     kh, kw = len(kernels[0][0]), len(kernels[0][0][0])
     effs = [(k - 1) * d + 1 for k, d in zip((kh, kw), dilation)]
@@ -572,6 +618,41 @@ def transpose_case(
         check_transpose_with_keras(x, tensor(kernels), b, stride, padding, dilation, offset, y)
         KERAS_CHECKED["transpose-same" if same else "transpose"] += 1
 
+    upstream_grad: Grid | None = None
+    grads: dict[str, torch.Tensor] = {}
+    if grad_rng is not None:
+        upstream_grad = upstream(grad_rng, len(kernels), outs[0], outs[1])
+        gt = tensor(upstream_grad)
+        xg, wg = x.clone().requires_grad_(), wt.clone().requires_grad_()
+        bg = None if b is None else b.clone().requires_grad_()
+        if same:
+            full = F.conv_transpose2d(xg[None], wg, None, stride, 0, 0, 1, dilation)[0]
+            yg = window(full, offset, (outs[0], outs[1]))
+            if bg is not None:
+                yg = yg + bg[:, None, None]
+        else:
+            op = output_padding
+            yg = F.conv_transpose2d(xg[None], wg, bg, stride, padding, op, 1, dilation)[0]
+        close(yg, y, "the forward pass again", 0.0)
+        yg.backward(gt)
+        assert xg.grad is not None and wg.grad is not None
+        # torch's weight (C, K, kh, kw); dlcalc's kernels (K, C, kh, kw)
+        grads = {"input_grad": xg.grad, "kernel_grad": wg.grad.transpose(0, 1)}
+        if bg is not None:
+            assert bg.grad is not None
+            grads["bias_grad"] = bg.grad
+        dx, dk = transpose_grad_loop(inp, kernels, upstream_grad, stride, offset, dilation)
+        want = {"input_grad": tensor(dx), "kernel_grad": tensor(dk)}
+        if b is not None:
+            want["bias_grad"] = gt.sum((1, 2))
+        compare_grads(grads, want, "torch autograd and the direct loop (transpose)")
+        if keras_allows(stride, dilation):
+            keras_grads = check_transpose_with_keras(
+                x, tensor(kernels), b, stride, padding, dilation, offset, y, gt
+            )
+            compare_grads(keras_grads, grads, "torch and keras autograd (transpose)")
+            KERAS_CHECKED["transpose-grad"] += 1
+
     args = ["conv", "--transpose", "--input", volume_text(inp)]
     for k in kernels:
         args += ["--kernel", volume_text(k)]
@@ -587,6 +668,8 @@ def transpose_case(
         args += ["--output-padding", pair_text(output_padding, as_pair)]
     if dilation != (1, 1) or show_defaults:
         args += ["--dilation", str(dilation[0])]
+    if upstream_grad is not None:
+        args += ["--grad", volume_text(upstream_grad)]
 
     feats = ["transpose", *["multi-channel"] * (c > 1), *["multi-kernel"] * (len(kernels) > 1)]
     feats += ["rect"] * (kh != kw) + ["bias"] * (bias is not None)
@@ -607,7 +690,14 @@ def transpose_case(
     feats += ["integer"] * is_integer(inp)
     feats += ["overlap"] * any(e > s for e, s in zip(effs, stride))
     feats += ["gaps"] * any(e < s for e, s in zip(effs, stride))
-    return {"command": "conv", "args": args, "output": tolist(y), "features": sorted(set(feats))}
+    feats += ["grad"] * (upstream_grad is not None)
+    return {
+        "command": "conv",
+        "args": args,
+        "output": tolist(y),
+        **{key: tolist(val) for key, val in grads.items()},
+        "features": sorted(set(feats)),
+    }
 
 
 def check_transpose_with_keras(
@@ -619,9 +709,12 @@ def check_transpose_with_keras(
     dilation: Pair,
     offset: Pair,
     want: torch.Tensor,
-) -> None:
+    grad: torch.Tensor | None = None,
+) -> dict[str, torch.Tensor]:
     """Conv2DTranspose with its kernel (kh, kw, K, C) set; 'same' as the layer does it, an
-    explicit padding as a window of the 'valid' output (output_padding 0: the full size)."""
+    explicit padding as a window of the 'valid' output (output_padding 0: the full size).
+    With grad (the upstream gradient): the gradients by torch autograd through the layer,
+    kernel as (K, C, kh, kw)."""
     k, _, kh, kw = kernels.shape
     same = padding == "same"
     layer = keras.layers.Conv2DTranspose(
@@ -639,12 +732,24 @@ def check_transpose_with_keras(
     layer.kernel.assign(kernels.permute(2, 3, 0, 1))
     if b is not None:
         layer.bias.assign(b)
+    if grad is not None:
+        x = x.clone().requires_grad_()
     got = layer(x[None])[0]
     assert got.dtype == F64, got.dtype
     if not same:
-        bias = 0 if b is None else b[:, None, None]
+        # the layer's own bias variable (its values are b): its gradient is then sum(G)
+        # also where the window reaches past the layer's output (zeros there, plus the bias)
+        bias = 0 if b is None else layer.bias.value[:, None, None]
         got = window(got - bias, offset, (want.shape[1], want.shape[2])) + bias
     close(got, want, "torch and keras (transpose)", KERAS_TOL)
+    if grad is None:
+        return {}
+    got.backward(grad)
+    grads = {"input_grad": x.grad, "kernel_grad": layer.kernel.value.grad.permute(2, 3, 0, 1)}
+    if b is not None:
+        grads["bias_grad"] = layer.bias.value.grad
+    assert all(g is not None for g in grads.values())
+    return grads
 
 
 TEXTBOOK_INPUT = [[[1, 2], [3, 4]]]
@@ -663,10 +768,11 @@ def textbook_case() -> dict[str, Any]:
 
 
 def random_transpose(
-    rng: random.Random, same: bool, op_by_dilation: bool = False
+    rng: random.Random, same: bool, op_by_dilation: bool = False, grad: bool = False
 ) -> dict[str, Any] | None:
     """One random draw; op_by_dilation: stride 1, dilation 2 and output padding 1, which
-    torch allows because the output padding is below the dilation."""
+    torch allows because the output padding is below the dilation; grad: with a random
+    upstream gradient."""
     c, k = rng.randint(1, 3), rng.randint(1, 2)
     h, w = rng.randint(1, 4), rng.randint(1, 4)
     if min(h, w) == 1 and rng.random() < 0.6:
@@ -714,6 +820,7 @@ def random_transpose(
         dilation,
         as_pair=rng.random() < 0.1,
         show_defaults=rng.random() < 0.1,
+        grad_rng=rng if grad else None,
     )
 
 
@@ -860,6 +967,11 @@ def make_cases(seed: int) -> tuple[list[dict[str, Any]], int]:
         lambda case: "same-odd-crop" in case["features"],
     )
     collect(N_OP_BY_DILATION, lambda: random_transpose(rng, False, op_by_dilation=True))
+    # with --grad (after the others, so that their draws stay as they were)
+    collect(N_DEPTHWISE_GRAD, lambda: random_depthwise(rng, separable=False, grad=True))
+    collect(N_TRANSPOSE_GRAD, lambda: random_transpose(rng, same=False, grad=True))
+    collect(N_TRANSPOSE_SAME_GRAD, lambda: random_transpose(rng, same=True, grad=True))
+    collect(N_OP_BY_DILATION_GRAD, lambda: random_transpose(rng, False, True, grad=True))
     return cases, redraws
 
 

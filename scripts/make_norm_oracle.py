@@ -15,6 +15,12 @@ the statistics are per column (feature), for layernorm they are per row (example
   momentum 0.1, running = (1 - momentum) * running + momentum * batch statistic, with the
   UNBIASED batch variance for running_var) or keras (eps 1e-3, momentum 0.99, moving =
   moving * momentum + batch statistic * (1 - momentum), with the BIASED batch variance).
+- batchnorm --channels (BatchNorm2d): the input is a batch of volumes, examples separated by
+  '||', channels by '|', rows by ';'; statistics per channel over the N·H·W values of the
+  4-D tensor (N, C, H, W) given to F.batch_norm; gamma, beta and the running statistics per
+  channel.  `mean`, `var`, `running_mean`, `running_var`, `gamma_grad`, `beta_grad` [C];
+  `x_hat`, `output`, `input_grad` [N][C][H][W]; --grad in the input's layout.  Otherwise as
+  the matrix form (conventions, eval, eps 0 as the formula in torch ops).
 - layernorm: `mean`, `var` [m] (biased, per row), `x_hat`, `output`, and with --grad the three
   gradients (F.layer_norm over the last axis, autograd); eps 1e-5 (pytorch) or 1e-3 (keras).
 - dropout: `output` [1][H][W] from the formula, with a given 0/1 mask: inverted x * mask / (1 - p),
@@ -24,18 +30,25 @@ Cases (seeded random draws): batches of 2-6 examples and 1-4 features, values wi
 [-3, 3] or small integers (some with a constant feature); both conventions, explicit eps (also
 0), momentum, gamma / beta, running statistics (sometimes only one of them), about a third in
 eval mode, about half with an upstream gradient; the course-notes batch 5 3 2 1 9 (mean 4,
-biased variance 8, asserted).  Each case carries "features" so a test can check coverage.
+biased variance 8, asserted).  Drawn after all those (so their draws are as before): 26
+batchnorm --channels cases, N 1-3 examples, C 1-3 channels of 1-3 x 1-3 (at least two values
+per channel when training), both conventions, about a third in eval mode, about half with an
+upstream gradient; then the example '1 2; 3 4 | 0 1; 1 0 || 5 6; 7 8 | 1 1; 0 0' three times
+(pytorch with a gradient, keras eval, eps 0).  Each case carries "features" so a test can check
+coverage ("channels" for the volume form).
 
 Every case is cross-checked (the script stops on a disagreement) against
-- an exact reference written out here in decimal arithmetic (50 digits), to 1e-13;
+- an exact reference written out here in decimal arithmetic (50 digits), to 1e-13 (for
+  --channels on the matrix with one column per channel and one row per example, row and
+  column);
 - Keras 3 (torch backend) layers in float64: BatchNormalization (momentum, epsilon, gamma,
   beta and moving statistics set, called with training=True / False; the moving statistics are
-  compared for the keras convention), LayerNormalization, and their gradients by torch autograd
-  through the Keras layer (gamma.value.grad, ...), to 1e-10 (Keras's torch backend computes the
-  variance as E[x^2] - E[x]^2).  NOTE: Keras 3 on a non-TensorFlow backend quietly computes
-  these layers in float32 even with dtype="float64" (keras.backend.result_type maps float64 to
-  float32 through dtypes.BIT64_TO_BIT32_DTYPE); the script shows that once and then maps
-  float64 to itself while it calls Keras.
+  compared for the keras convention; axis=1 for --channels), LayerNormalization, and their
+  gradients by torch autograd through the Keras layer (gamma.value.grad, ...), to 1e-10
+  (Keras's torch backend computes the variance as E[x^2] - E[x]^2).  NOTE: Keras 3 on a
+  non-TensorFlow backend quietly computes these layers in float32 even with dtype="float64"
+  (keras.backend.result_type maps float64 to float32 through dtypes.BIT64_TO_BIT32_DTYPE);
+  the script shows that once and then maps float64 to itself while it calls Keras.
 The library conventions the data relies on are checked at the start (verify_conventions) and
 listed in the JSON ("verified").  Everything is seeded: a rerun writes the same file (`--check`
 verifies that).
@@ -76,13 +89,20 @@ REGENERATE = "KERAS_BACKEND=torch /work/oracle-venv/bin/python scripts/make_norm
 F64 = torch.float64
 N_BATCHNORM = 104  # random draws, besides the course-notes cases
 N_LAYERNORM = 26
+N_CHANNELS = 26  # batchnorm --channels (drawn after everything else)
 EXACT_TOL = 1e-13  # torch against the decimal reference
 KERAS_TOL = 1e-10  # torch against Keras (its variance is E[x^2] - E[x]^2)
 DEFAULTS = {"pytorch": (1e-5, 0.1), "keras": (1e-3, 0.99)}  # (eps, momentum)
 COURSE = [[5], [3], [2], [1], [9]]
+VOLUME_EXAMPLE = [  # N 2, C 2, 2x2: "1 2; 3 4 | 0 1; 1 0 || 5 6; 7 8 | 1 1; 0 0"
+    [[[1, 2], [3, 4]], [[0, 1], [1, 0]]],
+    [[[5, 6], [7, 8]], [[1, 1], [0, 0]]],
+]
 
 Num = float | int
 Matrix = list[list[Any]]
+Volumes = list[list[list[list[Any]]]]  # [example][channel][row][column]
+VOLUME_KEYS = ("x_hat", "output", "input_grad")  # [N][C][H][W] in a --channels case
 MAX_DEV: dict[str, float] = {"decimal": 0.0, "keras": 0.0}
 
 NOTES = [
@@ -100,6 +120,10 @@ NOTES = [
     "gradients are torch autograd through the Keras layer (torch backend).",
     "batchnorm --eps 0 when training: F.batch_norm refuses eps <= 0 in training, so these cases "
     "are the formula in torch ops (autograd through the batch mean and variance).",
+    "batchnorm --channels (BatchNorm2d): input N volumes ('||' between examples, '|' between "
+    "channels); F.batch_norm on the (N, C, H, W) tensor, statistics per channel over N*H*W "
+    "values; mean, var, running_*, gamma_grad, beta_grad [C]; x_hat, output, input_grad "
+    "[N][C][H][W].  Running statistics as for a matrix (pytorch: unbiased, N*H*W - 1).",
     "layernorm: mean / var (biased) per row; gamma / beta per column.",
     "dropout: output [1][H][W]; inverted x * mask / (1 - p), --no-scale x * mask, --eval x "
     "(inverted) or x * (1 - p) (--no-scale).  Plain formula; the inverted form is checked against "
@@ -161,11 +185,13 @@ def tensor(data: Any, grad: bool = False) -> torch.Tensor:
     return t.requires_grad_() if grad else t
 
 
+def nested(v: Any) -> Any:
+    return [nested(a) for a in v] if isinstance(v, list) else float(v) + 0.0
+
+
 def tolist(t: torch.Tensor) -> Any:
-    out = t.detach().tolist()
-    if isinstance(out, list) and out and isinstance(out[0], list):
-        return [[float(v) + 0.0 for v in row] for row in out]
-    return [float(v) + 0.0 for v in out]
+    """Nested lists of floats (never -0.0), any number of axes."""
+    return nested(t.detach().tolist())
 
 
 def integer(m: Matrix) -> bool:
@@ -265,6 +291,19 @@ def reference(
     return res
 
 
+def reference_running(
+    ref: dict[str, Any], rm: list[Num], rv: list[Num], mom: Num, convention: str
+) -> None:
+    """Add the running statistics after the batch to a batchnorm reference (training)."""
+    dm = dec(mom)
+    if convention == "pytorch":
+        ref["running_mean"] = [(1 - dm) * dec(r) + dm * s for r, s in zip(rm, ref["mean"])]
+        ref["running_var"] = [(1 - dm) * dec(r) + dm * s for r, s in zip(rv, ref["unbiased"])]
+    else:
+        ref["running_mean"] = [dec(r) * dm + s * (1 - dm) for r, s in zip(rm, ref["mean"])]
+        ref["running_var"] = [dec(r) * dm + s * (1 - dm) for r, s in zip(rv, ref["var"])]
+
+
 # --------------------------------------------------------------------------------------------
 # Keras 3 in real float64
 # --------------------------------------------------------------------------------------------
@@ -292,11 +331,14 @@ def keras_batchnorm(
     running: tuple[list[Num], list[Num]],
     training: bool,
     grad: Matrix | None,
+    axis: int = -1,
 ) -> dict[str, Any]:
+    """x a matrix (axis -1: the features) or a batch of volumes [N][C][H][W] (axis 1: the
+    channels, statistics over N, H and W)."""
     layer = keras.layers.BatchNormalization(
-        momentum=float(momentum), epsilon=float(eps), dtype="float64"
+        axis=axis, momentum=float(momentum), epsilon=float(eps), dtype="float64"
     )
-    layer.build((None, len(x[0])))
+    layer.build((None, *tensor(x).shape[1:]))
     layer.gamma.assign(tensor(gamma))
     layer.beta.assign(tensor(beta))
     layer.moving_mean.assign(tensor(running[0]))
@@ -428,6 +470,27 @@ def verify_conventions() -> list[str]:
             "gamma * G / sqrt(moving_var + epsilon), no gradient to the moving statistics"
         )
 
+    # BatchNorm2d: per channel over N, H and W; the running variance takes the unbiased one
+    bn2 = torch.nn.BatchNorm2d(2).to(F64)
+    bn2(tensor(VOLUME_EXAMPLE))
+    assert bn2.running_mean.tolist() == [0.1 * 4.5, 0.1 * 0.5], bn2.running_mean
+    want_var = [0.9 + 0.1 * 6.0, 0.9 + 0.1 * 2.0 / 7.0]  # unbiased: 42 / 7 and 2 / 7
+    assert torch.allclose(bn2.running_var, tensor(want_var), 1e-15, 0), bn2.running_var
+    with keras_float64():
+        layer = keras.layers.BatchNormalization(axis=1, dtype="float64")
+        layer.build((None, 2, 2, 2))
+        layer(tensor(VOLUME_EXAMPLE), training=True)
+        mv = layer.moving_variance.value.tolist()
+        want_var = [0.99 + 0.01 * 5.25, 0.99 + 0.01 * 0.25]  # biased: 42 / 8 and 2 / 8
+        assert torch.allclose(tensor(mv), tensor(want_var), 1e-15, 0), mv
+    found.append(
+        "torch BatchNorm2d on the example '1 2; 3 4 | 0 1; 1 0 || 5 6; 7 8 | 1 1; 0 0' "
+        "(N 2, C 2, 2x2): statistics per channel over the N*H*W = 8 values (means 4.5, 0.5; "
+        "biased variances 5.25, 0.25), running_var 0.9 + 0.1 * 6 (unbiased, 42 / 7) and "
+        "0.9 + 0.1 * 2/7; keras BatchNormalization(axis=1) (channels first): moving variance "
+        "0.99 + 0.01 * 5.25 and 0.99 + 0.01 * 0.25, the biased ones, as for a matrix"
+    )
+
     # Dropout: the inverted form in both libraries
     torch.manual_seed(7)
     ones = torch.ones(4, 5, dtype=F64)
@@ -516,13 +579,7 @@ def batchnorm_case(
     # the exact reference
     ref = reference(x, g, b, e, grad, per_row=False, fixed=(rm, rv) if evaluate else None)
     if not evaluate:
-        dm = dec(mom)
-        if convention == "pytorch":
-            ref["running_mean"] = [(1 - dm) * dec(r) + dm * s for r, s in zip(rm, ref["mean"])]
-            ref["running_var"] = [(1 - dm) * dec(r) + dm * s for r, s in zip(rv, ref["unbiased"])]
-        else:
-            ref["running_mean"] = [dec(r) * dm + s * (1 - dm) for r, s in zip(rm, ref["mean"])]
-            ref["running_var"] = [dec(r) * dm + s * (1 - dm) for r, s in zip(rv, ref["var"])]
+        reference_running(ref, rm, rv, mom, convention)
     del ref["unbiased"]
     check(case, ref, EXACT_TOL, "decimal")
 
@@ -621,6 +678,235 @@ def random_batchnorm(rng: random.Random) -> dict[str, Any] | None:
     if rng.random() < 0.5:
         grad = matrix(rng, m, f, "grad" if rng.random() < 0.75 else "int")
     return batchnorm_case(
+        x,
+        convention=convention,
+        show_convention=rng.random() < 0.3,
+        gamma=gamma,
+        beta=beta,
+        eps=eps,
+        momentum=momentum,
+        running_mean=running_mean,
+        running_var=running_var,
+        evaluate=evaluate,
+        grad=grad,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# batchnorm --channels: a batch of volumes [N][C][H][W], statistics per channel
+# --------------------------------------------------------------------------------------------
+
+
+def batch_text(x: Volumes) -> str:
+    """Examples separated by '||', channels by '|', rows by ';', values by spaces."""
+    return " || ".join(" | ".join(matrix_text(ch) for ch in vol) for vol in x)
+
+
+def volumes(rng: random.Random, shape: tuple[int, int, int, int], kind: str) -> Volumes:
+    n, c, h, w = shape
+    return [[matrix(rng, h, w, kind) for _ in range(c)] for _ in range(n)]
+
+
+def as_matrix(x: Volumes) -> Matrix:
+    """One row per (example, row, column), one column per channel: the matrix whose
+    per-column batch norm is the volume's per-channel one."""
+    return [
+        [vol[c][i][j] for c in range(len(vol))]
+        for vol in x
+        for i in range(len(vol[0]))
+        for j in range(len(vol[0][0]))
+    ]
+
+
+def channels_of(x: Volumes) -> list[list[Num]]:
+    """Each channel's N·H·W values."""
+    return transpose(as_matrix(x))
+
+
+def batchnorm_channels_case(
+    x: Volumes,
+    *,
+    convention: str = "pytorch",
+    show_convention: bool = False,
+    gamma: list[Num] | None = None,
+    beta: list[Num] | None = None,
+    eps: Num | None = None,
+    momentum: Num | None = None,
+    running_mean: list[Num] | None = None,
+    running_var: list[Num] | None = None,
+    evaluate: bool = False,
+    grad: Volumes | None = None,
+) -> dict[str, Any]:
+    """BatchNorm2d: F.batch_norm on the (N, C, H, W) tensor, statistics over N, H and W."""
+    n, c, h, w = len(x), len(x[0]), len(x[0][0]), len(x[0][0][0])
+    e = DEFAULTS[convention][0] if eps is None else eps
+    mom = DEFAULTS[convention][1] if momentum is None else momentum
+    g = [1] * c if gamma is None else gamma
+    b = [0] * c if beta is None else beta
+    rm = [0] * c if running_mean is None else running_mean
+    rv = [1] * c if running_var is None else running_var
+    dims = (0, 2, 3)
+
+    xt, gt, bt = tensor(x, grad=True), tensor(g, grad=True), tensor(b, grad=True)
+    assert xt.shape == (n, c, h, w)
+    rmt, rvt = tensor(rm), tensor(rv)
+    case: dict[str, Any] = {}
+    if evaluate:
+        y = F.batch_norm(xt, rmt, rvt, gt, bt, training=False, eps=e)
+        xh = F.batch_norm(xt.detach(), rmt, rvt, training=False, eps=e)
+        case["mean"], case["var"] = tolist(rmt), tolist(rvt)
+    else:
+        assert n * h * w > 1, "torch needs more than one value per channel when training"
+        bmean = xt.detach().mean(dims)
+        bvar = xt.detach().var(dims, correction=0)
+        if e == 0:  # F.batch_norm refuses eps 0 when training: the same formula in torch ops
+            mu = xt.mean(dims, keepdim=True)
+            sd = torch.sqrt(xt.var(dims, correction=0, keepdim=True) + e)
+            y = (xt - mu) / sd * gt[:, None, None] + bt[:, None, None]
+            xh = ((xt - mu) / sd).detach()
+        elif convention == "pytorch":  # F.batch_norm updates rmt and rvt (unbiased variance)
+            y = F.batch_norm(xt, rmt, rvt, gt, bt, training=True, momentum=mom, eps=e)
+            xh = F.batch_norm(xt.detach(), None, None, training=True, eps=e)
+        else:
+            y = F.batch_norm(xt, None, None, gt, bt, training=True, eps=e)
+            xh = F.batch_norm(xt.detach(), None, None, training=True, eps=e)
+        if e == 0 and convention == "pytorch":
+            rmt = (1.0 - mom) * rmt + mom * bmean
+            rvt = (1.0 - mom) * rvt + mom * xt.detach().var(dims, correction=1)
+        elif convention == "keras":  # as keras.layers.BatchNormalization writes it
+            rmt = rmt * mom + bmean * (1.0 - mom)
+            rvt = rvt * mom + bvar * (1.0 - mom)
+        case["mean"], case["var"] = tolist(bmean), tolist(bvar)
+    case["x_hat"], case["output"] = tolist(xh), tolist(y)
+    if not evaluate:
+        case["running_mean"], case["running_var"] = tolist(rmt), tolist(rvt)
+    if grad is not None:
+        y.backward(tensor(grad))
+        assert xt.grad is not None and gt.grad is not None and bt.grad is not None
+        case["input_grad"] = tolist(xt.grad)
+        case["gamma_grad"], case["beta_grad"] = tolist(gt.grad), tolist(bt.grad)
+    if evaluate:
+        assert case["mean"] == [float(v) for v in rm] and case["var"] == [float(v) for v in rv]
+
+    # the exact reference, on the matrix with one column per channel (its rows in the order
+    # example, row, column), against the same reshaping of the torch arrays
+    ref = reference(
+        as_matrix(x),
+        g,
+        b,
+        e,
+        None if grad is None else as_matrix(grad),
+        per_row=False,
+        fixed=(rm, rv) if evaluate else None,
+    )
+    if not evaluate:
+        reference_running(ref, rm, rv, mom, convention)
+    del ref["unbiased"]
+    flat = {k: as_matrix(v) if k in VOLUME_KEYS else v for k, v in case.items()}
+    check(flat, ref, EXACT_TOL, "decimal")
+
+    # Keras BatchNormalization(axis=1) on the volumes
+    with keras_float64():
+        k = keras_batchnorm(x, g, b, e, mom, (rm, rv), not evaluate, grad, axis=1)
+    if evaluate:
+        agree(k.pop("moving_mean"), [float(v) for v in rm], "moving mean", 0.0, "keras")
+        agree(k.pop("moving_var"), [float(v) for v in rv], "moving variance", 0.0, "keras")
+    elif convention == "keras":
+        k["running_mean"], k["running_var"] = k.pop("moving_mean"), k.pop("moving_var")
+    else:
+        del k["moving_mean"], k["moving_var"]
+    check(case, k, KERAS_TOL, "keras")
+
+    args = ["batchnorm", "--channels", "--input", batch_text(x)]
+    if convention != "pytorch" or show_convention:
+        args += ["--convention", convention]
+    if gamma is not None:
+        args += ["--gamma", list_text(gamma)]
+    if beta is not None:
+        args += ["--beta", list_text(beta)]
+    if eps is not None:
+        args += ["--eps", num(eps)]
+    if momentum is not None:
+        args += ["--momentum", num(momentum)]
+    if running_mean is not None:
+        args += ["--running-mean", list_text(running_mean)]
+    if running_var is not None:
+        args += ["--running-var", list_text(running_var)]
+    if evaluate:
+        args.append("--eval")
+    if grad is not None:
+        args += ["--grad", batch_text(grad)]
+
+    feats = ["batchnorm", "channels", convention, "eval" if evaluate else "train"]
+    feats += ["default-convention"] * (convention == "pytorch" and not show_convention)
+    feats += ["gamma"] * (gamma is not None) + ["beta"] * (beta is not None)
+    feats += ["grad"] * (grad is not None) + ["momentum"] * (momentum is not None)
+    if eps is not None:
+        feats.append("eps0" if eps == 0 else "eps")
+    if running_mean is not None or running_var is not None:
+        feats.append("running")
+        if (running_mean is None) != (running_var is None):
+            feats.append("running-one")
+    feats += ["one-example"] * (n == 1) + ["one-channel"] * (c == 1)
+    feats += ["multi-channel"] * (c > 1) + ["multi-example"] * (n > 1)
+    feats += ["one-pixel"] * (h * w == 1) + ["rect"] * (h != w)
+    feats += ["integer"] * integer(as_matrix(x))
+    return {"command": "batchnorm", "args": args, **case, "features": sorted(set(feats))}
+
+
+def volume_example_cases() -> list[dict[str, Any]]:
+    """The example of the option's description three times: pytorch with an upstream
+    gradient, keras in eval mode, eps 0 in training (the formula in torch ops)."""
+    grad = [[[[1, 0], [0, 0]], [[0, 0], [0, 1]]], [[[1, 1], [1, 1]], [[0, 0], [0, 0]]]]
+    cases = [
+        batchnorm_channels_case(VOLUME_EXAMPLE, gamma=[2, 1], beta=[0.5, 0], grad=grad),
+        batchnorm_channels_case(
+            VOLUME_EXAMPLE,
+            convention="keras",
+            running_mean=[4, 0.5],
+            running_var=[5, 0.25],
+            evaluate=True,
+            grad=grad,
+        ),
+        batchnorm_channels_case(VOLUME_EXAMPLE, eps=0, momentum=0.5),
+    ]
+    for case in cases:
+        args = case["args"][:4]
+        assert args[3] == "1 2; 3 4 | 0 1; 1 0 || 5 6; 7 8 | 1 1; 0 0", args
+        case["features"] = sorted({*case["features"], "example"})
+    assert cases[0]["mean"] == [4.5, 0.5] and cases[0]["var"] == [5.25, 0.25], cases[0]
+    assert cases[2]["running_var"] == [0.5 + 0.5 * 6.0, 0.5 + 0.5 * 2 / 7], cases[2]
+    return cases
+
+
+def random_batchnorm_channels(rng: random.Random) -> dict[str, Any] | None:
+    n, c = rng.randint(1, 3), rng.randint(1, 3)
+    h, w = rng.randint(1, 3), rng.randint(1, 3)
+    convention = rng.choice(["pytorch", "keras"])
+    x = volumes(rng, (n, c, h, w), "float" if rng.random() < 0.8 else "int")
+    evaluate = rng.random() < 0.3
+    if not evaluate and n * h * w < 2:
+        return None  # one value per channel: no batch variance to speak of (torch refuses)
+    eps: Num | None = None
+    if rng.random() < 0.3:
+        eps = rng.choice([0, 1e-8, 1e-5, 1e-3, 0.01, 0.1])
+    if eps == 0 and not evaluate and min(max(v) - min(v) for v in channels_of(x)) < 0.2:
+        return None  # keep the normalisation well conditioned (no constant channel)
+    momentum: Num | None = None
+    if not evaluate and rng.random() < 0.4:
+        table = [0.05, 0.2, 0.3, 0.5, 1] if convention == "pytorch" else [0.9, 0.8, 0.5, 0]
+        momentum = rng.choice(table)
+    running_mean = running_var = None
+    if rng.random() < (0.85 if evaluate else 0.45):
+        which = rng.choice(["both", "both", "both", "mean", "var"])
+        if which != "var":
+            running_mean = vector(rng, c, "float" if rng.random() < 0.7 else "int")
+        if which != "mean":
+            running_var = vector(rng, c, "var")
+    gamma = vector(rng, c, "gamma") if rng.random() < 0.55 else None
+    beta = vector(rng, c, "gamma") if rng.random() < 0.5 else None
+    grad = volumes(rng, (n, c, h, w), "grad") if rng.random() < 0.5 else None
+    return batchnorm_channels_case(
         x,
         convention=convention,
         show_convention=rng.random() < 0.3,
@@ -779,6 +1065,15 @@ def make_cases(seed: int) -> tuple[list[dict[str, Any]], int]:
             cases.append(case)
             got += 1
     cases += dropout_cases(rng)
+    got = 0  # after the others, so that their draws stay as they were
+    while got < N_CHANNELS:
+        case = random_batchnorm_channels(rng)
+        if case is None:
+            redraws += 1
+            continue
+        cases.append(case)
+        got += 1
+    cases += volume_example_cases()
     return cases, redraws
 
 

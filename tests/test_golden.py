@@ -44,6 +44,17 @@ PROBLEMS = {
         "--grad",
         "1 2; 3 4",
     ],
+    "batchnorm-grad": [
+        "batchnorm",
+        "--input",
+        "1 2; 3 6; 5 1",
+        "--gamma",
+        "2,1",
+        "--beta",
+        "0.5",
+        "--grad",
+        "1 0; 0 1; 1 1",
+    ],
     "check-classic": [
         "check",
         "problems/backprop/classic-2-2-2.net",

@@ -36,6 +36,20 @@ PAGES = {
     "picture": ["optimize", "adam", "--function", "x^2 + 10*y^2", "--start", "x=1,y=1", "--plot"],
     "softmax": ["softmax", "--jacobian", "--target", "0", "--", "5", "2", "-1", "3", "1", "0"],
     "check": ["check", "classic-2-2-2", "--answer", "w5=0.441084", "--answer", "delta_o1=0.1385"],
+    "conv": [
+        "conv",
+        "--input",
+        "1 1 1 0 0; 0 1 1 1 0; 0 0 1 1 1",
+        "--kernel",
+        "1 0 1; 0 1 0; 1 0 1",
+        "--padding",
+        "1",
+        "--bias",
+        "0.5",
+        "--grad",
+        "1 0 0 1 0; 0 1 0 0 1; 1 0 0 1 0",
+    ],
+    "batchnorm": ["batchnorm", "--input", "5; 3; 2; 1; 9", "--grad", "1; 0; 0; 0; 1"],
 }
 
 

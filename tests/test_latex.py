@@ -50,6 +50,15 @@ COMMANDS = {
     ],
     "check-calc": ["check", str(PROBLEMS / "activations" / "sigmoid-table.calc"), "--notes"],
     "problems": ["problems"],
+    "conv-transposed-grad": shlex.split(
+        'conv --transpose --input "1 2; 3 4 | 0 1; 1 0" --kernel "1 -1; 2 0.5 | 0 1; 1 1" '
+        '--stride 2 --padding 1 --output-padding 1 --bias 0.5 --grad "1 0 2; 0 1 0; -1 0 1"'
+    ),
+    "pool-avg": shlex.split('pool avg --input "1 3 2; 4 6 5; 7 8 9" --padding 1 --grad "1 2; 3 4"'),
+    "batchnorm-grad": shlex.split(
+        'batchnorm --input "1 2; 3 6; 5 1" --gamma 2,1 --beta 0.5 --grad "1 0; 0 1; 1 1"'
+    ),
+    "dropout": shlex.split('dropout --input "1 2; 3 4" --rate 0.25 --seed 2'),
 }
 
 

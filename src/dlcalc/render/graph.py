@@ -10,7 +10,9 @@ from dlcalc.render.grids import records
 from dlcalc.render.report import Cell, Column, Math, Report, Table
 from dlcalc.render.working import arithmetic_cell, rule_cell, value_cell, working_json
 from dlcalc.solve.graph import GraphResult
-from dlcalc.steps.expr import Num, Sym
+from dlcalc.solve.graph_rules import written
+from dlcalc.spec.graph import Node
+from dlcalc.steps.expr import Expr, Num, Sym
 from dlcalc.steps.step import Step
 
 
@@ -60,12 +62,22 @@ def graph_report(result: GraphResult, digits: int = 6) -> Report:
         summary.append(("gradient check", arithmetic_cell(result.check[0])))
     return Report(
         title="Computation graph",
-        meta=[Math((Sym(out), root.formula or Num(root.number))), f"at {point}"],
+        meta=[Math((Sym(out), _formula(spec.tree))), f"at {point}"],
         tables=tables,
         summary=summary,
         digits=digits,
         records=lambda: records(result.steps),
     )
+
+
+def _formula(node: Node) -> Expr:
+    """The whole formula as written, with the inputs' names."""
+    if node.op == "var":
+        return Sym(node.name)
+    if node.op == "const":
+        assert node.number is not None
+        return Num(node.number.value, node.number.text)
+    return written(node.op, [_formula(a) for a in node.args])
 
 
 def _local(edge: Step) -> str:
@@ -103,7 +115,7 @@ def _nudged(value: Step) -> Math:
 
 def graph_json(result: GraphResult, digits: int = 6) -> dict[str, Any]:
     spec = result.spec
-    grads = {s.name.split("/d", 1)[1]: s.number for s in result.gradients}
+    grads = {spec.output: 1.0, **{s.name.split("/d", 1)[1]: s.number for s in result.gradients}}
     data: dict[str, Any] = {
         "dlcalc": __version__,
         "command": "grad",
