@@ -18,11 +18,12 @@ test compares them at 1e-9).  `difference` at e = 1e-7 is mostly rounding noise;
 but a test should only ask for difference < 1e-6 and passed == True.
 
 Cases (seeded random draws, plus the course examples, whose published numbers are asserted):
-expression trees of depth 1-4 (a log / sqrt argument made positive by a wrapper may add a
-level) in 1-4 variables, with + - * /, unary minus, powers (`**` or `^`) with small integer
-exponents (2, 3, 4, -1, -2) and a**b with a positive base (variable, decimal or constant
-exponent), exp, log, sqrt, tanh, sigmoid, relu, abs, max(a, b), min(a, b), positive decimal
-constants; about 15 % written `J = EXPR`.  Points are drawn in [-2, 2] with 2-3 decimals.
+expression trees of depth 1-4 (a log / sqrt argument made positive by a wrapper may add one or
+two levels) in 1-4 variables, with + - * /, unary minus, powers (`**` or `^`) with small
+integer exponents (2, 3, 4, -1, -2) and a**b with a positive base (variable, decimal or
+constant exponent), exp, log, sqrt, tanh, sigmoid, relu, abs, max(a, b), min(a, b), positive
+decimal constants; about 1 in 5 written `J = EXPR` (always when the formula starts with '-',
+which the command line would take for an option).  Points are drawn in [-2, 2], 2-3 decimals.
 Draws are kept away from trouble at the point: log / sqrt arguments > 0.1, |denominator| > 0.1,
 relu / abs arguments and max / min differences at least 1e-3 from 0 (so no case depends on a
 kink convention), every node value within 1e3 and every gradient entry within 1e4.  Each case

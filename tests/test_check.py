@@ -505,7 +505,7 @@ def test_problems_lists_every_bundled_problem_with_a_description() -> None:
     files = [p for p in PROBLEMS.rglob("*") if p.suffix in (".arch", ".net", ".opt", ".calc")]
     assert len(listed) == len(files)
     assert {topic for topic, _ in listed} == {
-        "activations", "backprop", "layers", "loss", "optimize", "shapes", "softmax",
+        "activations", "backprop", "graphs", "layers", "loss", "optimize", "shapes", "softmax",
     }  # fmt: skip
     assert all(0 < len(text) <= 100 for text in listed.values())
     assert listed[("shapes", "lenet5-exam")] == "LeNet-5 exam problem."

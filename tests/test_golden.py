@@ -55,6 +55,16 @@ PROBLEMS = {
         "--grad",
         "1 0; 0 1; 1 1",
     ],
+    "grad-nudge": [
+        "grad",
+        "J = 3*(a + b*c)",
+        "--at",
+        "a=5,b=3,c=2",
+        "--name",
+        "u=b*c",
+        "--nudge",
+        "0.001",
+    ],
     "check-classic": [
         "check",
         "problems/backprop/classic-2-2-2.net",

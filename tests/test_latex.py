@@ -59,6 +59,10 @@ COMMANDS = {
         'batchnorm --input "1 2; 3 6; 5 1" --gamma 2,1 --beta 0.5 --grad "1 0; 0 1; 1 1"'
     ),
     "dropout": shlex.split('dropout --input "1 2; 3 4" --rate 0.25 --seed 2'),
+    "grad-check": shlex.split(
+        'grad "1/(1 + exp(-(w0*x0 + w1*x1 + w2)))" --at w0=2,x0=-1,w1=-3,x1=-2,w2=-3 --check'
+    ),
+    "grad-nudge": shlex.split('grad "J = 3*(a + b*c)" --at a=5,b=3,c=2 --nudge 0.001'),
 }
 
 

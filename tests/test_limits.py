@@ -212,3 +212,11 @@ def test_check_tries_the_mistakes_only_within_its_work_limit(
         assert untried.startswith("the 11 known mistakes are not tried")
         assert "40,172 in all, more than 40,000" in untried
         assert "no mistake tried" in run_cli("check", str(path), "--answer", "w5=0.1").out
+
+
+def test_a_value_past_float64_in_exact_decimals_is_written_not_an_error() -> None:
+    """A huge rate sends the second epoch past 10^999999 (beyond Decimal's default context):
+    the value is still written, as a power of ten."""
+    run = run_cli("backprop", "classic-2-2-2", "--epochs", "2", "--rate", "999999999999")
+    assert run.code == 0, run.err
+    assert "·10^" in run.out

@@ -14,9 +14,10 @@ MAX_EXPONENT = 1000
 """The largest number written as an exponent (x**1000 is fine, 9**10**6 is not)."""
 
 
-def check_function(token: Token) -> None:
-    """Refuse a function too long, too deeply nested, or with a tower of powers or an exponent
-    above :data:`MAX_EXPONENT`; text that is not Python is left to SymPy's own message."""
+def check_function(token: Token, exact: bool = True) -> None:
+    """Refuse a function too long, too deeply nested, or (``exact``: for SymPy, which computes
+    powers of numbers exactly) with a tower of powers or an exponent above
+    :data:`MAX_EXPONENT`; text that is not Python is left to SymPy's own message."""
     text = token.text
     if len(text) > MAX_LENGTH:
         raise token.error(
@@ -29,13 +30,13 @@ def check_function(token: Token) -> None:
         if text.count("(") > MAX_DEPTH:
             raise _too_deep(token) from None
         return
-    _check(tree.body, token, 0)
+    _check(tree.body, token, 0, exact)
 
 
-def _check(node: ast.AST, token: Token, depth: int) -> None:
+def _check(node: ast.AST, token: Token, depth: int, exact: bool) -> None:
     if depth > MAX_DEPTH:
         raise _too_deep(token)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+    if exact and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
         exponent = node.right
         if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) for n in ast.walk(exponent)):
             raise token.error(
@@ -50,7 +51,7 @@ def _check(node: ast.AST, token: Token, depth: int) -> None:
                 expected=f"exponents of at most {MAX_EXPONENT}",
             )
     for child in ast.iter_child_nodes(node):
-        _check(child, token, depth + 1)
+        _check(child, token, depth + 1, exact)
 
 
 def _too_deep(token: Token) -> Exception:

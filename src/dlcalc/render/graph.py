@@ -8,7 +8,13 @@ from typing import Any
 from dlcalc import __version__
 from dlcalc.render.grids import records
 from dlcalc.render.report import Cell, Column, Math, Report, Table
-from dlcalc.render.working import arithmetic_cell, rule_cell, value_cell, working_json
+from dlcalc.render.working import (
+    arithmetic_cell,
+    rule_cell,
+    value_cell,
+    working_cell,
+    working_json,
+)
 from dlcalc.solve.graph import GraphResult
 from dlcalc.solve.graph_rules import written
 from dlcalc.spec.graph import Node
@@ -59,7 +65,11 @@ def graph_report(result: GraphResult, digits: int = 6) -> Report:
     summary: list[tuple[str, Cell]] = [(out, value_cell(root))]
     summary += [(f"∂{out}/∂{name}", value_cell(result.gradient(name))) for name, _ in spec.at]
     if result.check:
-        summary.append(("gradient check", arithmetic_cell(result.check[0])))
+        check = result.check[-1]
+        table = Table([Column("quantity"), Column("working")], title="Gradient check")
+        table.rows = [[s.name, working_cell(s, with_value=True)] for s in result.check]
+        tables.append(table)
+        summary.append(("gradient check", Math((Num(check.number),), words=check.words)))
     return Report(
         title="Computation graph",
         meta=[Math((Sym(out), _formula(spec.tree))), f"at {point}"],
@@ -89,9 +99,16 @@ def _local(edge: Step) -> str:
 def _nudges(result: GraphResult) -> Table:
     spec = result.spec
     assert spec.nudge is not None
+    f = spec.output
     table = Table(
-        [Column("input"), Column(f"{spec.output}(x + ε)"), Column("(f(x + ε) − f(x))/ε"),
-         Column("(f(x + ε) − f(x − ε))/2ε"), Column("exact")],
+        [
+            Column("input"),
+            Column(f"{f}(x + ε)"),
+            Column(f"{f}(x − ε)"),
+            Column(f"({f}(x + ε) − {f}(x))/ε"),
+            Column(f"({f}(x + ε) − {f}(x − ε))/2ε"),
+            Column("exact"),
+        ],
         title=f"Nudges: ε = {spec.nudge.text}",
     )  # fmt: skip
     steps = {s.name: s for s in result.numeric}
@@ -100,6 +117,7 @@ def _nudges(result: GraphResult) -> Table:
             [
                 name,
                 _nudged(steps[f"{spec.output}({name}+ε)"]),
+                _nudged(steps[f"{spec.output}({name}-ε)"]),
                 arithmetic_cell(steps[f"slope1.{name}"]),
                 arithmetic_cell(steps[f"slope2.{name}"]),
                 value_cell(result.gradient(name)),
@@ -140,7 +158,7 @@ def graph_json(result: GraphResult, digits: int = 6) -> dict[str, Any]:
             for name, _ in spec.at
         }
     if result.check:
-        data["difference"] = result.check[0].number
+        data["difference"] = result.check[-1].number
         data["passed"] = result.passed
     data["working"] = working_json(result.steps, digits)
     return data

@@ -40,8 +40,8 @@ def evaluate(op: str, x: list[float]) -> float:
         "/": lambda: a / b,
         "^": lambda: _power(a, b),
         "exp": lambda: arith.exp(a),
-        "log": lambda: arith.log(a),
-        "sqrt": lambda: arith.sqrt(a),
+        "log": lambda: arith.log(_positive(a)),
+        "sqrt": lambda: arith.sqrt(a if a >= 0 else _positive(a)),
         "tanh": lambda: arith.tanh(a),
         "sigmoid": lambda: _sigmoid(a),
         "relu": lambda: a if a > 0 else 0.0,
@@ -50,6 +50,13 @@ def evaluate(op: str, x: list[float]) -> float:
         "min": lambda: a if a <= b else b,
     }
     return table[op]() + 0.0
+
+
+def _positive(a: float) -> float:
+    """``a``, where a logarithm needs it above 0 (mpmath would give a complex number)."""
+    if a <= 0:
+        raise ValueError("outside the domain")
+    return a
 
 
 def _power(a: float, b: float) -> float:
@@ -80,7 +87,7 @@ def derivative(op: str, x: list[float], i: int) -> float:
     if op == "/":
         return 1 / b if i == 0 else -a / (b * b)
     if op == "^":
-        return b * _power(a, b - 1) if i == 0 else _power(a, b) * arith.log(a)
+        return b * _power(a, b - 1) if i == 0 else _power(a, b) * arith.log(_positive(a))
     s = evaluate(op, x)
     table = {
         "exp": lambda: s,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, localcontext
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -71,7 +71,7 @@ def _number_precedence(node: Num) -> int:
     if isinstance(value, float) and value != 0 and not math.isinf(value):
         return ATOM if 1e-4 <= abs(value) < 1e15 else PRODUCT  # written with ·10^n
     if isinstance(value, Decimal) and value.is_finite() and value != 0:
-        return ATOM if Decimal("1e-4") <= abs(value) < Decimal("1e15") else PRODUCT
+        return ATOM if Decimal("1e-4") <= value.copy_abs() < Decimal("1e15") else PRODUCT
     return ATOM
 
 
@@ -111,13 +111,19 @@ def format_number(value: Value, digits: int) -> str:
 
 
 def _decimal_text(value: Decimal, digits: int) -> str:
+    with localcontext() as context:  # a value past 10^999999 still has its exponent written
+        context.Emax, context.Emin = MAX_EMAX, MIN_EMIN
+        return _decimal_digits(value, digits)
+
+
+def _decimal_digits(value: Decimal, digits: int) -> str:
     if not value.is_finite():
         return format_number(float(value), digits)
     if value == 0:
         return "0"
     text = f"{value:.{digits}g}" if -1e15 < value < 1e15 and abs(value) >= Decimal("1e-4") else ""
     if not text or "e" in text.lower():
-        sign, coefficient = ("−" if value < 0 else ""), abs(value)
+        sign, coefficient = ("−" if value < 0 else ""), value.copy_abs()
         exponent = coefficient.adjusted()
         mantissa = coefficient.scaleb(-exponent)
         written = f"{mantissa:.{digits - 1}f}".rstrip("0").rstrip(".")
