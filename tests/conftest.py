@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +79,20 @@ def arch_file(tmp_path: Path) -> Iterator:
         return str(path)
 
     yield write
+
+
+@cache
+def oracle_cases(name: str) -> list[dict[str, Any]]:
+    """The cases of ``tests/data/NAME``, an oracle script's committed output."""
+    return json.loads((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))["cases"]
+
+
+def assert_close(got: Any, expected: Any, where: str, tol: float = 1e-12) -> None:
+    """Same nesting and lengths; numbers equal within ``tol`` (relative, absolute near 0)."""
+    if isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected), where
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_close(g, e, f"{where}[{i}]", tol)
+        return
+    assert isinstance(got, (int, float)) and not isinstance(got, bool), (where, got)
+    assert math.isclose(got, expected, rel_tol=tol, abs_tol=tol), (where, got, expected)

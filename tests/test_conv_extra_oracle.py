@@ -18,15 +18,12 @@ Regenerate (from the repository root; own virtual environment with torch and ker
 from __future__ import annotations
 
 import json
-import math
-from functools import cache
 from typing import Any
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import assert_close, oracle_cases, run_cli
 
-DATA = ROOT / "tests" / "data" / "conv_extra_oracle.json"
 KINDS = ("depthwise", "separable", "transpose")
 GRADS = ("input_grad", "kernel_grad", "bias_grad")
 FEATURES = (
@@ -45,9 +42,8 @@ GRAD_FEATURES = {  # what the --grad cases of each kind cover
 }
 
 
-@cache
 def cases() -> list[dict[str, Any]]:
-    return json.loads(DATA.read_text(encoding="utf-8"))["cases"]
+    return oracle_cases("conv_extra_oracle.json")
 
 
 def kind(case: dict[str, Any]) -> str:
@@ -56,17 +52,6 @@ def kind(case: dict[str, Any]) -> str:
 
 def case_id(index: int) -> str:
     return f"{index:03d}-{kind(cases()[index])}"
-
-
-def assert_close(got: Any, expected: Any, where: str) -> None:
-    """Same nesting and lengths; numbers equal to 1e-12 (relative, absolute near 0)."""
-    if isinstance(expected, list):
-        assert isinstance(got, list) and len(got) == len(expected), where
-        for i, (g, e) in enumerate(zip(got, expected)):
-            assert_close(g, e, f"{where}[{i}]")
-        return
-    assert isinstance(got, (int, float)) and not isinstance(got, bool), (where, got)
-    assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12), (where, got, expected)
 
 
 def test_the_oracle_is_large_and_varied() -> None:

@@ -13,15 +13,12 @@ Regenerate (from the repository root; own virtual environment with torch):
 from __future__ import annotations
 
 import json
-import math
-from functools import cache
 from typing import Any
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import assert_close, oracle_cases, run_cli
 
-DATA = ROOT / "tests" / "data" / "grad_oracle.json"
 FEATURES = (
     *("add", "sub", "mul", "div", "neg", "pow-int", "pow-general", "constant-base", "caret"),
     *("starstar", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "max", "min"),
@@ -30,20 +27,14 @@ FEATURES = (
 )
 
 
-@cache
 def cases() -> list[dict[str, Any]]:
-    return json.loads(DATA.read_text(encoding="utf-8"))["cases"]
+    return oracle_cases("grad_oracle.json")
 
 
 def case_id(index: int) -> str:
     case = cases()[index]
     kind = "-nudge" if "numeric" in case else "-check" if "passed" in case else ""
     return f"{index:03d}{kind}"
-
-
-def assert_close(got: Any, expected: float, tol: float, where: str) -> None:
-    assert isinstance(got, (int, float)) and not isinstance(got, bool), (where, got)
-    assert math.isclose(got, expected, rel_tol=tol, abs_tol=tol), (where, got, expected)
 
 
 def test_the_oracle_is_large_and_varied() -> None:
@@ -59,13 +50,13 @@ def test_matches_pytorch(index: int) -> None:
     assert run.code == 0, run.err
     got = json.loads(run.out)
     tol = 1e-10 if "pow-general" in case["features"] else 1e-12
-    assert_close(got["value"], case["value"], tol, "value")
+    assert_close(got["value"], case["value"], "value", tol)
     assert set(got["gradient"]) == set(case["gradient"])
     for name, expected in case["gradient"].items():
-        assert_close(got["gradient"][name], expected, tol, f"gradient {name}")
+        assert_close(got["gradient"][name], expected, f"gradient {name}", tol)
     for name, estimates in case.get("numeric", {}).items():
         for side, expected in estimates.items():
-            assert_close(got["numeric"][name][side], expected, 1e-9, f"numeric {name} {side}")
+            assert_close(got["numeric"][name][side], expected, f"numeric {name} {side}", 1e-9)
     if "passed" in case:
         assert got["passed"] is True
         assert got["difference"] < 1e-6

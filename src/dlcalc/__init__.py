@@ -2,7 +2,8 @@
 
 The commands are functions here (``dlcalc.shapes``, ``dlcalc.activate``, ``dlcalc.softmax``,
 ``dlcalc.loss``, ``dlcalc.conv``, ``dlcalc.pool``, ``dlcalc.batchnorm``, ``dlcalc.layernorm``,
-``dlcalc.dropout``, ``dlcalc.backprop``, ``dlcalc.optimize``, ``dlcalc.check``), each returning a
+``dlcalc.dropout``, ``dlcalc.grad``, ``dlcalc.backprop``, ``dlcalc.optimize``, ``dlcalc.check``),
+each returning a
 :class:`dlcalc.api.Result`; see :mod:`dlcalc.api`. They are imported on first use, so that the
 command line starts fast.
 """
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from dlcalc.api import check as check
     from dlcalc.api import conv as conv
     from dlcalc.api import dropout as dropout
+    from dlcalc.api import grad as grad
     from dlcalc.api import layernorm as layernorm
     from dlcalc.api import loss as loss
     from dlcalc.api import optimize as optimize
@@ -39,6 +41,7 @@ _API = frozenset(
         "check",
         "conv",
         "dropout",
+        "grad",
         "layernorm",
         "loss",
         "optimize",

@@ -53,6 +53,10 @@ class Result:
             found = getattr(self.solved, "steps", [])
         return [s for s in found if isinstance(s, Step)]
 
+    def report(self) -> Report:
+        """The format-neutral report every printer writes."""
+        return self._report()
+
     def to_dict(self) -> dict[str, Any]:
         """What ``--format json`` prints, as Python data."""
         return self._data()
@@ -317,222 +321,6 @@ def optimize(
     )
 
 
-GridLike = Any
-"""A matrix or volume: dlcalc's notation (``"1 0; 0 1"``, ``"1 2 | 3 4"``), or nested lists
-(a NumPy array too), a volume channels first."""
-
-
-def _grid_text(value: GridLike) -> str:
-    if isinstance(value, str):
-        return value
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    return repr(value)
-
-
-def _axes(value: int | str | Sequence[int]) -> str:
-    """``2`` or ``(2, 3)`` as the command line writes it (``2,3``); words as they are."""
-    if isinstance(value, (int, str)):
-        return str(value)
-    return ",".join(str(v) for v in value)
-
-
-def conv(
-    input: GridLike,
-    kernel: GridLike | None = None,
-    *,
-    kernels: Sequence[GridLike] = (),
-    bias: Numbers | None = None,
-    stride: int | Sequence[int] = 1,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
-    activation: str | None = None,
-    flip: bool = False,
-    one_d: bool = False,
-    grad: GridLike | None = None,
-    depthwise: bool = False,
-    pointwise: Sequence[Numbers] = (),
-    transpose: bool = False,
-    output_padding: int | Sequence[int] = 0,
-    digits: int = 6,
-) -> Result:
-    """A convolution by hand, each output cell written out (``dlcalc conv``): one ``kernel``,
-    or several ``kernels`` (one output channel each); ``grad`` adds the backward pass;
-    ``depthwise`` (with ``pointwise`` rows: separable) and ``transpose`` as the options."""
-    from dlcalc.parse.calculator_options import calculator_spec
-    from dlcalc.render.grids import conv_json, conv_report
-    from dlcalc.solve.conv import solve_conv
-    from dlcalc.solve.precision import solved
-
-    given = {
-        "--input": _grid_text(input),
-        "--kernel": [
-            _grid_text(k) for k in ([kernel] if kernel is not None else []) + list(kernels)
-        ],
-        "--bias": None if bias is None else _joined(bias),
-        "--stride": _axes(stride),
-        "--padding": _axes(padding),
-        "--dilation": _axes(dilation),
-        "--activation": activation,
-        "--flip": flip,
-        "--1d": one_d,
-        "--grad": None if grad is None else _grid_text(grad),
-        "--depthwise": depthwise,
-        "--pointwise": [_joined(row) for row in pointwise],
-        "--transpose": transpose,
-        "--output-padding": _axes(output_padding),
-    }
-    spec = calculator_spec("conv", [], given, digits=digits)
-    result = solved(solve_conv, spec, digits)
-    return Result(
-        "conv", result, lambda: conv_report(result, digits), lambda: conv_json(result, digits)
-    )
-
-
-def pool(
-    kind: str,
-    input: GridLike,
-    *,
-    size: int | Sequence[int] = 2,
-    stride: int | Sequence[int] | None = None,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
-    ceil: bool = False,
-    count_include_pad: bool = True,
-    global_: bool = False,
-    grad: GridLike | None = None,
-    digits: int = 6,
-) -> Result:
-    """Max or average pooling by hand (``dlcalc pool``); ``grad`` adds the backward pass."""
-    from dlcalc.parse.calculator_options import calculator_spec
-    from dlcalc.render.grids import pool_json, pool_report
-    from dlcalc.solve.pool import solve_pool
-    from dlcalc.solve.precision import solved
-
-    given = {
-        "--input": _grid_text(input),
-        "--size": _axes(size),
-        "--stride": None if stride is None else _axes(stride),
-        "--padding": _axes(padding),
-        "--dilation": _axes(dilation),
-        "--ceil": ceil,
-        "--count-include-pad": "true" if count_include_pad else "false",
-        "--global": global_,
-        "--grad": None if grad is None else _grid_text(grad),
-    }
-    spec = calculator_spec("pool", [kind], given, digits=digits)
-    result = solved(solve_pool, spec, digits)
-    return Result(
-        "pool", result, lambda: pool_report(result, digits), lambda: pool_json(result, digits)
-    )
-
-
-def _listed(values: float | Numbers | None) -> str | None:
-    """One value for all, or one per feature, as the command line writes them."""
-    if values is None or isinstance(values, (int, float, str)):
-        return None if values is None else str(values)
-    return _joined(values)
-
-
-def batchnorm(
-    input: GridLike,
-    *,
-    gamma: float | Numbers | None = None,
-    beta: float | Numbers | None = None,
-    eps: float | None = None,
-    convention: str = "pytorch",
-    momentum: float | None = None,
-    running_mean: float | Numbers | None = None,
-    running_var: float | Numbers | None = None,
-    eval: bool = False,
-    grad: GridLike | None = None,
-    digits: int = 6,
-) -> Result:
-    """Batch normalisation by hand (``dlcalc batchnorm``): rows are examples, columns features."""
-    given = {
-        "--input": _grid_text(input),
-        "--gamma": _listed(gamma),
-        "--beta": _listed(beta),
-        "--eps": None if eps is None else repr(eps),
-        "--convention": convention,
-        "--momentum": None if momentum is None else repr(momentum),
-        "--running-mean": _listed(running_mean),
-        "--running-var": _listed(running_var),
-        "--eval": eval,
-        "--grad": None if grad is None else _grid_text(grad),
-    }
-    return _normalised("batchnorm", given, digits)
-
-
-def layernorm(
-    input: GridLike,
-    *,
-    gamma: float | Numbers | None = None,
-    beta: float | Numbers | None = None,
-    eps: float | None = None,
-    convention: str = "pytorch",
-    grad: GridLike | None = None,
-    digits: int = 6,
-) -> Result:
-    """Layer normalisation by hand (``dlcalc layernorm``): each row normalised over its values."""
-    given = {
-        "--input": _grid_text(input),
-        "--gamma": _listed(gamma),
-        "--beta": _listed(beta),
-        "--eps": None if eps is None else repr(eps),
-        "--convention": convention,
-        "--grad": None if grad is None else _grid_text(grad),
-    }
-    return _normalised("layernorm", given, digits)
-
-
-def _normalised(command: str, given: Mapping[str, str | bool | None], digits: int) -> Result:
-    from dlcalc.parse.calculator_options import calculator_spec
-    from dlcalc.render.norms import norm_json, norm_report
-    from dlcalc.solve.norm import solve_norm
-    from dlcalc.solve.precision import solved
-
-    spec = calculator_spec(command, [], given, digits=digits)
-    result = solved(solve_norm, spec, digits)
-    return Result(
-        command, result, lambda: norm_report(result, digits), lambda: norm_json(result, digits)
-    )
-
-
-def dropout(
-    input: GridLike,
-    rate: float,
-    *,
-    mask: GridLike | None = None,
-    seed: int | None = None,
-    scale: bool = True,
-    eval: bool = False,
-    digits: int = 6,
-) -> Result:
-    """Dropout by hand (``dlcalc dropout``): inverted unless ``scale`` is False."""
-    from dlcalc.parse.calculator_options import calculator_spec
-    from dlcalc.render.norms import dropout_json, dropout_report
-    from dlcalc.solve.dropout import solve_dropout
-    from dlcalc.solve.precision import solved
-
-    given = {
-        "--input": _grid_text(input),
-        "--rate": repr(rate),
-        "--mask": None if mask is None else _grid_text(mask),
-        "--seed": None if seed is None else str(seed),
-        "--no-scale": not scale,
-        "--eval": eval,
-    }
-    spec = calculator_spec("dropout", [], given, digits=digits)
-    result = solved(solve_dropout, spec, digits)
-    return Result(
-        "dropout",
-        result,
-        lambda: dropout_report(result, digits),
-        lambda: dropout_json(result, digits),
-    )
-
-
 def check(problem: str | Path, answers: Mapping[str, float | int | str] | None = None) -> Result:
     """Mark ``answers`` (name → value as the student wrote it) to a problem: a path, a file's
     text, or a library problem's name (``dlcalc check``). Without answers, the problem's own
@@ -553,3 +341,30 @@ def check(problem: str | Path, answers: Mapping[str, float | int | str] | None =
     given = tuple((a, read_value(a)) for a in chosen)
     result = mark(solve_problem(spec, digits=digits_written(given)), given)
     return Result("check", result, lambda: check_report(result), lambda: check_json(result))
+
+
+from dlcalc.api_layers import (  # noqa: E402  (they build on Result, defined above)
+    batchnorm,
+    conv,
+    dropout,
+    grad,
+    layernorm,
+    pool,
+)
+
+__all__ = [
+    "Result",
+    "activate",
+    "backprop",
+    "batchnorm",
+    "check",
+    "conv",
+    "dropout",
+    "grad",
+    "layernorm",
+    "loss",
+    "optimize",
+    "pool",
+    "shapes",
+    "softmax",
+]

@@ -5,6 +5,7 @@ the schema a ``.calc`` problem shares, solved, shown."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -17,6 +18,9 @@ from dlcalc.cli_options import (
     examples,
 )
 from dlcalc.cli_output import show
+
+if TYPE_CHECKING:
+    from dlcalc.api import Result
 
 GRID = "rows separated by ;, values by spaces or commas, channels by |; or [[…]], or @FILE"
 
@@ -70,10 +74,8 @@ def conv(
 ) -> None:
     """A convolution by hand: every output cell as its products and their sum; with --grad
     the gradients of the input, the kernels and the biases, each cell written out."""
-    from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.grids import conv_json, conv_report
     from dlcalc.solve.conv import solve_conv
-    from dlcalc.solve.precision import solved
 
     given = {
         "--input": image,
@@ -91,15 +93,8 @@ def conv(
         "--transpose": transpose,
         "--output-padding": output_padding,
     }
-    spec = calculator_spec("conv", [], given, digits=digits)
-    result = solved(solve_conv, spec, digits)
-    show(
-        output_format,
-        lambda: conv_json(result, digits),
-        lambda: conv_report(result, digits),
-        standalone=standalone,
-        output=output,
-    )
+    result = by_schema("conv", [], given, digits, solve_conv, conv_report, conv_json)
+    _show(result, output_format, standalone, output)
 
 
 def pool(
@@ -128,10 +123,8 @@ def pool(
 ) -> None:
     """Max or average pooling by hand: each window and its maximum (with its arg-max) or mean;
     with --grad the gradient routed back to the input."""
-    from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.grids import pool_json, pool_report
     from dlcalc.solve.pool import solve_pool
-    from dlcalc.solve.precision import solved
 
     given = {
         "--input": image,
@@ -144,15 +137,8 @@ def pool(
         "--global": whole,
         "--grad": grad,
     }
-    spec = calculator_spec("pool", [kind], given, digits=digits)
-    result = solved(solve_pool, spec, digits)
-    show(
-        output_format,
-        lambda: pool_json(result, digits),
-        lambda: pool_report(result, digits),
-        standalone=standalone,
-        output=output,
-    )
+    result = by_schema("pool", [kind], given, digits, solve_pool, pool_report, pool_json)
+    _show(result, output_format, standalone, output)
 
 
 CONVENTION = typer.Option(
@@ -245,20 +231,11 @@ def _normalise(
     standalone: bool,
     output: str | None,
 ) -> None:
-    from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.norms import norm_json, norm_report
     from dlcalc.solve.norm import solve_norm
-    from dlcalc.solve.precision import solved
 
-    spec = calculator_spec(command, [], given, digits=digits)
-    result = solved(solve_norm, spec, digits)
-    show(
-        output_format,
-        lambda: norm_json(result, digits),
-        lambda: norm_report(result, digits),
-        standalone=standalone,
-        output=output,
-    )
+    result = by_schema(command, [], given, digits, solve_norm, norm_report, norm_json)
+    _show(result, output_format, standalone, output)
 
 
 def dropout(
@@ -283,10 +260,8 @@ def dropout(
 ) -> None:
     """Dropout by hand: the mask and each value kept (inverted: divided by 1 − p) or dropped,
     and why the expected output is the input."""
-    from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.norms import dropout_json, dropout_report
     from dlcalc.solve.dropout import solve_dropout
-    from dlcalc.solve.precision import solved
 
     given = {
         "--input": image,
@@ -296,15 +271,8 @@ def dropout(
         "--no-scale": no_scale,
         "--eval": inference,
     }
-    spec = calculator_spec("dropout", [], given, digits=digits)
-    result = solved(solve_dropout, spec, digits)
-    show(
-        output_format,
-        lambda: dropout_json(result, digits),
-        lambda: dropout_report(result, digits),
-        standalone=standalone,
-        output=output,
-    )
+    result = by_schema("dropout", [], given, digits, solve_dropout, dropout_report, dropout_json)
+    _show(result, output_format, standalone, output)
 
 
 def grad(
@@ -333,10 +301,8 @@ def grad(
 ) -> None:
     """A formula as a computation graph: each node's value forward, each gradient backward as
     upstream × local, ∂f/∂ each input; --nudge and --check for finite differences."""
-    from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.render.graph import graph_json, graph_report
     from dlcalc.solve.graph import solve_graph
-    from dlcalc.solve.precision import solved
 
     given = {
         "--at": at,
@@ -345,15 +311,8 @@ def grad(
         "--check": check,
         "--threshold": threshold,
     }
-    spec = calculator_spec("grad", [formula], given, digits=digits)
-    result = solved(solve_graph, spec, digits)
-    show(
-        output_format,
-        lambda: graph_json(result, digits),
-        lambda: graph_report(result, digits),
-        standalone=standalone,
-        output=output,
-    )
+    result = by_schema("grad", [formula], given, digits, solve_graph, graph_report, graph_json)
+    _show(result, output_format, standalone, output)
 
 
 EXAMPLES = {
@@ -382,6 +341,19 @@ EXAMPLES = {
         "dlcalc dropout --input '1 2; 3 4' --rate 0.5 --no-scale --eval",
     ),
 }
+
+
+def by_schema(*args: Any) -> Result:
+    """:func:`dlcalc.api_layers.by_schema`, imported when a command runs."""
+    from dlcalc.api_layers import by_schema as solve
+
+    return solve(*args)
+
+
+def _show(
+    result: Result, output_format: OutputFormat | None, standalone: bool, output: str | None
+) -> None:
+    show(output_format, result.to_dict, result.report, standalone=standalone, output=output)
 
 
 def add_layer_commands(app: typer.Typer) -> None:

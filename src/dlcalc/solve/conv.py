@@ -142,15 +142,7 @@ def solve_conv(spec: ConvSpec) -> ConvResult:
     if spec.pointwise:
         depthwise, sums = sums, _pointwise(spec, sums)
         many = len(sums) > 1
-    outputs = sums
-    if spec.activation is not None:
-        outputs = [
-            [
-                [activated(s, spec, (k, i, j), many) for j, s in enumerate(row)]
-                for i, row in enumerate(grid)
-            ]
-            for k, grid in enumerate(sums)
-        ]
+    outputs = activated_grid(spec, sums, many)
     result = ConvResult(spec, padded, kernels, sums, outputs, None, None, None, depthwise, links)
     if spec.grad is None:
         return result
@@ -225,6 +217,19 @@ def _cell(
     products = Add(tuple(terms)) if len(terms) > 1 else terms[0]
     rule = RULE + Sym("b") if bias is not None else RULE
     return step(name, Sym(name), rule, {}, arith.fsum(values), stages=[products])
+
+
+def activated_grid(spec: ConvSpec, sums: Cells, many: bool) -> Cells:
+    """The output: the sums, or with --activation each sum's activation."""
+    if spec.activation is None:
+        return sums
+    return [
+        [
+            [activated(s, spec, (k, i, j), many) for j, s in enumerate(row)]
+            for i, row in enumerate(grid)
+        ]
+        for k, grid in enumerate(sums)
+    ]
 
 
 def activated(total: Step, spec: ConvSpec, at: tuple[int, int, int], many: bool) -> Step:

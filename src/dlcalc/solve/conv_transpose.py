@@ -5,7 +5,15 @@ of its contributions. Each kernel is one output channel's, with a slice per inpu
 
 from __future__ import annotations
 
-from dlcalc.solve.conv import Cells, ConvResult, Links, applied, cell_name, padded_input
+from dlcalc.solve.conv import (
+    Cells,
+    ConvResult,
+    Links,
+    activated_grid,
+    applied,
+    cell_name,
+    padded_input,
+)
 from dlcalc.spec.grids import ConvSpec, Window
 from dlcalc.steps import arith
 from dlcalc.steps.expr import Add, Expr, Mul, Num, Sum, Sym
@@ -63,17 +71,7 @@ def solve_transposed(spec: ConvSpec) -> ConvResult:
                 cells.append(step(name, Sym(name), rule, {}, value, stages=[shown], words=words))
             grid.append(cells)
         sums.append(grid)
-    outputs = sums
-    if spec.activation is not None:
-        from dlcalc.solve.conv import activated
-
-        outputs = [
-            [
-                [activated(s, spec, (k, i, j), many) for j, s in enumerate(row)]
-                for i, row in enumerate(grid)
-            ]
-            for k, grid in enumerate(sums)
-        ]
+    outputs = activated_grid(spec, sums, many)
     result = ConvResult(spec, given, kernels, sums, outputs, None, None, None, None, links)
     if spec.grad is None:
         return result

@@ -6,6 +6,7 @@ with ∂f/∂ each input. ``--nudge`` adds the finite differences beside the exa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 from typing import NamedTuple
 
@@ -130,17 +131,23 @@ def _value(ref: Ref, values: dict[str, float]) -> float:
 def _evaluate(op: str, numbers: list[float], name: str) -> float:
     from dlcalc.solve.graph_rules import evaluate
 
+    shown = ", ".join(f"{float(v):.6g}" for v in numbers)
+    return _defined(
+        lambda: evaluate(op, numbers),
+        f"the formula cannot be computed at the point: {name} = {op}({shown}) is undefined or "
+        "beyond float64",
+        "a point inside the formula's domain (no log or √ of a negative, no ÷ 0)",
+    )
+
+
+def _defined(compute: Callable[[], float], message: str, expected: str) -> float:
+    """``compute()``, or an error saying ``message`` where it is undefined or not finite."""
     try:
-        value = evaluate(op, numbers)
+        value = compute()
     except (ValueError, ZeroDivisionError, OverflowError):
         value = None
     if value is None or not arith.isfinite(value):
-        shown = ", ".join(f"{float(v):.6g}" for v in numbers)
-        raise DlcalcError(
-            f"the formula cannot be computed at the point: {name} = {op}({shown}) is undefined "
-            "or beyond float64",
-            expected="a point inside the formula's domain (no log or √ of a negative, no ÷ 0)",
-        )
+        raise DlcalcError(message, expected=expected)
     return value
 
 
@@ -203,18 +210,13 @@ def _sum(terms: list[Expr]) -> Expr:
 def _local_value(op: str, numbers: list[float], index: int) -> float:
     from dlcalc.solve.graph_rules import derivative
 
-    try:
-        value = derivative(op, numbers, index)
-    except (ValueError, ZeroDivisionError, OverflowError):
-        value = None
-    if value is None or not arith.isfinite(value):
-        shown = ", ".join(f"{float(v):.6g}" for v in numbers)
-        raise DlcalcError(
-            f"the derivative of {op}({shown}) with respect to its argument {index + 1} is "
-            "undefined at the point (such as a negative base to a varying power)",
-            expected="a point where the formula is differentiable",
-        )
-    return value
+    shown = ", ".join(f"{float(v):.6g}" for v in numbers)
+    return _defined(
+        lambda: derivative(op, numbers, index),
+        f"the derivative of {op}({shown}) with respect to its argument {index + 1} is undefined "
+        "at the point (such as a negative base to a varying power)",
+        "a point where the formula is differentiable",
+    )
 
 
 def _differences(
