@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 
 def _json(*args: str) -> dict:
@@ -93,3 +95,33 @@ def test_bad_input_gets_one_message(args: list[str], says: str) -> None:
     run = run_cli("grad", *args)
     assert run.code == 2 and run.out == "", run.err
     assert says in run.err and run.err.startswith("error:"), run.err
+
+
+@pytest.mark.parametrize(
+    ("args", "heavy"),
+    [
+        (["grad", "a*b", "--at", "a=1,b=2"], ()),
+        (["grad", "a*b", "--at", "a=1,b=2", "--nudge", "0.1"], ("mpmath",)),
+        (["conv", "--input", "1 2; 3 4", "--kernel", "1", "--grad", "1 0; 0 1"], ()),
+        (["batchnorm", "--input", "1; 2", "--grad", "1; 0"], ()),
+    ],
+)
+def test_the_hand_computed_commands_start_light(args: list[str], heavy: tuple[str, ...]) -> None:
+    """No SymPy or NumPy; mpmath only where a nudge computes at 40 digits."""
+    code = (
+        "import sys\nfrom dlcalc.cli import main\n"
+        f"sys.argv = ['dlcalc', *{args!r}, '-f', 'json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(' '.join(m for m in ('sympy', 'numpy', 'mpmath') if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert proc.stderr.split() == list(heavy), proc.stderr
+
+
+def test_exact_gives_each_derivative_in_closed_form() -> None:
+    data = _json("J = 3*(a + b*c)", "--at", "a=5,b=3,c=2", "--exact")
+    assert data["exact"] == {"a": "3", "b": "3·c", "c": "3·b"}
+    kink = _json("relu(x)*y", "--at", "x=2,y=3", "--exact")
+    assert kink["exact"]["x"] == "y*Heaviside(x)"  # SymPy's own text where no tree prints it

@@ -26,6 +26,7 @@ def by_schema(
     solve: Callable[[Any], Any],
     report: Callable[[Any, int], Report],
     data: Callable[[Any, int], dict[str, Any]],
+    exact: bool = False,
 ) -> Result:
     """``command`` with its values and options (read by its schema, as from the command line
     or a ``.calc`` file), solved (at 40 digits past float64's promise), as a Result."""
@@ -33,7 +34,7 @@ def by_schema(
     from dlcalc.parse.calculator_options import calculator_spec
     from dlcalc.solve.precision import solved
 
-    spec = calculator_spec(command, values, given, digits=digits)
+    spec = calculator_spec(command, values, given, digits=digits, exact=exact)
     result = solved(solve, spec, digits)
     return Result(command, result, lambda: report(result, digits), lambda: data(result, digits))
 
@@ -235,6 +236,7 @@ def grad(
     nudge: float | None = None,
     check: bool = False,
     threshold: float | None = None,
+    exact: bool = False,
     digits: int = 6,
 ) -> Result:
     """A formula as a computation graph, forward and backward (``dlcalc grad``): ``at`` the
@@ -250,4 +252,6 @@ def grad(
         "--check": check,
         "--threshold": None if threshold is None else repr(threshold),
     }
-    return by_schema("grad", [formula], given, digits, solve_graph, graph_report, graph_json)
+    return by_schema(
+        "grad", [formula], given, digits, solve_graph, graph_report, graph_json, exact=exact
+    )

@@ -4,7 +4,7 @@ the schema a ``.calc`` problem shares, solved, shown."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -294,6 +294,9 @@ def grad(
     threshold: str | None = typer.Option(
         None, "--threshold", help="--check passes below it [default: 1e-7]."
     ),
+    exact: bool = typer.Option(
+        False, "--exact", help="Each input's derivative in closed form (SymPy)."
+    ),
     digits: int = DIGITS_OPTION,
     output_format: OutputFormat | None = FORMAT_OPTION,
     standalone: bool = STANDALONE_OPTION,
@@ -311,7 +314,9 @@ def grad(
         "--check": check,
         "--threshold": threshold,
     }
-    result = by_schema("grad", [formula], given, digits, solve_graph, graph_report, graph_json)
+    result = by_schema(
+        "grad", [formula], given, digits, solve_graph, graph_report, graph_json, exact=exact
+    )
     _show(result, output_format, standalone, output)
 
 
@@ -343,11 +348,20 @@ EXAMPLES = {
 }
 
 
-def by_schema(*args: Any) -> Result:
+def by_schema(
+    command: str,
+    values: list[str],
+    given: Mapping[str, Any],
+    digits: int,
+    solve: Callable[[Any], Any],
+    report: Callable[[Any, int], Any],
+    data: Callable[[Any, int], dict[str, Any]],
+    exact: bool = False,
+) -> Result:
     """:func:`dlcalc.api_layers.by_schema`, imported when a command runs."""
-    from dlcalc.api_layers import by_schema as solve
+    from dlcalc.api_layers import by_schema as solved
 
-    return solve(*args)
+    return solved(command, values, given, digits, solve, report, data, exact)
 
 
 def _show(

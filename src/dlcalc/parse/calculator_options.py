@@ -212,6 +212,7 @@ def calculator_spec(
             options["--check"],
             options["--threshold"],
             digits,
+            exact,
         )
     if not values:
         raise argument("", "kind").error("no loss given", expected="a loss such as bce or mse")

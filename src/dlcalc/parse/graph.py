@@ -101,6 +101,7 @@ def graph_spec(
     check: bool,
     threshold: str | None,
     digits: int = 6,
+    exact: bool = False,
 ) -> GraphSpec:
     if not at:
         raise argument("", "--at").error("grad needs --at", expected="the point, such as a=5,b=3")
@@ -138,7 +139,7 @@ def graph_spec(
     limit = 1e-7
     if threshold is not None:
         limit = number(argument(threshold, "--threshold"), "--threshold").value
-    return GraphSpec(tree, name, point, tuple(named), epsilon, check, limit, digits)
+    return GraphSpec(tree, name, point, tuple(named), epsilon, check, limit, digits, exact)
 
 
 def _expanded(node: Node, names: dict[str, Node]) -> Node:

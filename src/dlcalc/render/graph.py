@@ -16,10 +16,10 @@ from dlcalc.render.working import (
     working_json,
 )
 from dlcalc.solve.graph import GraphResult
-from dlcalc.solve.graph_rules import written
-from dlcalc.spec.graph import Node
-from dlcalc.steps.expr import Expr, Num, Sym
+from dlcalc.solve.graph_rules import formula_of
+from dlcalc.steps.expr import Num, Sym
 from dlcalc.steps.step import Step
+from dlcalc.steps.text import TextPrinter
 
 
 def _ref(ref: object) -> str:
@@ -62,6 +62,10 @@ def graph_report(result: GraphResult, digits: int = 6) -> Report:
     tables = [forward, backward]
     if result.numeric:
         tables.append(_nudges(result))
+    if result.closed:
+        closed = Table([Column("closed form (SymPy)"), Column("value")], title="Closed forms")
+        closed.rows = [[Math((s.symbol, s.exact)), value_cell(s)] for s in result.closed]  # type: ignore[arg-type]
+        tables.append(closed)
     summary: list[tuple[str, Cell]] = [(out, value_cell(root))]
     summary += [(f"∂{out}/∂{name}", value_cell(result.gradient(name))) for name, _ in spec.at]
     if result.check:
@@ -72,22 +76,12 @@ def graph_report(result: GraphResult, digits: int = 6) -> Report:
         summary.append(("gradient check", Math((Num(check.number),), words=check.words)))
     return Report(
         title="Computation graph",
-        meta=[Math((Sym(out), _formula(spec.tree))), f"at {point}"],
+        meta=[Math((Sym(out), formula_of(spec.tree))), f"at {point}"],
         tables=tables,
         summary=summary,
         digits=digits,
         records=lambda: records(result.steps),
     )
-
-
-def _formula(node: Node) -> Expr:
-    """The whole formula as written, with the inputs' names."""
-    if node.op == "var":
-        return Sym(node.name)
-    if node.op == "const":
-        assert node.number is not None
-        return Num(node.number.value, node.number.text)
-    return written(node.op, [_formula(a) for a in node.args])
 
 
 def _local(edge: Step) -> str:
@@ -156,6 +150,11 @@ def graph_json(result: GraphResult, digits: int = 6) -> dict[str, Any]:
         data["numeric"] = {
             name: {"one_sided": steps[f"slope1.{name}"], "two_sided": steps[f"slope2.{name}"]}
             for name, _ in spec.at
+        }
+    if result.closed:
+        text = TextPrinter(digits)
+        data["exact"] = {
+            s.name.split("/d", 1)[1]: text.print(s.exact) for s in result.closed if s.exact
         }
     if result.check:
         data["difference"] = result.check[-1].number

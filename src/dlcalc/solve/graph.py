@@ -42,6 +42,8 @@ class GraphResult(NamedTuple):
     numeric: tuple[Step, ...]
     check: tuple[Step, ...]
     passed: bool | None
+    closed: tuple[Step, ...] = ()
+    """``--exact``: ∂f/∂ each input in closed form (SymPy), with its value."""
 
     @property
     def steps(self) -> list[Step]:
@@ -121,7 +123,30 @@ def _solve(spec: GraphSpec) -> GraphResult:
         )
     locals_, gradients = _backward(spec, order, values)
     numeric, check, passed = _differences(spec, order, gradients)
-    return GraphResult(spec, tuple(nodes), locals_, gradients, numeric, check, passed)
+    closed = _closed_forms(spec, gradients) if spec.exact else ()
+    return GraphResult(spec, tuple(nodes), locals_, gradients, numeric, check, passed, closed)
+
+
+def _closed_forms(spec: GraphSpec, gradients: tuple[Step, ...]) -> tuple[Step, ...]:
+    """Each input's derivative of the whole formula by SymPy, independently of the graph (the
+    kinks' derivatives, Heaviside and sign, are written as SymPy writes them)."""
+    from dlcalc.solve.graph_rules import formula_of
+    from dlcalc.steps.sympy_bridge import from_sympy, sympy, to_sympy
+
+    sp = sympy()
+    formula = to_sympy(formula_of(spec.tree))
+    found = []
+    by_name = {s.name: s for s in gradients}
+    for name, _ in spec.at:
+        label = f"d{spec.output}/d{name}"
+        derivative = sp.diff(formula, sp.Symbol(name, real=True))
+        try:
+            tree = from_sympy(derivative)
+        except ValueError:  # a function with no tree (Heaviside at a kink): SymPy's own text
+            tree = Sym(str(derivative))
+        value = by_name[label].value
+        found.append(step(f"exact.{label}", Sym(label), tree, {}, value, stages=[], exact=tree))
+    return tuple(found)
 
 
 def _value(ref: Ref, values: dict[str, float]) -> float:

@@ -4,8 +4,9 @@ as formulas to write out. Kinks take the conventions of the frameworks' autograd
 
 from __future__ import annotations
 
+from dlcalc.spec.graph import Node
 from dlcalc.steps import arith
-from dlcalc.steps.expr import Call, Div, Expr, Mul, Neg, Num, Pow, sqrt
+from dlcalc.steps.expr import Call, Div, Expr, Mul, Neg, Num, Pow, Sym, sqrt
 
 FUNCTION_SYMBOLS = {
     "exp": "exp", "log": "ln", "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "abs": "abs",
@@ -26,6 +27,16 @@ def written(op: str, args: list[Expr]) -> Expr:
     if op in binary:
         return binary[op](*args)
     return Call(FUNCTION_SYMBOLS[op], tuple(args))
+
+
+def formula_of(node: Node) -> Expr:
+    """The whole formula as written, with the inputs' names."""
+    if node.op == "var":
+        return Sym(node.name)
+    if node.op == "const":
+        assert node.number is not None
+        return Num(node.number.value, node.number.text)
+    return written(node.op, [formula_of(a) for a in node.args])
 
 
 def evaluate(op: str, x: list[float]) -> float:

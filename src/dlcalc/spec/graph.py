@@ -32,3 +32,5 @@ class GraphSpec(NamedTuple):
     check: bool = False
     threshold: float = 1e-7
     digits: int = 6
+    exact: bool = False
+    """``--exact``: each input's derivative in closed form (SymPy)."""

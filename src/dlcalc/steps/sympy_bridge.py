@@ -68,6 +68,7 @@ def _function(name: str) -> Any:
         "sqrt": sp.sqrt,
         "abs": sp.Abs,
         "max": sp.Max,
+        "ReLU": lambda a: sp.Max(0, a),
         "min": sp.Min,
         "tanh": sp.tanh,
         "erf": sp.erf,
