@@ -125,3 +125,9 @@ def test_exact_gives_each_derivative_in_closed_form() -> None:
     assert data["exact"] == {"a": "3", "b": "3·c", "c": "3·b"}
     kink = _json("relu(x)*y", "--at", "x=2,y=3", "--exact")
     assert kink["exact"]["x"] == "y*Heaviside(x)"  # SymPy's own text where no tree prints it
+
+
+def test_exact_with_a_nudge_reads_the_numbers_as_written() -> None:
+    """--nudge computes at 40 digits; the closed form still takes the formula's 0.5 as ½."""
+    data = _json("0.5*x**2", "--at", "x=3", "--nudge", "0.001", "--exact")
+    assert data["exact"] == {"x": "x"} and data["gradient"] == {"x": 3.0}

@@ -7,7 +7,7 @@ from typing import Any
 
 from dlcalc import __version__
 from dlcalc.render.grids import records
-from dlcalc.render.report import Cell, Column, Math, Report, Table
+from dlcalc.render.report import Cell, Column, Math, Maths, Report, Table
 from dlcalc.render.working import (
     arithmetic_cell,
     rule_cell,
@@ -56,7 +56,7 @@ def graph_report(result: GraphResult, digits: int = 6) -> Report:
         cells: list[Cell] = [
             Math((Sym(grad.name), Num(grad.number))),
             rule_cell(grad),
-            "; ".join(_local(s) for s in used) if used else "",
+            Maths(tuple(working_cell(s, with_value=True) for s in used)) if used else "",
         ]
         backward.rows.append(cells)
     tables = [forward, backward]
@@ -82,12 +82,6 @@ def graph_report(result: GraphResult, digits: int = 6) -> Report:
         digits=digits,
         records=lambda: records(result.steps),
     )
-
-
-def _local(edge: Step) -> str:
-    from dlcalc.steps.text import step_text
-
-    return step_text(edge)
 
 
 def _nudges(result: GraphResult) -> Table:

@@ -35,7 +35,7 @@ def formula_of(node: Node) -> Expr:
         return Sym(node.name)
     if node.op == "const":
         assert node.number is not None
-        return Num(node.number.value, node.number.text)
+        return Num(node.number.exact, node.number.text)
     return written(node.op, [formula_of(a) for a in node.args])
 
 
