@@ -519,3 +519,16 @@ def test_logistic_regression_gradient_to_every_digit(arch_file, tmp_path) -> Non
     path.write_text(LOGISTIC)
     run = run_cli("check", str(path), "--answer", "dE/db=0.00145557813678", "-f", "json")
     assert json.loads(run.out)["answers"][0]["correct"], run.out
+
+
+def test_forward_only_samples_through_a_bipolar_perceptron(arch_file) -> None:
+    """A truth table in one file: samples without targets, the sign activation (+1 at 0)."""
+    text = (
+        "layer y sign\nweight w1 x1 -> y 1\nweight w2 x2 -> y 1\nbias b y -1\n"
+        "sample x1=0 x2=0\nsample x1=0 x2=1\nsample x1=1 x2=0\nsample x1=1 x2=1\n"
+    )
+    run = run_cli("backprop", arch_file(text, "gate.net"), "-f", "json")
+    outs = {s["name"]: s["value"] for s in json.loads(run.out)["working"] if "out_y" in s["name"]}
+    assert outs == {"out_y": -1.0, "step2.out_y": 1.0, "step3.out_y": 1.0, "step4.out_y": 1.0}
+    mixed = run_cli("backprop", arch_file(text + "sample x1=1 x2=1 -> y=1\nloss sse\n", "m.net"))
+    assert mixed.code == 2 and "some samples have targets and some do not" in mixed.err

@@ -458,12 +458,16 @@ class _NetworkBuilder:
             raise where.error(message, expected=f"one value for each of {what}")
         return tuple(number(w, "each value") for w in words)
 
-    def _split_sample(self, line: Line) -> tuple[list[Token], list[Token]]:
+    def _split_sample(self, line: Line) -> tuple[list[Token], list[Token] | None]:
+        """A sample's inputs and targets; a forward-only sample has no ``->`` and no targets."""
         words = _words(line)
         arrows = [i for i, w in enumerate(words) if w.text == "->"]
+        if not arrows:
+            return words, None
         if len(arrows) != 1:
             raise line.head.error(
-                "a sample is: sample INPUTS -> TARGETS", expected="sample x1=0 x2=1 -> o1=1"
+                "a sample is: sample INPUTS -> TARGETS (or INPUTS alone, forward only)",
+                expected="sample x1=0 x2=1 -> o1=1",
             )
         return words[: arrows[0]], words[arrows[0] + 1 :]
 
@@ -480,12 +484,15 @@ class _NetworkBuilder:
             samples = []
             for line in sample_lines:
                 left, right = self._split_sample(line)
-                samples.append(
-                    Sample(
-                        self._named_values(left, inputs, "the inputs"),
-                        self._named_values(right, outputs, "the outputs"),
+                if (right is None) != (self._split_sample(sample_lines[0])[1] is None):
+                    raise line.head.error(
+                        "some samples have targets and some do not",
+                        expected="targets on every sample (-> o1=1), or on none (forward only)",
                     )
+                targets = (
+                    None if right is None else self._named_values(right, outputs, "the outputs")
                 )
+                samples.append(Sample(self._named_values(left, inputs, "the inputs"), targets))
             return tuple(samples)
         assert input_values is not None
         if len(targets_lines) > 1:

@@ -396,6 +396,20 @@ ACTIVATIONS: dict[str, Activation] = {
             "x > 0, 0.5 for the half-maximum)"
         ),
     ),
+    "sign": Activation(
+        "sign",
+        lambda x, p: 1.0 if x >= 0 else -1.0,
+        lambda x, p: 0.0,
+        fixed(Cases(((ONE, Rel("≥", X, ZERO)), (_num(-1.0), Rel("<", X, ZERO)))), ZERO),
+        lambda x, p: Piece(
+            ONE if x >= 0 else _num(-1.0), ZERO, Rel("≥" if x >= 0 else "<", X, ZERO)
+        ),
+        notes=lambda x, p: (
+            "the bipolar step is flat (derivative 0): a perceptron learns by its own rule, "
+            "not by gradient descent",
+        ),
+        convention=lambda p: "sign(0) = +1 (the bipolar step; numpy's and torch's sign give 0)",
+    ),
     "linear": smooth("linear", lambda x, p: x, lambda x, p: 1.0, X, ONE),
     "mish": smooth(
         "mish",

@@ -316,7 +316,9 @@ def _notes(spec: NetworkSpec, options: BackpropOptions) -> tuple[str, ...]:
             if at_zero is None
             else f"ReLU′(0) = leaky ReLU′(0) = {num(at_zero)} (--relu-grad-at-zero)"
         )
-    if len(spec.samples) > 1:
+    if len(spec.samples) > 1 and spec.samples[0].targets is None:
+        notes.append("forward only: each sample through the network, no targets, no update")
+    elif len(spec.samples) > 1:
         notes.append(
             "mode batch: the loss and the gradients are averaged over the samples, one update "
             "per epoch"

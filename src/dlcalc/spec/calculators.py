@@ -18,12 +18,14 @@ ACTIVATION_NAMES = (
     "softsign",
     "hard_sigmoid",
     "step",
+    "sign",
     "linear",
     "mish",
 )
 ACTIVATION_ALIASES = {
     "swish": "silu",
     "binary_step": "step",
+    "bipolar_step": "sign",
     "identity": "linear",
     "leakyrelu": "leaky_relu",
 }

@@ -7,7 +7,9 @@ from typing import NamedTuple
 from dlcalc.errors import Location
 from dlcalc.spec.calculators import Number
 
-NETWORK_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step")
+NETWORK_ACTIVATIONS = (
+    *("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step", "sign"),
+)
 NETWORK_LOSSES = ("half_sse", "sse", "mse", "mae", "bce", "cce")
 
 
