@@ -532,3 +532,43 @@ def test_forward_only_samples_through_a_bipolar_perceptron(arch_file) -> None:
     assert outs == {"out_y": -1.0, "step2.out_y": 1.0, "step3.out_y": 1.0, "step4.out_y": 1.0}
     mixed = run_cli("backprop", arch_file(text + "sample x1=1 x2=1 -> y=1\nloss sse\n", "m.net"))
     assert mixed.code == 2 and "some samples have targets and some do not" in mixed.err
+
+
+MINIBATCH = """layer h1 h2 sigmoid
+layer o sigmoid
+weight w1 x1 -> h1 0.1
+weight w2 x2 -> h1 -0.2
+weight w3 x1 -> h2 0.4
+weight w4 x2 -> h2 0.3
+weight w5 h1 -> o 0.7
+weight w6 h2 -> o -0.6
+bias b1 h1 0.05
+bias b2 h2 -0.05
+bias b3 o 0.1
+sample x1=0.5 x2=-0.3 -> o=1
+sample x1=-1 x2=0.2 -> o=0
+sample x1=0.3 x2=0.9 -> o=1
+loss half_sse
+rate 0.5
+mode minibatch 2
+epochs 2
+"""
+
+
+def test_mini_batches_update_after_each_group_of_samples(arch_file) -> None:
+    """Two epochs of mini-batches of 2 over 3 samples: 4 updates, the last of one sample. The
+    parameters after them are PyTorch's (float64 autograd, the mean loss of each group)."""
+    run = run_cli("backprop", arch_file(MINIBATCH, "mb.net"), "-f", "json")
+    data = json.loads(run.out)
+    assert len(data["steps"]) == 4
+    assert data["steps"][-1]["updated"] == pytest.approx(
+        {"w1": 0.1233665630952437, "w2": -0.1866879343219021, "w3": 0.381388337508936,
+         "w4": 0.2894343447012642, "w5": 0.752815137421422, "w6": -0.5313308306878863,
+         "b1": 0.06828685705370784, "b2": -0.06494941836301649, "b3": 0.20331216508321662},
+        rel=1e-12,
+    )  # fmt: skip
+    plain = run_cli("backprop", arch_file(MINIBATCH, "mb.net"), "-f", "plain").out
+    assert "mode minibatch 2: the loss and the gradients are averaged" in plain
+    assert "the last mini-batch has 1 sample(s)" in plain
+    wrong = run_cli("backprop", arch_file(MINIBATCH.replace("minibatch 2", "minibatch"), "x.net"))
+    assert wrong.code == 2 and "mode minibatch takes the batch size" in wrong.err

@@ -149,8 +149,7 @@ class _NetworkBuilder:
             samples,
             loss,
             self._single_number("rate", positive=True),
-            self._mode(),
-            self._epochs(),
+            *self._mode_and_epochs(),
         )
         check_work(spec, self.layers[0].location or Location(self.source.name))
         return spec
@@ -557,17 +556,37 @@ class _NetworkBuilder:
             raise token.error(f"the {kind} must be positive", expected="a number > 0, such as 0.5")
         return value
 
-    def _mode(self) -> str:
-        token = self._single("mode")
-        if token is None:
-            return "stochastic"
-        if token.text.lower() not in ("stochastic", "batch"):
+    def _mode(self) -> tuple[str, int]:
+        """The mode, and a mini-batch's size (``mode minibatch 2``)."""
+        lines = self.by_kind["mode"]
+        if not lines:
+            return "stochastic", 0
+        if len(lines) > 1:
+            raise lines[1].head.error("mode is given twice", expected="one mode line")
+        words = _words(lines[0])
+        modes = ("stochastic", "batch", "minibatch")
+        if not words or words[0].text.lower() not in modes:
+            token = words[0] if words else lines[0].head
             raise token.error(
                 f"unknown mode '{token.text}'",
-                expected="stochastic (one update per sample) or batch (one per epoch)",
-                suggestion=did_you_mean(token.text, ("stochastic", "batch")),
+                expected="stochastic (one update per sample), batch (one per epoch) or "
+                "minibatch N (one per N samples)",
+                suggestion=did_you_mean(token.text, modes),
             )
-        return token.text.lower()
+        mode = words[0].text.lower()
+        if mode != "minibatch":
+            if len(words) > 1:
+                raise words[1].error(f"mode {mode} takes no size", expected=f"mode {mode}")
+            return mode, 0
+        if len(words) != 2:
+            raise lines[0].head.error(
+                "mode minibatch takes the batch size", expected="mode minibatch 2"
+            )
+        return mode, parse_int(words[1], "the mini-batch size")
+
+    def _mode_and_epochs(self) -> tuple[str, int, int]:
+        mode, size = self._mode()
+        return mode, self._epochs(), size
 
     def _epochs(self) -> int:
         token = self._single("epochs")

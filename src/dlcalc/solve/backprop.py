@@ -145,8 +145,8 @@ def _iterations(
 ) -> list[Iteration]:
     values = {p.name: p.value.value for p in spec.parameters}
     exact: dict[str, Fraction] | None = {p.name: p.value.exact for p in spec.parameters}
-    batch = spec.mode == "batch" and training and len(spec.samples) > 1
-    groups = [list(range(len(spec.samples)))] if batch else [[i] for i in range(len(spec.samples))]
+    batch = spec.mode != "stochastic" and training and len(spec.samples) > 1
+    groups = spec.groups() if training else [[i] for i in range(len(spec.samples))]
     total = (spec.epochs if training else 1) * len(groups)
     found: list[Iteration] = []
     for epoch in range(1, (spec.epochs if training else 1) + 1):
@@ -319,11 +319,16 @@ def _notes(spec: NetworkSpec, options: BackpropOptions) -> tuple[str, ...]:
     if len(spec.samples) > 1 and spec.samples[0].targets is None:
         notes.append("forward only: each sample through the network, no targets, no update")
     elif len(spec.samples) > 1:
+        last = len(spec.samples) % spec.batch_size if spec.batch_size else 0
         notes.append(
-            "mode batch: the loss and the gradients are averaged over the samples, one update "
-            "per epoch"
-            if spec.mode == "batch"
-            else "mode stochastic: one update after each sample, in file order"
+            {
+                "batch": "mode batch: the loss and the gradients are averaged over the samples, "
+                "one update per epoch",
+                "minibatch": f"mode minibatch {spec.batch_size}: the loss and the gradients are "
+                f"averaged over each {spec.batch_size} samples in file order, one update each"
+                + (f"; the last mini-batch has {last} sample(s)" if last else ""),
+                "stochastic": "mode stochastic: one update after each sample, in file order",
+            }[spec.mode]
         )
     if any(len(b.neurons) > 1 for b in spec.biases):
         notes.append("a bias shared by several neurons is one parameter: its gradient is the sum")

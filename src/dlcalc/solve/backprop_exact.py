@@ -43,7 +43,7 @@ def exact_size(spec: NetworkSpec, wiring: Wiring) -> int:
         for n in layer.neurons:
             names = [e.parameter for e in wiring.incoming.get(n, [])] + wiring.biases.get(n, [])
             depth.update({name: len(spec.layers) - index for name in names if name not in depth})
-    samples = len(spec.samples) if spec.mode == "batch" else 1
+    samples = len(spec.groups()[0])
     loss = samples * sum(size[n] + 3 for n in spec.layers[-1].neurons)
     return loss * sum(d**3 for d in depth.values())
 
@@ -59,8 +59,8 @@ class ExactForms(NamedTuple):
 
 
 def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
-    """The first step's outputs (of the first sample), loss (the mean over the samples in batch
-    mode), gradients and updates in closed form.
+    """The first step's outputs (of the first sample), loss (the mean over the first update's
+    samples: a batch's, a mini-batch's), gradients and updates in closed form.
 
     Inputs, targets and parameters are the exact rationals written in the file; E is built as an
     expression of the parameters and differentiated by SymPy, independently of the numeric chain
@@ -85,8 +85,7 @@ def exact_forms(spec: NetworkSpec, options: BackpropOptions) -> ExactForms:
     sympy = exact_sympy()
     symbols = {p.name: sympy.Symbol(f"p_{i}", real=True) for i, p in enumerate(spec.parameters)}
     point = {symbols[p.name]: rational(p.value.exact) for p in spec.parameters}
-    batch = spec.mode == "batch" and len(spec.samples) > 1
-    samples = spec.samples if batch else spec.samples[:1]
+    samples = tuple(spec.samples[i] for i in spec.groups()[0])
     values = {p.name: p.value.value for p in spec.parameters}
     outputs_by_sample = [
         _exact_outputs(spec, wiring, sample, symbols, values, options) for sample in samples

@@ -66,6 +66,17 @@ class NetworkSpec(NamedTuple):
     rate: Number | None = None
     mode: str = "stochastic"
     epochs: int = 1
+    batch_size: int = 0
+    """``mode minibatch N``: N; the other modes 0."""
+
+    def groups(self) -> list[list[int]]:
+        """The samples of each update, by index: one each (stochastic), all (batch), or N at a
+        time in file order, the last group the rest (minibatch)."""
+        indices = list(range(len(self.samples)))
+        if self.mode == "batch":
+            return [indices]
+        size = self.batch_size if self.mode == "minibatch" else 1
+        return [indices[i : i + size] for i in range(0, len(indices), size)]
 
 
 class BackpropOptions(NamedTuple):
