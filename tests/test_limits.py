@@ -220,3 +220,17 @@ def test_a_value_past_float64_in_exact_decimals_is_written_not_an_error() -> Non
     run = run_cli("backprop", "classic-2-2-2", "--epochs", "2", "--rate", "999999999999")
     assert run.code == 0, run.err
     assert "·10^" in run.out
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (("backprop", "-"), b"inputs x=1\nlayer y sigmoid\nweight nan x -> y 0.3\n"),
+        (("backprop", "-"), b"inputs x=1\nlayer Inf sigmoid\nweight w x -> Inf 0.3\n"),
+        (("optimize", "adam", "--grads", "0.1", "--start", "nan=1"), b""),
+        (("grad", "inf*2", "--at", "inf=1"), b""),
+    ],
+)
+def test_a_name_that_reads_as_a_number_is_refused(args: tuple[str, ...], stdin: bytes) -> None:
+    """The fuzzing found a weight named nan: its working read `nan = …` as if a value were."""
+    assert "reads as a number" in refused(*args, stdin=stdin)

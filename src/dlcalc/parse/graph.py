@@ -9,7 +9,7 @@ import ast
 from dlcalc.parse.calculators import argument
 from dlcalc.parse.functions import check_function
 from dlcalc.parse.lines import Token, did_you_mean
-from dlcalc.parse.numbers import number
+from dlcalc.parse.numbers import not_a_number, number
 from dlcalc.spec.calculators import Number
 from dlcalc.spec.graph import GraphSpec, Node
 
@@ -89,6 +89,7 @@ def _point(text: str) -> tuple[tuple[str, Number], ...]:
             )
         if name in dict(found):
             raise token.replaced(name).error(f"{name} is given twice", expected="each input once")
+        not_a_number(token.replaced(name), "an input")
         found.append((name, number(token.replaced(value.strip()), f"the value of {name}")))
     return tuple(found)
 

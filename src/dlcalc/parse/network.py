@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dlcalc.errors import DlcalcError, Location
 from dlcalc.parse.answers import ANSWERS_HEADINGS
 from dlcalc.parse.lines import Line, Token, did_you_mean, split_lines
-from dlcalc.parse.numbers import number
+from dlcalc.parse.numbers import not_a_number, number
 from dlcalc.parse.source import Source
 from dlcalc.parse.values import WHOLE, parse_int
 from dlcalc.spec.calculators import Number
@@ -243,6 +243,7 @@ class _NetworkBuilder:
 
     def _add_layer(self, layer: Layer, words: list[Token]) -> None:
         for word, name in zip(words, layer.neurons):
+            not_a_number(word.replaced(name), "a neuron")
             if name in self.layer_of:
                 raise word.error(
                     f"the neuron '{name}' is already in a layer",
@@ -256,6 +257,7 @@ class _NetworkBuilder:
     # --- parameters -----------------------------------------------------------------------
 
     def _parameter(self, name: Token, value: Number, frozen: bool = False) -> None:
+        not_a_number(name, "a parameter")
         if name.text in self.declared:
             first = self.declared[name.text]
             raise name.error(

@@ -17,6 +17,19 @@ MAX_COUNT = 100_000
 """The most numbers one command takes (a range or a file)."""
 
 
+NUMBER_WORDS = ("nan", "inf", "infinity")
+
+
+def not_a_number(name: Token, what: str) -> None:
+    """A name, not a number's spelling (``nan``, ``inf``): the working writes names beside
+    numbers."""
+    if name.text.lower() in NUMBER_WORDS:
+        raise name.error(
+            f"'{name.text}' reads as a number: {what} needs a name",
+            expected="a name such as w1 or h1",
+        )
+
+
 def number(token: Token, what: str = "a value") -> Number:
     """A finite number written as a decimal (``-0.5``, ``1e-8``) or a fraction (``1/3``)."""
     text = token.text.replace("−", "-")

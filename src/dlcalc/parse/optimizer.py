@@ -10,7 +10,7 @@ from dlcalc.parse.answers import ANSWERS_HEADINGS
 from dlcalc.parse.calculators import argument, choice
 from dlcalc.parse.functions import check_function
 from dlcalc.parse.lines import Token, did_you_mean, split_lines
-from dlcalc.parse.numbers import number
+from dlcalc.parse.numbers import not_a_number, number
 from dlcalc.parse.source import Source
 from dlcalc.parse.values import WHOLE
 from dlcalc.spec.calculators import Number
@@ -107,6 +107,7 @@ def _starts(token: Token) -> tuple[tuple[str, Number], ...]:
             raise token.error(
                 f"a start value is NAME=VALUE, not '{part}'", expected="--start w=0.5 or x=1,y=1"
             )
+        not_a_number(token.replaced(name), "a parameter")
         pairs.append((name, number(token.replaced(value), f"the start of {name}")))
     if len({name for name, _ in pairs}) != len(pairs):
         raise token.error("a parameter is given twice", expected="each parameter once")
