@@ -343,28 +343,10 @@ def check(problem: str | Path, answers: Mapping[str, float | int | str] | None =
     return Result("check", result, lambda: check_report(result), lambda: check_json(result))
 
 
-from dlcalc.api_layers import (  # noqa: E402  (they build on Result, defined above)
-    batchnorm,
-    conv,
-    dropout,
-    grad,
-    layernorm,
-    pool,
-)
-
-__all__ = [
-    "Result",
-    "activate",
-    "backprop",
-    "batchnorm",
-    "check",
-    "conv",
-    "dropout",
-    "grad",
-    "layernorm",
-    "loss",
-    "optimize",
-    "pool",
-    "shapes",
-    "softmax",
-]
+# re-exported: they build on Result, defined above
+from dlcalc.api_layers import batchnorm as batchnorm  # noqa: E402
+from dlcalc.api_layers import conv as conv  # noqa: E402
+from dlcalc.api_layers import dropout as dropout  # noqa: E402
+from dlcalc.api_layers import grad as grad  # noqa: E402
+from dlcalc.api_layers import layernorm as layernorm  # noqa: E402
+from dlcalc.api_layers import pool as pool  # noqa: E402

@@ -160,16 +160,11 @@ def batchnorm(
 ) -> Result:
     """Batch normalisation by hand (``dlcalc batchnorm``): rows are examples, columns features."""
     given = {
-        "--input": _grid_text(input),
-        "--gamma": _listed(gamma),
-        "--beta": _listed(beta),
-        "--eps": None if eps is None else repr(eps),
-        "--convention": convention,
+        **_norm_options(input, gamma, beta, eps, convention, grad),
         "--momentum": None if momentum is None else repr(momentum),
         "--running-mean": _listed(running_mean),
         "--running-var": _listed(running_var),
         "--eval": eval,
-        "--grad": None if grad is None else _grid_text(grad),
     }
     return _normalised("batchnorm", given, digits)
 
@@ -185,7 +180,21 @@ def layernorm(
     digits: int = 6,
 ) -> Result:
     """Layer normalisation by hand (``dlcalc layernorm``): each row normalised over its values."""
-    given = {
+    return _normalised(
+        "layernorm", _norm_options(input, gamma, beta, eps, convention, grad), digits
+    )
+
+
+def _norm_options(
+    input: GridLike,
+    gamma: float | Numbers | None,
+    beta: float | Numbers | None,
+    eps: float | None,
+    convention: str,
+    grad: GridLike | None,
+) -> dict[str, Any]:
+    """The options batch and layer normalisation share, as the command line writes them."""
+    return {
         "--input": _grid_text(input),
         "--gamma": _listed(gamma),
         "--beta": _listed(beta),
@@ -193,7 +202,6 @@ def layernorm(
         "--convention": convention,
         "--grad": None if grad is None else _grid_text(grad),
     }
-    return _normalised("layernorm", given, digits)
 
 
 def _normalised(command: str, given: Mapping[str, Any], digits: int) -> Result:
